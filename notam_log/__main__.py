@@ -1,0 +1,5 @@
+"""``python -m notam_log``."""
+
+from notam_log.cli import main
+
+main()

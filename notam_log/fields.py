@@ -1,0 +1,80 @@
+"""Small readers shared by every parser: ICAO times, coordinates, ids and keys."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime
+
+_COORD = re.compile(r"^(\d{2})(\d{2})(\d{2}(?:\.\d+)?)?([NS])(\d{3})(\d{2})(\d{2}(?:\.\d+)?)?([EW])$")
+
+
+def parse_yymmddhhmm(value: str) -> datetime | None:
+    """``2503210143`` (or 12 digits ``202503210143``) -> aware UTC; None if not a time.
+
+    ``2400`` is read as midnight at the end of the day, as NOTAMs sometimes write it.
+    """
+    digits = value.strip()
+    if len(digits) == 10 and digits.isdigit():
+        year = 2000 + int(digits[0:2])
+        rest = digits[2:]
+    elif len(digits) == 12 and digits.isdigit():
+        year = int(digits[0:4])
+        rest = digits[4:]
+    else:
+        return None
+    month, day, hour, minute = int(rest[0:2]), int(rest[2:4]), int(rest[4:6]), int(rest[6:8])
+    try:
+        if hour == 24 and minute == 0:
+            from datetime import timedelta
+
+            return datetime(year, month, day, tzinfo=UTC) + timedelta(days=1)
+        return datetime(year, month, day, hour, minute, tzinfo=UTC)
+    except ValueError:
+        return None
+
+
+def parse_coords(value: str) -> tuple[float, float] | None:
+    """``5129N00028W`` (degrees and minutes, seconds optional) -> (lat, lon)."""
+    m = _COORD.match(value.strip().upper())
+    if not m:
+        return None
+    lat = int(m[1]) + int(m[2]) / 60 + (float(m[3]) / 3600 if m[3] else 0.0)
+    lon = int(m[5]) + int(m[6]) / 60 + (float(m[7]) / 3600 if m[7] else 0.0)
+    if m[4] == "S":
+        lat = -lat
+    if m[8] == "W":
+        lon = -lon
+    if abs(lat) > 90 or abs(lon) > 180:
+        return None
+    return round(lat, 5), round(lon, 5)
+
+
+def format_id(series: str | None, number: int | str, year: int | str) -> str:
+    """``("A", 1918, 2025)`` -> ``A1918/25``; numbers are padded to four digits."""
+    num = int(number)
+    yy = int(year) % 100
+    return f"{series or ''}{num:04d}/{yy:02d}"
+
+
+def full_year(year: int | str) -> int:
+    """Two-digit NOTAM year -> four digits."""
+    y = int(year)
+    return y + 2000 if y < 100 else y
+
+
+def make_key(
+    notam_id: str | None,
+    *,
+    office: str | None = None,
+    fir: str | None = None,
+    locations: tuple[str, ...] = (),
+    fallback: str | None = None,
+) -> str:
+    """The documented NOTAM key: ``OFFICE:ID``, else ``FIR:ID``, else ``LOCATION:ID``.
+
+    ``fallback`` (for example a hash of the raw text) keys a record that has no id.
+    """
+    prefix = office or fir or (locations[0] if locations else None)
+    if notam_id:
+        return f"{prefix}:{notam_id}" if prefix else notam_id
+    return f"{prefix or 'UNKNOWN'}:?{fallback or ''}"

@@ -1,0 +1,263 @@
+"""The records that flow through notam-log: NOTAMs, snapshots and events.
+
+Every datetime here is timezone-aware UTC. Local time appears only at display.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+Window = tuple[datetime, datetime]
+
+#: The fixed list of categories (see classify.py and the README).
+CATEGORIES: tuple[str, ...] = (
+    "aerodrome_closed",
+    "aerodrome_limited",
+    "aerodrome_hours",
+    "runway_closed",
+    "runway_limited",
+    "taxiway",
+    "apron",
+    "airspace_restricted",
+    "airspace_closed",
+    "navaid",
+    "lighting",
+    "obstacle",
+    "warning",
+    "procedure",
+    "other",
+)
+
+#: Categories that count as a restriction unless config.toml says otherwise.
+DEFAULT_RESTRICTIONS: frozenset[str] = frozenset(
+    {
+        "aerodrome_closed",
+        "aerodrome_limited",
+        "runway_closed",
+        "airspace_restricted",
+        "airspace_closed",
+    }
+)
+
+#: How closely a category says "you cannot go there"; used to sort closures first.
+SEVERITY: Mapping[str, int] = {name: rank for rank, name in enumerate(CATEGORIES)}
+
+
+@dataclass(frozen=True, slots=True)
+class Notam:
+    """One NOTAM as read from any source.
+
+    ``key`` is unique across states: ``NOF:ID`` where the issuing office is known
+    (``EGGN:A1918/25``), the accountable facility for FAA domestic NOTAMs
+    (``DCA:06/001``, ``FDC:4/1234``), else the Q-line FIR (``UUWV:A1234/25``),
+    else the first item A location.
+    """
+
+    key: str
+    id: str | None
+    series: str | None = None
+    number: int | None = None
+    year: int | None = None
+    type: str | None = None  # N, R or C
+    ref: str | None = None  # the id a NOTAMR replaces or a NOTAMC cancels
+    fir: str | None = None
+    qcode: str | None = None  # five letters, "QFALC"
+    subject: str | None = None
+    condition: str | None = None
+    traffic: str | None = None
+    purpose: str | None = None
+    scope: str | None = None
+    lower: int | None = None  # flight level
+    upper: int | None = None  # flight level
+    lat: float | None = None
+    lon: float | None = None
+    radius_nm: int | None = None
+    locations: tuple[str, ...] = ()
+    start: datetime | None = None
+    end: datetime | None = None  # None when permanent or unknown
+    end_estimated: bool = False
+    permanent: bool = False
+    schedule: str | None = None  # item D as written
+    windows: tuple[Window, ...] | None = None  # None: no item D, or not readable
+    text: str = ""  # item E
+    lower_limit: str | None = None  # item F as written
+    upper_limit: str | None = None  # item G as written
+    category: str = "other"
+    restriction: bool = False
+    source_format: str = ""
+    raw: str = ""
+    issues: tuple[str, ...] = ()
+
+    @property
+    def ref_key(self) -> str | None:
+        """The key of the NOTAM that this NOTAMR/NOTAMC refers to (same office)."""
+        if not self.ref:
+            return None
+        prefix = self.key.split(":", 1)[0] if ":" in self.key else None
+        return f"{prefix}:{self.ref}" if prefix else self.ref
+
+    def to_json(self) -> dict[str, Any]:
+        """The model's fields with JSON-friendly values (ISO 8601 UTC with ``Z``)."""
+        out: dict[str, Any] = {}
+        for f in dataclasses.fields(self):
+            out[f.name] = to_jsonable(getattr(self, f.name))
+        return out
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> Notam:
+        """Inverse of :meth:`to_json`."""
+        kwargs: dict[str, Any] = dict(data)
+        for name in ("start", "end"):
+            kwargs[name] = parse_iso(kwargs.get(name))
+        kwargs["locations"] = tuple(kwargs.get("locations") or ())
+        kwargs["issues"] = tuple(kwargs.get("issues") or ())
+        windows = kwargs.get("windows")
+        if windows is not None:
+            kwargs["windows"] = tuple(
+                (_req_iso(a), _req_iso(b)) for a, b in windows
+            )
+        known = {f.name for f in dataclasses.fields(cls)}
+        return cls(**{k: v for k, v in kwargs.items() if k in known})
+
+    def content_hash(self) -> str:
+        """A hash of what the NOTAM says (not of how the feed wrapped it)."""
+        payload = {name: to_jsonable(getattr(self, name)) for name in CONTENT_FIELDS}
+        blob = json.dumps(payload, sort_keys=True, separators=(",", ":"))
+        return hashlib.sha1(blob.encode()).hexdigest()
+
+    def in_force(self, at: datetime) -> bool:
+        """Whether the NOTAM is in force at ``at`` (B <= at < C, inside a D) window)."""
+        if self.start is not None and at < self.start:
+            return False
+        if self.end is not None and at >= self.end:
+            return False
+        if self.windows is not None:
+            return any(a <= at < b for a, b in self.windows)
+        return True
+
+
+#: The fields whose change is an amendment.
+CONTENT_FIELDS: tuple[str, ...] = (
+    "id",
+    "type",
+    "ref",
+    "qcode",
+    "traffic",
+    "purpose",
+    "scope",
+    "lower",
+    "upper",
+    "lat",
+    "lon",
+    "radius_nm",
+    "locations",
+    "start",
+    "end",
+    "end_estimated",
+    "permanent",
+    "schedule",
+    "text",
+    "lower_limit",
+    "upper_limit",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Snapshot:
+    """What one poll of one source showed for one scope.
+
+    ``complete`` is true only when every page or batch arrived and parsed; only
+    complete snapshots may decide that a NOTAM disappeared.
+    """
+
+    source: str
+    scope: str
+    taken_at: datetime
+    notams: tuple[Notam, ...]
+    complete: bool = True
+    reason: str | None = None  # why it is not complete
+
+
+EVENT_KINDS: tuple[str, ...] = (
+    "published",
+    "amended",
+    "replaced",
+    "cancelled",
+    "expired",
+    "withdrawn",
+    "reappeared",
+    "restriction_imposed",
+    "restriction_lifted",
+    "source_down",
+    "source_up",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    """One change in the log. ``seq`` is given by the store when it is appended.
+
+    The change happened between ``after`` (the previous complete poll of the
+    scope, None when there was none) and ``observed_at`` (the poll that showed
+    it); ``effective_at`` is the best estimate taken from the NOTAM itself.
+    """
+
+    kind: str
+    source: str
+    observed_at: datetime
+    key: str | None = None
+    id: str | None = None
+    locations: tuple[str, ...] = ()
+    category: str | None = None
+    after: datetime | None = None
+    effective_at: datetime | None = None
+    detail: Mapping[str, Any] = field(default_factory=dict)
+    seq: int | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {f.name: to_jsonable(getattr(self, f.name)) for f in dataclasses.fields(self)}
+
+
+def to_jsonable(value: Any) -> Any:
+    """Turn model values into JSON values: datetimes as ``2025-03-21T01:43:00Z``."""
+    if isinstance(value, datetime):
+        return iso(value)
+    if isinstance(value, tuple | list):
+        return [to_jsonable(v) for v in value]
+    if isinstance(value, Mapping):
+        return {str(k): to_jsonable(v) for k, v in value.items()}
+    return value
+
+
+def iso(value: datetime) -> str:
+    """ISO 8601 UTC with ``Z``; seconds are kept only when not zero."""
+    value = value.astimezone(UTC)
+    if value.second or value.microsecond:
+        return value.strftime("%Y-%m-%dT%H:%M:%SZ")
+    return value.strftime("%Y-%m-%dT%H:%MZ").replace("Z", ":00Z")
+
+
+def parse_iso(value: str | None) -> datetime | None:
+    """Parse an ISO 8601 time (``Z`` or offset; naive means UTC) into aware UTC."""
+    if value is None or value == "":
+        return None
+    text = value.strip()
+    if text.endswith(("Z", "z")):
+        text = text[:-1] + "+00:00"
+    parsed = datetime.fromisoformat(text)
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=UTC)
+    return parsed.astimezone(UTC)
+
+
+def _req_iso(value: str) -> datetime:
+    parsed = parse_iso(value)
+    if parsed is None:
+        raise ValueError("empty time")
+    return parsed
