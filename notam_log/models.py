@@ -261,3 +261,57 @@ def _req_iso(value: str) -> datetime:
     if parsed is None:
         raise ValueError("empty time")
     return parsed
+
+
+@dataclass(frozen=True, slots=True)
+class Episode:
+    """A restriction episode at one location: from the first restriction in force
+    to the moment none is. Its start and end are bounded ranges:
+    ``start_after < start <= start_by`` and ``end_after < end <= end_by``;
+    ``*_effective`` is the best estimate from the NOTAMs (B, C, window edges).
+    ``end_by`` is None while the episode goes on.
+    """
+
+    location: str
+    start_by: datetime
+    start_after: datetime | None = None
+    start_effective: datetime | None = None
+    end_by: datetime | None = None
+    end_after: datetime | None = None
+    end_effective: datetime | None = None
+    #: (when it changed, category) in order; the first is the opening category.
+    categories: tuple[tuple[datetime, str], ...] = ()
+    keys: tuple[str, ...] = ()
+    id: int | None = None
+
+    @property
+    def ongoing(self) -> bool:
+        return self.end_by is None
+
+    def to_json(self) -> dict[str, Any]:
+        return {f.name: to_jsonable(getattr(self, f.name)) for f in dataclasses.fields(self)}
+
+
+POLL_STATUSES: tuple[str, ...] = ("complete", "unchanged", "partial", "suspect", "failed")
+
+
+@dataclass(frozen=True, slots=True)
+class PollRecord:
+    """One poll of one source and scope, as recorded in the ``polls`` table.
+
+    ``complete`` and ``unchanged`` (HTTP 304 / same body) polls may decide
+    disappearance; ``partial``, ``suspect`` and ``failed`` never do.
+    """
+
+    source: str
+    scope: str
+    started_at: datetime
+    finished_at: datetime
+    status: str
+    reason: str | None = None
+    notams: int = 0
+    events: int = 0
+    id: int | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {f.name: to_jsonable(getattr(self, f.name)) for f in dataclasses.fields(self)}

@@ -1,0 +1,44 @@
+"""Errors that notam-log reports to its user as one line.
+
+    NotamLogError            anything the CLI turns into "Error: ..." and exit 1
+    ├── ConfigError          config.toml: which file, which table, which key, what was expected
+    ├── InputError           an unreadable input file (exit 2 for ``parse``)
+    ├── StoreError           the database: missing, locked, corrupt, full
+    └── SourceError          a source could not be polled (after retries)
+        ├── BotProtectionError   a 403 bot-protection page (FAA NOTAM Search)
+        └── QuotaExhaustedError  the source's call quota is used up
+"""
+
+from __future__ import annotations
+
+
+class NotamLogError(Exception):
+    """Base of every error shown to the user as one line."""
+
+    exit_code = 1
+
+
+class ConfigError(NotamLogError):
+    """The configuration is wrong; the message names the file, the table and the key."""
+
+
+class InputError(NotamLogError):
+    """An input file cannot be read at all (not a container we know)."""
+
+    exit_code = 2
+
+
+class StoreError(NotamLogError):
+    """The database cannot be used."""
+
+
+class SourceError(NotamLogError):
+    """A source could not be polled, after retries."""
+
+
+class BotProtectionError(SourceError):
+    """The source answered with a bot-protection page (HTTP 403)."""
+
+
+class QuotaExhaustedError(SourceError):
+    """The source's call quota is used up; do not call again before it resets."""
