@@ -1,0 +1,231 @@
+"""The imperative shell for sources: one httpx client, retries, and the poll driver.
+
+``run_source`` drives a source's ``poll`` generator (see ``notam_log.sources``): it
+sends each request (at most one in flight per source), retries transport errors
+(timeouts included), 5xx, 408 and 429 with exponential backoff and jitter, honours
+``Retry-After`` (seconds or HTTP-date, capped), and after the last attempt throws a
+``SourceError`` into the generator so that the adapter marks only the affected
+scopes incomplete. Fatal errors raised by the adapter (bot page, quota, refused
+credentials) end the run: every scope of the source is reported incomplete.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+import time
+from collections.abc import Callable, Iterable, Mapping
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
+
+import httpx
+
+from notam_log import __version__
+from notam_log.errors import SourceError
+from notam_log.models import Snapshot
+from notam_log.sources import Source
+
+logger = logging.getLogger(__name__)
+
+USER_AGENT = f"notam-log/{__version__} (+https://github.com/notam-log/notam-log)"
+RETRY_STATUSES = frozenset({408, 429, 500, 502, 503, 504})
+SECRET_PARAMS = frozenset({"api_key", "apikey", "key", "client_secret", "access_token", "token"})
+SECRET_HEADERS = frozenset({"authorization", "client_secret", "client_id", "cookie"})
+
+
+def make_client(timeout: float = 30.0, *, connect_timeout: float = 10.0) -> httpx.Client:
+    """The one client a process shares: our User-Agent, TLS verified, bounded timeouts."""
+    _guard_httpx_logger()
+    return httpx.Client(
+        headers={"User-Agent": USER_AGENT},
+        timeout=httpx.Timeout(timeout, connect=min(connect_timeout, timeout)),
+        verify=True,
+        follow_redirects=False,
+        limits=httpx.Limits(max_connections=20, max_keepalive_connections=10),
+    )
+
+
+def redact_url(url: httpx.URL | str) -> str:
+    """The URL with secret query parameters (``api_key``...) replaced by ``***``."""
+    url = httpx.URL(str(url))
+    params = [(k, "***" if k.lower() in SECRET_PARAMS else v) for k, v in url.params.multi_items()]
+    return str(url.copy_with(params=params)) if params else str(url)
+
+
+def redact_headers(headers: Mapping[str, str]) -> dict[str, str]:
+    return {k: "***" if k.lower() in SECRET_HEADERS else v for k, v in headers.items()}
+
+
+class _RedactFilter(logging.Filter):
+    """httpx logs every request URL at INFO; strip secret query parameters from it."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if isinstance(record.args, tuple) and record.args:
+            record.args = tuple(
+                redact_url(a) if isinstance(a, httpx.URL) else a for a in record.args
+            )
+        return True
+
+
+def _guard_httpx_logger() -> None:
+    httpx_logger = logging.getLogger("httpx")
+    if not any(isinstance(f, _RedactFilter) for f in httpx_logger.filters):
+        httpx_logger.addFilter(_RedactFilter())
+
+
+@dataclass(slots=True)
+class SourceRun:
+    """What one run of one source gave: its snapshots and, if anything failed, why."""
+
+    snapshots: list[Snapshot] = field(default_factory=list)
+    error: str | None = None  # one line, never a secret
+    fatal: bool = False  # the whole source failed (bot page, quota, credentials, bug)
+    requests: int = 0
+    elapsed: float = 0.0
+
+
+def retry_after(response: httpx.Response, now: datetime) -> float | None:
+    """Seconds from a ``Retry-After`` header (seconds or HTTP-date), or None."""
+    value = response.headers.get("Retry-After")
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return max(0.0, (when - now).total_seconds())
+
+
+def run_source(
+    source: Source,
+    client: httpx.Client,
+    now: datetime,
+    *,
+    sleep: Callable[[float], None] = time.sleep,
+    rng: Callable[[], float] = random.random,
+    max_attempts: int = 4,
+    base_delay: float = 1.0,
+    max_wait: float = 60.0,
+    clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+) -> SourceRun:
+    """Poll one source: send its requests in turn, with retries; never raises."""
+    run = SourceRun()
+    started = time.monotonic()
+    errors: list[str] = []
+    gen = source.poll(now)
+    gap = float(getattr(source, "request_gap", 0.0) or 0.0)
+    try:
+        request = next(gen)
+        while True:
+            if gap and run.requests:
+                sleep(gap)
+            outcome = _send(
+                source.name,
+                request,
+                client,
+                run,
+                sleep,
+                rng,
+                max_attempts,
+                base_delay,
+                max_wait,
+                clock,
+            )
+            if isinstance(outcome, httpx.Response):
+                request = gen.send(outcome)
+            else:
+                errors.append(outcome)
+                request = gen.throw(SourceError(outcome))
+    except StopIteration as stop:
+        run.snapshots = list(stop.value or [])
+    except SourceError as exc:
+        run.fatal = True
+        errors.insert(0, _one_line(str(exc) or type(exc).__name__))
+        run.snapshots = _all_incomplete(source, now, errors[0])
+    except Exception as exc:  # an adapter bug must not stop the other sources
+        logger.exception("%s: the adapter failed", source.name)
+        run.fatal = True
+        errors.insert(0, f"internal error in the {source.kind} adapter: {type(exc).__name__}")
+        run.snapshots = _all_incomplete(source, now, errors[0])
+    finally:
+        gen.close()
+    if not errors:
+        errors = [f"{s.scope}: {s.reason}" for s in run.snapshots if not s.complete and s.reason]
+    run.error = _one_line("; ".join(dict.fromkeys(errors))) if errors else None
+    run.elapsed = time.monotonic() - started
+    if run.error:
+        logger.warning("%s: %s", source.name, run.error)
+    return run
+
+
+def _send(
+    name: str,
+    request: httpx.Request,
+    client: httpx.Client,
+    run: SourceRun,
+    sleep: Callable[[float], None],
+    rng: Callable[[], float],
+    max_attempts: int,
+    base_delay: float,
+    max_wait: float,
+    clock: Callable[[], datetime],
+) -> httpx.Response | str:
+    """Send with retries: the response to give the adapter, or why it failed for good."""
+    where = redact_url(request.url)
+    short = f"{request.url.host}{request.url.path}"
+    reason = ""
+    for attempt in range(1, max_attempts + 1):
+        run.requests += 1
+        wait: float | None = None
+        try:
+            logger.debug("%s: %s %s (attempt %d)", name, request.method, where, attempt)
+            response = client.send(request)
+        except httpx.TransportError as exc:
+            reason = f"{type(exc).__name__} from {short}"
+        else:
+            if response.status_code not in RETRY_STATUSES:
+                return response
+            reason = f"HTTP {response.status_code} from {short}"
+            wait = retry_after(response, clock())
+        if attempt == max_attempts:
+            break
+        backoff = base_delay * 2 ** (attempt - 1) * (0.5 + rng())
+        delay = min(max_wait, wait if wait is not None else backoff)
+        logger.info("%s: %s; retrying in %.1f s", name, reason, delay)
+        sleep(delay)
+    return f"{reason} after {max_attempts} attempts"
+
+
+def _all_incomplete(source: Source, now: datetime, reason: str) -> list[Snapshot]:
+    try:
+        scopes = source.scopes()
+    except Exception:  # pragma: no cover - defensive
+        scopes = ()
+    return [Snapshot(source.name, s, now, (), complete=False, reason=reason) for s in scopes]
+
+
+def _one_line(text: str, limit: int = 500) -> str:
+    line = " ".join(text.split())
+    return line if len(line) <= limit else line[: limit - 1] + "…"
+
+
+def run_sources(
+    sources: Iterable[Source],
+    client: httpx.Client,
+    now: datetime,
+    **kwargs: object,
+) -> dict[str, SourceRun]:
+    """Poll sources concurrently, one thread per source (one request in flight each)."""
+    items = list(sources)
+    if not items:
+        return {}
+    with ThreadPoolExecutor(max_workers=len(items), thread_name_prefix="notam-source") as pool:
+        futures = {s.name: pool.submit(run_source, s, client, now, **kwargs) for s in items}  # type: ignore[arg-type]
+        return {name: future.result() for name, future in futures.items()}

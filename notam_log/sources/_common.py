@@ -1,0 +1,334 @@
+"""Helpers shared by the source adapters: requests, secrets, batching, structured NOTAMs."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import re
+from collections.abc import Generator, Iterable, Mapping, Sequence
+from datetime import UTC, datetime
+from typing import Any
+
+import httpx
+
+from notam_log import __version__
+from notam_log.classify import complete
+from notam_log.config import SourceConfig
+from notam_log.errors import ConfigError, SourceError
+from notam_log.fields import full_year, make_key, parse_coords
+from notam_log.models import Notam, Snapshot, parse_iso
+
+USER_AGENT = f"notam-log/{__version__} (+https://github.com/notam-log/notam-log)"
+
+#: A request/response exchange as seen by an adapter: the response, or a one-line
+#: reason why no usable response came (the driver gave up after its retries).
+Fetched = httpx.Response | str
+
+
+class Secret:
+    """A credential read from the environment. Its repr and str never show the value."""
+
+    __slots__ = ("_value", "env")
+
+    def __init__(self, value: str, env: str) -> None:
+        self._value = value
+        self.env = env
+
+    def reveal(self) -> str:
+        return self._value
+
+    def __repr__(self) -> str:
+        return f"Secret(env={self.env!r})"
+
+    __str__ = __repr__
+
+
+def fetch(request: httpx.Request) -> Generator[httpx.Request, httpx.Response, Fetched]:
+    """Yield one request; return its response, or the reason the driver gave up.
+
+    The driver (``notam_log.http.run_source``) throws a :class:`SourceError` into the
+    generator when the request still failed after its retries; that error is turned
+    into a reason here so that only the affected scopes become incomplete.
+    """
+    try:
+        response = yield request
+    except SourceError as exc:
+        return str(exc) or type(exc).__name__
+    return response
+
+
+def make_request(
+    method: str,
+    url: str,
+    *,
+    params: Mapping[str, str] | None = None,
+    headers: Mapping[str, str] | None = None,
+    data: Mapping[str, str] | None = None,
+) -> httpx.Request:
+    """An ``httpx.Request`` that carries notam-log's honest User-Agent."""
+    all_headers = {"User-Agent": USER_AGENT}
+    all_headers.update(headers or {})
+    return httpx.Request(method, url, params=params, headers=all_headers, data=data)
+
+
+def base(cfg: SourceConfig, default: str) -> str:
+    """The scheme and host (and optional path prefix) to use, without a trailing slash."""
+    return (cfg.base_url or default).rstrip("/")
+
+
+def env_secret(cfg: SourceConfig, env: Mapping[str, str], key: str) -> Secret:
+    """Read the credential whose environment variable is named by option ``key``."""
+    var = cfg.options.get(key)
+    if not isinstance(var, str) or not var:
+        raise ConfigError(
+            f"{cfg.where} ({cfg.kind}): {key}: required (the name of an environment variable)"
+        )
+    value = env.get(var)
+    if not value:
+        raise ConfigError(f"{cfg.where} ({cfg.kind}): {key}: environment variable {var} is not set")
+    return Secret(value, var)
+
+
+def option(cfg: SourceConfig, key: str, kind: type, default: Any) -> Any:
+    """A kind-specific option with its type checked (config.py checks too)."""
+    value = cfg.options.get(key, default)
+    ok = isinstance(value, kind) and not (kind is int and isinstance(value, bool))
+    if kind is float and isinstance(value, int) and not isinstance(value, bool):
+        value, ok = float(value), True
+    if not ok:
+        raise ConfigError(f"{cfg.where} ({cfg.kind}): {key}: expected {kind.__name__}")
+    return value
+
+
+def need_locations(cfg: SourceConfig) -> tuple[str, ...]:
+    locations = tuple(loc.strip().upper() for loc in cfg.locations if loc.strip())
+    if not locations:
+        raise ConfigError(f"{cfg.where} ({cfg.kind}): locations: at least one location is required")
+    return locations
+
+
+def batched(items: Sequence[str], size: int) -> list[tuple[str, ...]]:
+    return [tuple(items[i : i + size]) for i in range(0, len(items), size)]
+
+
+def describe(response: httpx.Response) -> str:
+    """``HTTP 503 from host/path`` (never the query string: it may hold a key)."""
+    url = response.request.url if response._request is not None else None
+    where = f" from {url.host}{url.path}" if url is not None else ""
+    return f"HTTP {response.status_code}{where}"
+
+
+def decode_json(response: httpx.Response) -> Any:
+    """The JSON body, or raise ValueError with a one-line reason."""
+    body = response.content
+    if not body.strip():
+        raise ValueError("empty body")
+    try:
+        return json.loads(body)
+    except json.JSONDecodeError as exc:
+        raise ValueError(f"invalid JSON ({len(body)} bytes): {exc.msg}") from None
+    except UnicodeDecodeError:
+        raise ValueError(f"invalid JSON ({len(body)} bytes): not UTF-8") from None
+
+
+def is_bot_page(response: httpx.Response) -> bool:
+    """An Akamai-style "Access Denied" page (HTML, usually HTTP 403)."""
+    if response.status_code not in (200, 403):
+        return False
+    head = response.content[:4000].lower()
+    return b"access denied" in head and (b"<html" in head or response.status_code == 403)
+
+
+class Scopes:
+    """Collects NOTAMs per scope and marks scopes incomplete with a reason."""
+
+    def __init__(self, source: str, scopes: Iterable[str], now: datetime) -> None:
+        self.source = source
+        self.now = now
+        self.notams: dict[str, dict[str, Notam]] = {s: {} for s in scopes}
+        self.reasons: dict[str, list[str]] = {s: [] for s in self.notams}
+
+    def add(self, scope: str, notam: Notam) -> None:
+        self.notams[scope][notam.key] = notam
+
+    def fail(self, scopes: Iterable[str], reason: str) -> None:
+        for scope in scopes:
+            if reason not in self.reasons[scope]:
+                self.reasons[scope].append(reason)
+
+    def snapshots(self) -> list[Snapshot]:
+        out = []
+        for scope, notams in self.notams.items():
+            reasons = self.reasons[scope]
+            out.append(
+                Snapshot(
+                    source=self.source,
+                    scope=scope,
+                    taken_at=self.now,
+                    notams=tuple(notams.values()),
+                    complete=not reasons,
+                    reason="; ".join(reasons) if reasons else None,
+                )
+            )
+        return out
+
+
+def assign(notam: Notam, batch: Sequence[str], *hints: str | None) -> list[str]:
+    """The queried locations a returned NOTAM belongs to.
+
+    Matched on the record's own location fields (``hints``) and on the NOTAM's item A
+    locations; a NOTAM that matches none of them was still returned for this batch, so
+    it goes to every location of the batch (being listed too widely never makes a NOTAM
+    look withdrawn; being dropped would).
+    """
+    names = {h.upper() for h in hints if h} | set(notam.locations)
+    hit = [loc for loc in batch if loc in names]
+    return hit or list(batch)
+
+
+def incomplete_all(
+    source: str, scopes: Iterable[str], now: datetime, reason: str
+) -> list[Snapshot]:
+    return [Snapshot(source, s, now, (), complete=False, reason=reason) for s in scopes]
+
+
+_DIGITS = re.compile(r"\d+")
+_REF = re.compile(r"NOTAM[RC]\s+([A-Z]?\d{1,4}/\d{2})")
+
+
+def _int(value: Any) -> int | None:
+    if value is None:
+        return None
+    m = _DIGITS.search(str(value))
+    return int(m.group()) if m else None
+
+
+def structured_notam(
+    fields: Mapping[str, Any],
+    *,
+    source_format: str,
+    raw: str = "",
+    extra_text: Sequence[str] = (),
+) -> Notam:
+    """A Notam from the structured JSON fields shared by NMS and API v1.
+
+    Field names are looked up in both casings (``affectedFir``/``affectedFIR``,
+    ``minimumFl``/``minimumFL``). Times are ISO 8601; an ``estimated`` flag or an
+    ``EST`` suffix marks the end as estimated.
+    """
+
+    def get(*names: str) -> Any:
+        for name in names:
+            value = fields.get(name)
+            if value not in (None, ""):
+                return value
+        return None
+
+    classification = str(get("classification") or "")
+    number = str(get("number") or "")
+    series = get("series")
+    year = get("year")
+    issues: list[str] = []
+    if classification in ("DOM", "FDC", "DOMESTIC", "MIL", "LMIL") or (
+        number and "/" in number and not series
+    ):
+        notam_id = number or None
+        office = get("accountId") or ("FDC" if classification == "FDC" else None)
+        fir = None
+    else:
+        num = _int(number.split("/")[-1]) if number else None
+        yr = _int(year) if year is not None else None
+        if yr is None and "/" in number:
+            yr = _int(number.split("/")[0])
+        notam_id = (
+            f"{series or ''}{num:04d}/{(yr or 0) % 100:02d}"
+            if num is not None and yr is not None
+            else (number or None)
+        )
+        office = None
+        fir = get("affectedFir", "affectedFIR")
+    location = get("icaoLocation", "location")
+    locations = tuple(str(x).upper() for x in (location,) if x)
+    key = make_key(
+        notam_id, office=office, fir=fir, locations=locations, fallback=str(get("id") or "")
+    )
+    end_raw = get("effectiveEnd")
+    end_text = str(end_raw or "")
+    permanent = end_text.upper().startswith("PERM")
+    estimated = bool(get("estimated")) or end_text.upper().endswith("EST")
+    end: datetime | None = None
+    start: datetime | None = None
+    try:
+        start = parse_iso(str(get("effectiveStart") or "")) if get("effectiveStart") else None
+        if end_text and not permanent:
+            end = parse_iso(end_text[:-3] if end_text.upper().endswith("EST") else end_text)
+    except ValueError:
+        issues.append(f"unreadable time: {get('effectiveStart')!r}/{end_raw!r}")
+    lat = lon = None
+    coords = get("coordinates")
+    if coords:
+        pair = parse_coords(str(coords))
+        if pair:
+            lat, lon = pair
+    ref = None
+    kind = str(get("type") or "").upper()
+    if kind in ("R", "C"):
+        m = _REF.search(" ".join([str(get("text") or ""), *extra_text]))
+        ref = m.group(1) if m else None
+    qcode = get("selectionCode")
+    schedule = get("schedule")
+    if isinstance(schedule, str) and "~" in schedule:
+        schedule = schedule.split("~", 1)[1]
+    notam = Notam(
+        key=key,
+        id=notam_id,
+        series=str(series) if series else None,
+        number=_int(number.split("/")[-1]) if number else None,
+        year=full_year(year) if _int(year) is not None else None,
+        type=kind or None,
+        ref=ref,
+        fir=fir or get("affectedFir", "affectedFIR"),
+        qcode=str(qcode).upper() if qcode else None,
+        traffic=get("traffic"),
+        purpose=get("purpose"),
+        scope=get("scope"),
+        lower=_int(get("minimumFl", "minimumFL")),
+        upper=_int(get("maximumFl", "maximumFL")),
+        lat=lat,
+        lon=lon,
+        radius_nm=_int(get("radius")),
+        locations=locations,
+        start=start,
+        end=end,
+        end_estimated=estimated,
+        permanent=permanent,
+        schedule=schedule if isinstance(schedule, str) else None,
+        text=str(get("text") or ""),
+        lower_limit=get("lowerLimit"),
+        upper_limit=get("upperLimit"),
+        source_format=source_format,
+        raw=raw or json.dumps(dict(fields), sort_keys=True),
+        issues=tuple(issues),
+    )
+    return complete(notam)
+
+
+def fill_from(parsed: Notam, fields: Notam) -> Notam:
+    """A parsed text NOTAM with its missing identity filled from the structured one.
+
+    (API v1's ICAO translation has no header line, so no id or type of its own.)
+    """
+    changes: dict[str, Any] = {}
+    for name in ("id", "series", "number", "year", "type", "fir", "locations"):
+        if not getattr(parsed, name) and getattr(fields, name):
+            changes[name] = getattr(fields, name)
+    if not parsed.id or parsed.key.split(":", 1)[-1].startswith("?"):
+        changes["key"] = fields.key
+    return dataclasses.replace(parsed, **changes) if changes else parsed
+
+
+def utc_midnight_after(now: datetime) -> datetime:
+    day = now.astimezone(UTC).date()
+    from datetime import timedelta
+
+    return datetime(day.year, day.month, day.day, tzinfo=UTC) + timedelta(days=1)

@@ -1,0 +1,163 @@
+"""FAA NOTAM API v1 (being retired): ``GET /notamapi/v1/notams`` with client_id/secret headers."""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Generator, Mapping
+from datetime import datetime
+from typing import Any, ClassVar
+
+import httpx
+
+from notam_log.config import SourceConfig
+from notam_log.faa_text import parse_faa
+from notam_log.icao_text import parse_icao
+from notam_log.models import Notam
+from notam_log.sources import Poll
+from notam_log.sources._common import (
+    Scopes,
+    base,
+    decode_json,
+    describe,
+    env_secret,
+    fetch,
+    fill_from,
+    make_request,
+    need_locations,
+    option,
+    structured_notam,
+)
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_BASE = "https://external-api.faa.gov"
+PATH = "/notamapi/v1/notams"
+MAX_PAGES = 100
+
+
+class FaaApiV1Source:
+    """One location per query (``icaoLocation``), paged by ``pageNum`` up to ``totalPages``.
+
+    A location is complete when every page arrived and parsed and the items add up
+    to ``totalCount``.
+    """
+
+    kind: ClassVar[str] = "faa_api_v1"
+    OPTIONS: ClassVar[Mapping[str, type]] = {
+        "client_id_env": str,
+        "client_secret_env": str,
+        "page_size": int,
+    }
+    request_gap = 0.0
+
+    def __init__(self, cfg: SourceConfig, env: Mapping[str, str]) -> None:
+        self.name = cfg.name
+        self.root = base(cfg, DEFAULT_BASE)
+        self.locations = need_locations(cfg)
+        self._client_id = env_secret(cfg, env, "client_id_env")
+        self._client_secret = env_secret(cfg, env, "client_secret_env")
+        self.page_size: int = min(1000, max(1, option(cfg, "page_size", int, 1000)))
+
+    def __repr__(self) -> str:
+        return f"FaaApiV1Source(name={self.name!r})"
+
+    def scopes(self) -> tuple[str, ...]:
+        return self.locations
+
+    def state(self) -> dict[str, Any]:
+        return {}
+
+    def restore(self, state: Mapping[str, Any]) -> None:
+        return None
+
+    def request(self, location: str, page: int) -> httpx.Request:
+        return make_request(
+            "GET",
+            self.root + PATH,
+            params={
+                "responseFormat": "geoJson",
+                "icaoLocation": location,
+                "pageSize": str(self.page_size),
+                "pageNum": str(page),
+            },
+            headers={
+                "client_id": self._client_id.reveal(),
+                "client_secret": self._client_secret.reveal(),
+                "Accept": "application/json",
+            },
+        )
+
+    def poll(self, now: datetime) -> Poll:
+        out = Scopes(self.name, self.locations, now)
+        for loc in self.locations:
+            yield from self._location(loc, out)
+        return out.snapshots()
+
+    def _location(self, loc: str, out: Scopes) -> Generator[httpx.Request, httpx.Response, None]:
+        page, pages, seen, total = 1, 1, 0, None
+        while page <= pages and page <= MAX_PAGES:
+            got = yield from fetch(self.request(loc, page))
+            if isinstance(got, str):
+                out.fail([loc], f"page {page}: {got}")
+                return
+            if got.status_code != 200:
+                out.fail([loc], f"page {page}: {describe(got)}")
+                return
+            try:
+                body = decode_json(got)
+                items = body["items"]
+                pages = int(body.get("totalPages") or 0)
+                total = int(body["totalCount"])
+                if not isinstance(items, list):
+                    raise TypeError
+            except ValueError as exc:
+                out.fail([loc], f"page {page}: {exc}")
+                return
+            except (KeyError, TypeError):
+                out.fail([loc], f"page {page}: not a NOTAM API v1 response")
+                return
+            for item in items:
+                notam = item_notam(item)
+                if notam is not None:
+                    out.add(loc, notam)
+            seen += len(items)
+            if not items and page < pages:
+                out.fail([loc], f"page {page} of {pages} is empty")
+                return
+            page += 1
+        if pages > MAX_PAGES:
+            out.fail([loc], f"more than {MAX_PAGES} pages")
+        elif total is not None and seen < total:
+            out.fail([loc], f"expected {total} NOTAMs, got {seen}")
+
+
+def item_notam(item: Any) -> Notam | None:
+    """One Feature: the ICAO translation, else LOCAL_FORMAT, else the structured fields.
+
+    API v1's ICAO ``formattedText`` has no header line, so the id, type and key come
+    from the structured fields.
+    """
+    try:
+        core = item["properties"]["coreNOTAMData"]
+        fields = core["notam"]
+    except (KeyError, TypeError):
+        return None
+    translations = {
+        str(t.get("type")): t for t in core.get("notamTranslation") or () if isinstance(t, dict)
+    }
+    structured = structured_notam(
+        fields,
+        source_format="faa_api_v1",
+        raw=json.dumps(item, sort_keys=True),
+        extra_text=[
+            str(t.get("simpleText") or t.get("formattedText") or "") for t in translations.values()
+        ],
+    )
+    icao = str((translations.get("ICAO") or {}).get("formattedText") or "").strip()
+    if icao:
+        return fill_from(parse_icao(icao), structured)
+    local = str((translations.get("LOCAL_FORMAT") or {}).get("simpleText") or "").strip()
+    if local:
+        return fill_from(parse_faa(local), structured)
+    return structured

@@ -1,0 +1,310 @@
+"""FAA NMS-API: OAuth2 client credentials, GeoJSON NOTAMs by location, or deltas.
+
+Modes (option ``mode``):
+
+``"location"`` (default)
+    ``GET /nmsapi/v1/notams?location=X`` for each location: the full set of that
+    location's NOTAMs; a snapshot is complete when the response arrived and parsed.
+``"delta"``
+    The first poll (and any poll after a mismatch or a gap over 24 h) is a full
+    location pull that sets a baseline. Later polls ask for
+    ``location=X&lastUpdatedDate=<last pull - 5 min>``, which returns created,
+    updated *and* cancelled records, and apply them to the baseline kept in
+    ``state()``. Such a merged set may add, amend and cancel but cannot decide that
+    anything disappeared, so it is ``complete=False`` ("delta only") unless
+    ``checklist = true`` (default) and ``/nmsapi/v1/notams/checklist?location=X``
+    lists exactly the same NMS ids; a mismatch schedules a full pull next time.
+    Incomplete delta snapshots also carry this delta's NOTAMC records.
+
+The service allows one data pull per 3 minutes (``min_interval``, seconds): an
+earlier poll sends nothing and returns incomplete snapshots saying so. The token is
+cached in memory only (never in ``state()``, logs, errors or reprs) until it
+expires, and fetched again once when a data request answers 401.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import logging
+from collections.abc import Generator, Mapping
+from datetime import datetime, timedelta
+from typing import Any, ClassVar
+
+import httpx
+
+from notam_log.config import SourceConfig
+from notam_log.errors import ConfigError, SourceError
+from notam_log.models import Notam, iso, parse_iso
+from notam_log.sources import Poll
+from notam_log.sources._common import (
+    Fetched,
+    Scopes,
+    Secret,
+    base,
+    decode_json,
+    describe,
+    env_secret,
+    fetch,
+    incomplete_all,
+    make_request,
+    need_locations,
+    option,
+    structured_notam,
+)
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_BASE = "https://api-nms.aim.faa.gov"
+TOKEN_PATH = "/v1/auth/token"
+NOTAMS_PATH = "/nmsapi/v1/notams"
+CHECKLIST_PATH = "/nmsapi/v1/notams/checklist"
+DELTA_OVERLAP = timedelta(minutes=5)
+DELTA_MAX = timedelta(hours=24)
+
+
+class FaaNmsSource:
+    kind: ClassVar[str] = "faa_nms"
+    OPTIONS: ClassVar[Mapping[str, type]] = {
+        "client_id_env": str,
+        "client_secret_env": str,
+        "mode": str,
+        "checklist": bool,
+        "min_interval": float,
+    }
+    #: Production spike arrest: one message per second.
+    request_gap = 1.0
+
+    def __init__(self, cfg: SourceConfig, env: Mapping[str, str]) -> None:
+        self.name = cfg.name
+        self.root = base(cfg, DEFAULT_BASE)
+        self.locations = need_locations(cfg)
+        self._client_id = env_secret(cfg, env, "client_id_env")
+        self._client_secret = env_secret(cfg, env, "client_secret_env")
+        self.mode: str = option(cfg, "mode", str, "location")
+        if self.mode not in ("location", "delta"):
+            raise ConfigError(f"{cfg.where} ({cfg.kind}): mode: expected 'location' or 'delta'")
+        self.checklist: bool = option(cfg, "checklist", bool, True)
+        self.min_interval = timedelta(seconds=option(cfg, "min_interval", float, 180.0))
+        self._token: Secret | None = None
+        self._token_expires: datetime | None = None
+        self.last_pull: datetime | None = None
+        #: delta mode: location -> {NMS id: Notam JSON}; the baseline the deltas apply to.
+        self.known: dict[str, dict[str, dict[str, Any]]] = {}
+        self.resync: set[str] = set()
+
+    def __repr__(self) -> str:
+        return f"FaaNmsSource(name={self.name!r}, mode={self.mode!r})"
+
+    def scopes(self) -> tuple[str, ...]:
+        return self.locations
+
+    def state(self) -> dict[str, Any]:
+        return {
+            "last_pull": iso(self.last_pull) if self.last_pull else None,
+            "known": self.known,
+            "resync": sorted(self.resync),
+        }
+
+    def restore(self, state: Mapping[str, Any]) -> None:
+        self.last_pull = parse_iso(state.get("last_pull"))
+        known = state.get("known") or {}
+        self.known = {str(k): dict(v) for k, v in known.items()} if isinstance(known, dict) else {}
+        self.resync = set(state.get("resync") or ())
+
+    # -- requests -----------------------------------------------------------------
+
+    def _token_request(self) -> httpx.Request:
+        pair = f"{self._client_id.reveal()}:{self._client_secret.reveal()}".encode()
+        auth = "Basic " + base64.b64encode(pair).decode()
+        return make_request(
+            "POST",
+            self.root + TOKEN_PATH,
+            headers={"Authorization": auth, "Accept": "application/json"},
+            data={"grant_type": "client_credentials"},
+        )
+
+    def _get_token(self, now: datetime) -> Generator[httpx.Request, httpx.Response, Secret]:
+        if self._token is not None and self._token_expires and now < self._token_expires:
+            return self._token
+        self._token = None
+        got = yield from fetch(self._token_request())
+        if isinstance(got, str):
+            raise SourceError(f"NMS token request failed: {got}")
+        if got.status_code != 200:
+            raise SourceError(
+                f"NMS token request refused ({describe(got)}): check the credentials in "
+                f"{self._client_id.env} and {self._client_secret.env}"
+            )
+        try:
+            body = decode_json(got)
+            token = str(body["access_token"])
+            seconds = int(str(body.get("expires_in") or "1799"))
+        except (ValueError, KeyError, TypeError) as exc:
+            raise SourceError(f"NMS token response unreadable: {type(exc).__name__}") from None
+        self._token = Secret(token, "access_token")
+        self._token_expires = now + timedelta(seconds=max(0, seconds - 60))
+        return self._token
+
+    def _data_request(self, path: str, params: Mapping[str, str], token: Secret) -> httpx.Request:
+        headers = {
+            "Authorization": f"Bearer {token.reveal()}",
+            "Accept": "application/json",
+        }
+        if path == NOTAMS_PATH:
+            headers["nmsResponseFormat"] = "GEOJSON"
+        return make_request("GET", self.root + path, params=params, headers=headers)
+
+    def _get(
+        self, now: datetime, path: str, params: Mapping[str, str]
+    ) -> Generator[httpx.Request, httpx.Response, Fetched]:
+        """One data request; on 401 fetch a new token once and try again."""
+        token = yield from self._get_token(now)
+        got = yield from fetch(self._data_request(path, params, token))
+        if isinstance(got, httpx.Response) and got.status_code == 401:
+            logger.info("%s: access token refused, fetching a new one", self.name)
+            self._token = None
+            token = yield from self._get_token(now)
+            got = yield from fetch(self._data_request(path, params, token))
+        return got
+
+    # -- poll ---------------------------------------------------------------------
+
+    def poll(self, now: datetime) -> Poll:
+        if self.last_pull is not None and now - self.last_pull < self.min_interval:
+            nxt = iso(self.last_pull + self.min_interval)
+            return incomplete_all(
+                self.name,
+                self.locations,
+                now,
+                f"skipped: NMS allows one data pull per "
+                f"{int(self.min_interval.total_seconds())} s; next at {nxt}",
+            )
+        since = self.last_pull
+        self.last_pull = now
+        out = Scopes(self.name, self.locations, now)
+        for loc in self.locations:
+            full = (
+                self.mode == "location"
+                or loc in self.resync
+                or loc not in self.known
+                or since is None
+                or now - since > DELTA_MAX - DELTA_OVERLAP
+            )
+            if full:
+                yield from self._full(now, loc, out)
+            else:
+                assert since is not None
+                yield from self._delta(now, loc, since - DELTA_OVERLAP, out)
+        return out.snapshots()
+
+    def _features(self, got: Fetched) -> list[tuple[str, Notam]] | str:
+        if isinstance(got, str):
+            return got
+        if got.status_code != 200:
+            return describe(got)
+        try:
+            body = decode_json(got)
+            features = body["data"]["geojson"]
+            if not isinstance(features, list):
+                raise TypeError
+        except ValueError as exc:
+            return str(exc)
+        except (KeyError, TypeError):
+            errors = body.get("errors") if isinstance(body, dict) else None
+            detail = json.dumps(errors)[:200] if errors else "no data.geojson"
+            return f"unexpected NMS response: {detail}"
+        out = []
+        for feature in features:
+            try:
+                core = feature["properties"]["coreNOTAMData"]
+                fields = core["notam"]
+            except (KeyError, TypeError):
+                continue
+            texts = [
+                str(t.get("simpleText") or t.get("formattedText") or "")
+                for t in core.get("notamTranslation") or ()
+                if isinstance(t, dict)
+            ]
+            notam = structured_notam(
+                fields,
+                source_format="nms_geojson",
+                raw=json.dumps(feature, sort_keys=True),
+                extra_text=texts,
+            )
+            out.append((str(fields.get("id") or notam.key), notam))
+        return out
+
+    def _full(
+        self, now: datetime, loc: str, out: Scopes
+    ) -> Generator[httpx.Request, httpx.Response, None]:
+        got = yield from self._get(now, NOTAMS_PATH, {"location": loc})
+        features = self._features(got)
+        if isinstance(features, str):
+            out.fail([loc], features)
+            self.resync.add(loc)
+            return
+        for _, notam in features:
+            out.add(loc, notam)
+        if self.mode == "delta":
+            self.known[loc] = {nms_id: n.to_json() for nms_id, n in features if _active(n, now)}
+            self.resync.discard(loc)
+
+    def _delta(
+        self, now: datetime, loc: str, since: datetime, out: Scopes
+    ) -> Generator[httpx.Request, httpx.Response, None]:
+        got = yield from self._get(
+            now, NOTAMS_PATH, {"location": loc, "lastUpdatedDate": iso(since)}
+        )
+        features = self._features(got)
+        if isinstance(features, str):
+            out.fail([loc], f"delta: {features}")
+            self.resync.add(loc)
+            return
+        known = self.known.setdefault(loc, {})
+        cancels: list[Notam] = []
+        for nms_id, notam in features:
+            if notam.type == "C":
+                cancels.append(notam)
+            if notam.ref_key:
+                for other, data in list(known.items()):
+                    if data.get("key") == notam.ref_key:
+                        del known[other]
+            if _active(notam, now) and notam.type != "C":
+                known[nms_id] = notam.to_json()
+            else:
+                known.pop(nms_id, None)
+        for data in known.values():
+            out.add(loc, Notam.from_json(data))
+        if not self.checklist:
+            out.fail([loc], "delta only (no checklist check)")
+        else:
+            got = yield from self._get(now, CHECKLIST_PATH, {"location": loc})
+            reason = _checklist_mismatch(got, set(known))
+            if reason:
+                out.fail([loc], f"delta: {reason}")
+                self.resync.add(loc)
+        if loc in out.reasons and out.reasons[loc]:
+            for notam in cancels:
+                out.add(loc, notam)
+
+
+def _active(notam: Notam, now: datetime) -> bool:
+    return notam.end is None or notam.end > now
+
+
+def _checklist_mismatch(got: Fetched, ids: set[str]) -> str | None:
+    if isinstance(got, str):
+        return f"checklist: {got}"
+    if got.status_code != 200:
+        return f"checklist: {describe(got)}"
+    try:
+        rows = decode_json(got)["data"]["checklist"]
+        listed = {str(row["id"]) for row in rows}
+    except ValueError as exc:
+        return f"checklist: {exc}"
+    except (KeyError, TypeError):
+        return "checklist: no data.checklist"
+    if listed != ids:
+        return f"checklist differs ({len(listed - ids)} missing, {len(ids - listed)} extra)"
+    return None

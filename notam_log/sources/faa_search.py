@@ -1,0 +1,257 @@
+"""FAA NOTAM Search (keyless, undocumented): ``POST /notamSearch/search``, paged by offset.
+
+Behind Akamai bot management: a 403 "Access Denied" page raises BotProtectionError.
+notam-log sends its own honest User-Agent and never tries to get around it.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from datetime import UTC, datetime
+from typing import Any, ClassVar
+
+import httpx
+
+from notam_log.classify import complete
+from notam_log.config import SourceConfig
+from notam_log.errors import BotProtectionError
+from notam_log.faa_text import parse_faa
+from notam_log.fields import make_key
+from notam_log.icao_text import parse_icao
+from notam_log.models import Notam
+from notam_log.sources import Poll
+from notam_log.sources._common import (
+    Scopes,
+    assign,
+    base,
+    batched,
+    decode_json,
+    describe,
+    fetch,
+    is_bot_page,
+    make_request,
+    need_locations,
+    option,
+)
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_BASE = "https://notams.aim.faa.gov"
+PATH = "/notamSearch/search"
+MAX_PAGES = 200
+
+BOT_MESSAGE = (
+    "FAA NOTAM Search answered with a bot-protection page (HTTP 403 Access Denied); "
+    "notam-log does not try to get around it: configure the faa_nms or icao_api source instead"
+)
+
+#: The form the site's own search page posts (searchType 0 = by location designators).
+FORM_TEMPLATE: tuple[tuple[str, str], ...] = (
+    ("searchType", "0"),
+    ("designatorsForLocation", ""),
+    ("designatorForAccountable", ""),
+    ("latDegrees", "0"),
+    ("latMinutes", "0"),
+    ("latSeconds", "0"),
+    ("longDegrees", "0"),
+    ("longMinutes", "0"),
+    ("longSeconds", "0"),
+    ("radius", "10"),
+    ("sortColumns", "5 false"),
+    ("sortDirection", "true"),
+    ("designatorForNotamNumberSearch", ""),
+    ("notamNumber", ""),
+    ("radiusSearchOnDesignator", "false"),
+    ("radiusSearchDesignator", ""),
+    ("latitudeDirection", "N"),
+    ("longitudeDirection", "W"),
+    ("freeFormText", ""),
+    ("flightPathText", ""),
+    ("flightPathDivertAirfields", ""),
+    ("flightPathBuffer", "4"),
+    ("flightPathIncludeNavaids", "true"),
+    ("flightPathIncludeArtcc", "false"),
+    ("flightPathIncludeTfr", "true"),
+    ("flightPathIncludeRegulatory", "false"),
+    ("flightPathResultsType", "All NOTAMs"),
+    ("archiveDate", ""),
+    ("archiveDesignator", ""),
+    ("offset", "0"),
+    ("notamsOnly", "false"),
+    ("filters", ""),
+    ("minRunwayLength", ""),
+    ("minRunwayWidth", ""),
+    ("runwaySurfaceTypes", ""),
+    ("predefinedAbraka", ""),
+    ("predefinedDabra", ""),
+    ("flightPathAddlBuffer", ""),
+)
+
+
+class FaaSearchSource:
+    """Locations in batches (``batch_size``, default 10); each batch paged by ``offset``.
+
+    Completeness per location: every page of its batch arrived, parsed, and the
+    entries add up to ``totalNotamCount``; a non-empty ``error`` (bad criteria),
+    a missing page or a short count makes that batch's locations incomplete.
+    """
+
+    kind: ClassVar[str] = "faa_search"
+    OPTIONS: ClassVar[Mapping[str, type]] = {"batch_size": int}
+    request_gap = 0.0
+
+    def __init__(self, cfg: SourceConfig, env: Mapping[str, str]) -> None:
+        self.name = cfg.name
+        self.root = base(cfg, DEFAULT_BASE)
+        self.locations = need_locations(cfg)
+        self.batch_size: int = max(1, option(cfg, "batch_size", int, 10))
+
+    def __repr__(self) -> str:
+        return f"FaaSearchSource(name={self.name!r}, locations={len(self.locations)})"
+
+    def scopes(self) -> tuple[str, ...]:
+        return self.locations
+
+    def state(self) -> dict[str, Any]:
+        return {}
+
+    def restore(self, state: Mapping[str, Any]) -> None:
+        return None
+
+    def headers(self) -> dict[str, str]:
+        """The headers the site's own search page sends with its XHR (plus our UA)."""
+        return {
+            "Accept": "application/json, text/javascript, */*; q=0.01",
+            "Origin": self.root,
+            "Referer": f"{self.root}/notamSearch/nsapp.html",
+            "X-Requested-With": "XMLHttpRequest",
+        }
+
+    def request(self, batch: tuple[str, ...], offset: int) -> httpx.Request:
+        form = dict(FORM_TEMPLATE)
+        form["designatorsForLocation"] = ",".join(batch)
+        form["offset"] = str(offset)
+        return make_request("POST", self.root + PATH, headers=self.headers(), data=form)
+
+    def poll(self, now: datetime) -> Poll:
+        out = Scopes(self.name, self.locations, now)
+        for batch in batched(self.locations, self.batch_size):
+            yield from self._batch(batch, out)
+        return out.snapshots()
+
+    def _batch(self, batch: tuple[str, ...], out: Scopes) -> Poll:
+        offset, seen, total = 0, 0, None
+        for _ in range(MAX_PAGES):
+            got = yield from fetch(self.request(batch, offset))
+            if isinstance(got, str):
+                out.fail(batch, f"page at offset {offset}: {got}")
+                return []
+            if is_bot_page(got):
+                raise BotProtectionError(BOT_MESSAGE)
+            if got.status_code != 200:
+                out.fail(batch, f"page at offset {offset}: {describe(got)}")
+                return []
+            try:
+                body = decode_json(got)
+                if not isinstance(body, dict) or not isinstance(body.get("notamList"), list):
+                    raise ValueError("no notamList in the response")
+            except ValueError as exc:
+                out.fail(batch, f"page at offset {offset}: {exc}")
+                return []
+            error = body.get("error")
+            if isinstance(error, str) and error.strip():
+                out.fail(batch, f"search criteria rejected: {error.strip()}")
+                return []
+            entries = body["notamList"]
+            total = _as_int(body.get("totalNotamCount"))
+            end = _as_int(body.get("endRecordCount"))
+            for entry in entries:
+                if not isinstance(entry, dict):
+                    continue
+                notam = entry_notam(entry)
+                for scope in assign(
+                    notam, batch, entry.get("icaoId"), entry.get("facilityDesignator")
+                ):
+                    out.add(scope, notam)
+            seen += len(entries)
+            if total is None:
+                out.fail(batch, "no totalNotamCount in the response")
+                return []
+            if end is None or end >= total:
+                break
+            if end <= offset or not entries:
+                out.fail(batch, f"expected {total} NOTAMs, the pages stopped at {seen}")
+                return []
+            offset = end
+        else:
+            out.fail(batch, f"more than {MAX_PAGES} pages")
+            return []
+        if total is not None and seen < total:
+            out.fail(batch, f"expected {total} NOTAMs, got {seen}")
+        return []
+
+
+def _as_int(value: Any) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def entry_notam(entry: Mapping[str, Any]) -> Notam:
+    """One ``notamList[]`` entry: ``icaoMessage``, else ``traditionalMessage``, else fields."""
+    icao = str(entry.get("icaoMessage") or "").strip()
+    if icao:
+        return parse_icao(icao)
+    traditional = str(entry.get("traditionalMessage") or "").strip()
+    if traditional:
+        return parse_faa(traditional)
+    return complete(fields_notam(entry))
+
+
+def search_time(value: Any) -> tuple[datetime | None, bool, bool]:
+    """``"MM/DD/YYYY HHMM"`` (UTC) with an optional ``EST`` suffix (estimated!) or ``PERM``.
+
+    Returns (time, estimated, permanent).
+    """
+    text = str(value or "").strip().upper()
+    if not text:
+        return None, False, False
+    if text.startswith("PERM"):
+        return None, False, True
+    estimated = text.endswith("EST")
+    if estimated:
+        text = text[:-3].strip()
+    try:
+        return datetime.strptime(text, "%m/%d/%Y %H%M").replace(tzinfo=UTC), estimated, False
+    except ValueError:
+        return None, estimated, False
+
+
+def fields_notam(entry: Mapping[str, Any]) -> Notam:
+    start, _, _ = search_time(entry.get("startDate"))
+    end, estimated, permanent = search_time(entry.get("endDate"))
+    number = str(entry.get("notamNumber") or "") or None
+    location = str(entry.get("icaoId") or entry.get("facilityDesignator") or "").upper()
+    office = None if entry.get("sourceType") == "I" else (entry.get("facilityDesignator") or None)
+    locations = (location,) if location else ()
+    text = str(entry.get("traditionalMessageFrom4thWord") or "")
+    return Notam(
+        key=make_key(
+            number,
+            office=office,
+            locations=locations,
+            fallback=str(entry.get("transactionID") or ""),
+        ),
+        id=number,
+        locations=locations,
+        start=start,
+        end=end,
+        end_estimated=estimated,
+        permanent=permanent,
+        text=text,
+        source_format="faa_search_fields",
+        raw=text,
+        issues=("built from the search's structured fields (no message text)",),
+    )

@@ -1,0 +1,89 @@
+"""UK NATS PIB.xml: the whole United Kingdom bulletin, keyless, with ETag/If-Modified-Since."""
+
+from __future__ import annotations
+
+import gzip
+import logging
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any, ClassVar
+
+from notam_log.config import SourceConfig
+from notam_log.errors import InputError
+from notam_log.models import Snapshot
+from notam_log.pib_xml import parse_pib
+from notam_log.sources import NOT_MODIFIED, Poll
+from notam_log.sources._common import base, describe, fetch, make_request, option
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_BASE = "https://pibs.nats.co.uk"
+PATH = "/operational/pibs/PIB.xml"
+
+
+class NatsPibSource:
+    """One GET of the bulletin per poll; one scope (default "UK") for all of it.
+
+    Complete when the body parses as a PIB; a 304 is the "not modified" snapshot;
+    any other status, an empty, truncated or invalid body is an incomplete snapshot.
+    """
+
+    kind: ClassVar[str] = "nats_pib"
+    OPTIONS: ClassVar[Mapping[str, type]] = {"scope": str}
+    request_gap = 0.0
+
+    def __init__(self, cfg: SourceConfig, env: Mapping[str, str]) -> None:
+        self.name = cfg.name
+        self.url = base(cfg, DEFAULT_BASE) + PATH
+        self.scope: str = option(cfg, "scope", str, "UK")
+        self.etag: str | None = None
+        self.last_modified: str | None = None
+
+    def __repr__(self) -> str:
+        return f"NatsPibSource(name={self.name!r})"
+
+    def scopes(self) -> tuple[str, ...]:
+        return (self.scope,)
+
+    def state(self) -> dict[str, Any]:
+        return {"etag": self.etag, "last_modified": self.last_modified}
+
+    def restore(self, state: Mapping[str, Any]) -> None:
+        self.etag = state.get("etag") or None
+        self.last_modified = state.get("last_modified") or None
+
+    def poll(self, now: datetime) -> Poll:
+        headers = {"Accept": "application/xml, text/xml;q=0.9, */*;q=0.1"}
+        if self.etag:
+            headers["If-None-Match"] = self.etag
+        if self.last_modified:
+            headers["If-Modified-Since"] = self.last_modified
+        got = yield from fetch(make_request("GET", self.url, headers=headers))
+        if isinstance(got, str):
+            return [self._incomplete(now, got)]
+        if got.status_code == 304:
+            return [Snapshot(self.name, self.scope, now, (), complete=True, reason=NOT_MODIFIED)]
+        if got.status_code != 200:
+            return [self._incomplete(now, describe(got))]
+        data = got.content
+        if data[:2] == b"\x1f\x8b":
+            try:
+                data = gzip.decompress(data)
+            except (OSError, EOFError) as exc:
+                return [self._incomplete(now, f"truncated gzip body: {exc}")]
+        if not data.strip():
+            return [self._incomplete(now, "empty body")]
+        if not data.rstrip().endswith(b"</Pib>"):
+            return [self._incomplete(now, f"truncated PIB XML ({len(data)} bytes, no </Pib>)")]
+        try:
+            bulletin = parse_pib(data)
+        except InputError as exc:
+            return [self._incomplete(now, f"unreadable PIB XML: {exc}")]
+        for issue in bulletin.issues:
+            logger.debug("%s: %s", self.name, issue)
+        self.etag = got.headers.get("ETag") or None
+        self.last_modified = got.headers.get("Last-Modified") or None
+        return [Snapshot(self.name, self.scope, now, tuple(bulletin.notams), complete=True)]
+
+    def _incomplete(self, now: datetime, reason: str) -> Snapshot:
+        return Snapshot(self.name, self.scope, now, (), complete=False, reason=reason)
