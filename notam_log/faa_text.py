@@ -1,0 +1,169 @@
+"""FAA domestic NOTAM text (``!DCA 06/001 DCA RWY 01/19 CLSD 2506010000-2506020000``)."""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import re
+from datetime import datetime
+
+from notam_log import classify, schedule
+from notam_log.fields import make_key, parse_yymmddhhmm
+from notam_log.models import Notam
+
+_FAA = re.compile(
+    r"\s*(?:NOTAM-D\s+\S+\s+\d{6}Z\s+)?!(?P<acc>[A-Z0-9]{2,5})\s+(?P<id>\d{1,2}/\d{1,4})"
+    r"(?:\s+(?P<loc>[A-Z0-9]{2,5})\b)?[ \t]*",
+    re.I,
+)
+_VALIDITY = re.compile(r"\s*(?P<start>\d{10})\s*-\s*(?P<end>\d{10}|PERM)(?P<est>\s*EST)?\s*$", re.I)
+_FOOTER = re.compile(r"\s*(?:CREATED:\s*\d{1,2}\s+[A-Za-z]{3}\s+\d{4}|SOURCE:\s*[A-Z]{8}\b)", re.I)
+_PART_HEAD = re.compile(r"PART\s+\d+\s+OF\s+\d+\s*", re.I)
+_END_PART = re.compile(r"\s*END\s+PART\s+\d+\s+OF\s+\d+\s*$", re.I)
+_NEXT_PART = re.compile(r"\n\s*(?=!)")
+_DLY = re.compile(r"\b(?:DLY|DAILY)\s+(\d{4}-\d{4})\b")
+
+
+def _fallback(raw: str) -> str:
+    return hashlib.sha1(raw.encode("utf-8", "replace")).hexdigest()[:10]
+
+
+def _year_for(id_head: int, is_fdc: bool, start: datetime | None) -> int | None:
+    """The year of an FAA id, inferred from the start time (documented in parse_faa)."""
+    if start is None:
+        return None
+    if is_fdc:  # the last digit of the year: the latest such year not after the start
+        year = start.year - start.year % 10 + id_head
+        return year - 10 if year > start.year else year
+    if 1 <= id_head <= 12:  # the month of issue: the latest such month not after B
+        return start.year if id_head <= start.month else start.year - 1
+    return None
+
+
+def parse_faa(text: str) -> Notam:
+    """Read one FAA domestic NOTAM; never raises; what cannot be read goes to ``issues``.
+
+    ``key`` is ``ACCOUNT:ID`` (``DCA:06/001``, ``FDC:4/1234``) and ``id`` the id as
+    written. ``number`` is the number after the slash. ``year`` is inferred from the
+    start time, since the id does not state it: for FDC ids the head digit is the last
+    digit of the year (the latest such year not after the start); for other ids the
+    head is the month of issue (the year is that of the start, or the one before when
+    that month is later than the start's). ``series`` and ``fir`` are None.
+    ``text`` is the text between the location and the validity range, with HTML
+    entities unescaped and the ``CREATED:``/``SOURCE:`` footer removed. A single
+    ``DLY hhmm-hhmm`` in the text is put in ``schedule``/``windows`` when it reads
+    cleanly; otherwise both stay None.
+    """
+    try:
+        return _parse_faa(text)
+    except Exception as exc:  # pragma: no cover - a last guard; the parser should not raise
+        return Notam(
+            key=make_key(
+                None, fallback=hashlib.sha1(text.encode("utf-8", "replace")).hexdigest()[:10]
+            ),
+            id=None,
+            source_format="faa_domestic",
+            raw=text,
+            issues=(f"parser error: {type(exc).__name__}: {exc}",),
+        )
+
+
+def _parse_faa(raw: str) -> Notam:
+    issues: list[str] = []
+    s = raw
+    if "&" in s:
+        s = html.unescape(s)
+    if "\r" in s:
+        s = s.replace("\r\n", "\n").replace("\r", "\n")
+    if "CREATED:" in s or "SOURCE:" in s:
+        fm = _FOOTER.search(s)
+        if fm:
+            s = s[: fm.start()]
+    s = s.rstrip()
+    m = _FAA.match(s)
+    if not m:
+        fallback = _fallback(raw)
+        return classify.complete(
+            Notam(
+                key=make_key(None, fallback=fallback),
+                id=None,
+                text=s.strip(),
+                source_format="faa_domestic",
+                raw=raw,
+                issues=("not an FAA domestic NOTAM: no '!ACC nn/nnn' start",),
+            )
+        )
+    acc = m["acc"].upper()
+    notam_id = m["id"]
+    head, _, tail = notam_id.partition("/")
+    loc = m["loc"].upper() if m["loc"] else None
+    if loc is None:
+        issues.append("no location")
+    body = s[m.end() :]
+    start = end = None
+    est = perm = False
+    vm = None
+    if _PART_HEAD.match(body):
+        # A multi-part NOTAM: each part repeats the header and usually the validity.
+        texts: list[str] = []
+        for k, part in enumerate(_NEXT_PART.split(body)):
+            if k:
+                pm = _FAA.match(part)
+                part = part[pm.end() :] if pm else part
+            part = _END_PART.sub("", _PART_HEAD.sub("", part, count=1))
+            pv = _VALIDITY.search(part)
+            if pv:
+                vm = vm or pv
+                part = part[: pv.start()]
+            texts.append(part.strip())
+        body = "\n".join(texts)
+    else:
+        vm = _VALIDITY.search(body)
+        if vm:
+            body = body[: vm.start()]
+    if vm:
+        start = parse_yymmddhhmm(vm["start"])
+        if start is None:
+            issues.append(f"bad start date {vm['start']!r}")
+        if vm["end"].upper() == "PERM":
+            perm = True
+        else:
+            end = parse_yymmddhhmm(vm["end"])
+            if end is None:
+                issues.append(f"bad end date {vm['end']!r}")
+            est = bool(vm["est"])
+    else:
+        issues.append("no validity range (YYMMDDhhmm-YYMMDDhhmm)")
+    if start is not None and end is not None and end < start:
+        issues.append("end is before start")
+    body = body.strip()
+
+    sched: str | None = None
+    wins = None
+    dly = _DLY.findall(body)
+    if len(dly) == 1 and start is not None:
+        candidate = f"DAILY {dly[0]}"
+        got, why = schedule.windows(candidate, start, end)
+        if why is None:
+            sched, wins = candidate, got
+
+    notam = Notam(
+        key=make_key(notam_id, office=acc),
+        id=notam_id,
+        series=None,
+        number=int(tail),
+        year=_year_for(int(head), acc == "FDC", start),
+        type="N",
+        locations=(loc,) if loc else (),
+        start=start,
+        end=end,
+        end_estimated=est,
+        permanent=perm,
+        schedule=sched,
+        windows=wins,
+        text=body,
+        source_format="faa_domestic",
+        raw=raw,
+        issues=tuple(issues),
+    )
+    return classify.complete(notam)

@@ -1,0 +1,375 @@
+"""Plain-text ICAO NOTAMs (``(A1234/25 NOTAMN Q) ... A) ... E) ...)``) into Notam records."""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import re
+from datetime import datetime
+
+from notam_log import classify, schedule
+from notam_log.fields import format_id, full_year, make_key, parse_coords, parse_yymmddhhmm
+from notam_log.models import Notam
+
+#: A NOTAM id: ICAO ``A1234/25`` (series optional), a Russian part suffix
+#: ``U0702/25F06``, or the FAA month/number ``05/024`` that FAA renders in ICAO layout.
+_ID = r"[A-Z]?\d{1,5}/\d{2,3}(?:[A-Z]\d{2})?"
+_HEADER = re.compile(
+    rf"(?<![^\s(])(?P<id>{_ID})\s*NOTAM(?P<type>[NRC])?(?![A-Z])(?:[ \t]+(?P<ref>{_ID}))?",
+    re.I,
+)
+_ID_PARTS = re.compile(r"([A-Z]?)(\d{1,5})/(\d{2,3})([A-Z]\d{2})?")
+_FOOTER = re.compile(r"\s*(?:CREATED:\s*\d{1,2}\s+[A-Za-z]{3}\s+\d{4}|SOURCE:\s*[A-Z]{8}\b)", re.I)
+_END_PART = re.compile(r"\s*(?:END\s+)?PART\s+\d+\s+OF\s+\d+\s*$", re.I)
+_WRAPPED = re.compile(rf"(?:^|\n)[ \t]*\(\s*(?:{_ID}\s*NOTAM|Q\))", re.I)
+_PART = re.compile(r"\bPART\s+\d+\s+OF\s+\d+\b.*$", re.I | re.S)
+_LOC_SPLIT = re.compile(r"[\s/,]+")
+_LOCATION = re.compile(r"[A-Z0-9]{3,4}")
+_COORD_RADIUS = re.compile(
+    r"(\d{4}(?:\d{2}(?:\.\d+)?)?[NS]\d{5}(?:\d{2}(?:\.\d+)?)?[EW])(\d{1,3})?"
+)
+_QCODE = re.compile(r"Q?[A-Z]{4}")
+_LEVEL = re.compile(r"\d{3}(?=$|\d{4}[NS])")
+_Q_SPLIT = re.compile(r"[ \t]*/[ \t]*|\s+")
+_DIGITS = re.compile(r"\D")
+
+# NOTAM starts for split_notams: an ICAO header, an FAA ``!ACC nn/nnn`` (with an
+# optional ``NOTAM-D`` wrapper), or a header-less ``Q)`` at the start of a line.
+_START = re.compile(
+    rf"(?<![^\s(])\(?(?:{_ID})\s*NOTAM[NRC]?(?![A-Z])"
+    r"|(?<!\S)(?:NOTAM-D\s+\S+\s+\d{6}Z\s+)?![A-Z0-9]{2,5}\s+\d{1,2}/\d{1,4}\b"
+    r"|(?m:^)[ \t]*\(?Q\)",
+    re.I,
+)
+_FAA_START = re.compile(r"\s*(?:NOTAM-D\s+\S+\s+\S+\s+)?!", re.I)
+_FAA_PART = re.compile(r"(?P<head>![A-Z0-9]{2,5}\s+\d{1,2}/\d{1,4})\s+\S+\s+PART\s+\d", re.I)
+_AFTN_TAIL = re.compile(r"\n[ \t]*(?:NNNN|ZCZC)\b.*$", re.S)
+_E_MARK = re.compile(r"(?<![^\s(])E\)", re.I)
+
+_ORDER = {"Q": 0, "A": 1, "B": 2, "C": 3, "D": 4, "E": 5, "F": 6, "G": 7}
+_GAP = " \t\n\r("
+#: F) and G) are accepted only this close to the end, so that a list ``F)`` inside
+#: item E is not taken for the lower limit.
+_FG_TAIL = 160
+
+
+def split_notams(text: str) -> list[str]:
+    """Cut a text holding several NOTAMs into one string per NOTAM.
+
+    Cuts are made at NOTAM starts (an ICAO header ``A1234/25 NOTAMN``, an FAA
+    ``!ACC nn/nnn`` or a header-less ``Q)`` line that follows a finished NOTAM),
+    never at blank lines, because CRLF feeds put blank lines inside one NOTAM and
+    flattened feeds have no line breaks at all. AFTN lines (``NNNN``, ``ZCZC``,
+    addresses) that trail a chunk are dropped.
+    """
+    starts: list[int] = []
+    for m in _START.finditer(text):
+        pos = m.start()
+        if (
+            starts
+            and m.group().lstrip(" \t(")[:2].upper() == "Q)"
+            and not _E_MARK.search(text, starts[-1], pos)
+        ):
+            continue  # the Q-line of the NOTAM that just started
+        starts.append(pos)
+    if not starts:
+        chunk = text.strip()
+        return [chunk] if chunk else []
+    chunks: list[str] = []
+    lead = text[: starts[0]].strip()
+    if lead and (")" in lead and _E_MARK.search(lead)):
+        chunks.append(lead)
+    bounds = starts + [len(text)]
+    for a, b in zip(bounds, bounds[1:], strict=False):
+        chunk = _AFTN_TAIL.sub("", text[a:b]).strip()
+        if not chunk:
+            continue
+        pm = _FAA_PART.match(chunk)
+        if pm and chunks:
+            prev = _FAA_PART.match(chunks[-1])
+            if prev and prev["head"] == pm["head"]:  # the next part of one FAA NOTAM
+                chunks[-1] = chunks[-1] + "\n" + chunk
+                continue
+        chunks.append(chunk)
+    return chunks
+
+
+def parse_text(text: str) -> list[Notam]:
+    """Every NOTAM in ``text``: FAA domestic chunks go to ``faa_text.parse_faa``."""
+    from notam_log.faa_text import parse_faa
+
+    out: list[Notam] = []
+    for chunk in split_notams(text):
+        if _FAA_START.match(chunk):
+            out.append(parse_faa(chunk))
+        else:
+            out.append(parse_icao(chunk))
+    return out
+
+
+def _markers(s: str) -> list[tuple[str, int, int]]:
+    """The item markers ``X)`` in order of the ICAO layout: (letter, start, content start)."""
+    found: list[tuple[str, int, int]] = []
+    last = -1
+    n = len(s)
+    i = s.find(")")
+    while i != -1:
+        if i >= 1:
+            letter = s[i - 1].upper()
+            order = _ORDER.get(letter)
+            if (
+                order is not None
+                and order > last
+                and (i == 1 or s[i - 2] in _GAP)
+                and (order < 6 or n - i <= _FG_TAIL)
+            ):
+                found.append((letter, i - 1, i + 1))
+                last = order
+        i = s.find(")", i + 1)
+    return found
+
+
+def _fallback_key(raw: str) -> str:
+    return hashlib.sha1(raw.encode("utf-8", "replace")).hexdigest()[:10]
+
+
+def _read_time(value: str) -> tuple[datetime | None, bool, bool]:
+    """``2501010000``, ``2312302200EST``, ``2023-12-24 00:00``, ``PERM`` -> (time, est, perm)."""
+    v = value.strip().upper()
+    if v.startswith("PERM"):
+        return None, False, True
+    est = v.endswith("EST")
+    if est:
+        v = v[:-3]
+    return parse_yymmddhhmm(_DIGITS.sub("", v)), est, False
+
+
+def read_id(raw_id: str) -> tuple[str, str | None, int | None, int | None]:
+    """``a1918/25`` -> (``A1918/25``, series, number, year).
+
+    A Russian part suffix is kept in the id (``U0702/25F06``), so that every part of
+    a multi-part NOTAM keeps its own key; number and year are those of the base id.
+    An FAA month/number id (``05/024``) is kept as written, with no year: the year
+    is not in the id.
+    """
+    m = _ID_PARTS.fullmatch(raw_id.upper())
+    if not m:
+        return raw_id.upper(), None, None, None
+    series = m[1] or None
+    if len(m[3]) == 3:  # FAA month/number
+        return m[0], None, int(m[3]), None
+    year = full_year(m[3])
+    return format_id(series, m[2], year) + (m[4] or ""), series, int(m[2]), year
+
+
+def _read_q(q: str, issues: list[str]) -> dict[str, object]:
+    """The Q-line fields, read by content rather than by position, so that a missing,
+    ``undefined`` or glued field does not shift the others: the FIR, the Q-code, up to
+    three letter fields (traffic, purpose, scope, filled from the right), the two
+    three-digit levels, then the centre and radius. Empty fields are simply absent;
+    unreadable ones are reported."""
+    out: dict[str, object] = {}
+    tokens = _Q_SPLIT.split(q.strip().upper())
+    if len(tokens) < 2:
+        issues.append(f"unreadable Q-line: {q.strip()!r}")
+        return out
+    fir, rest = tokens[0], tokens[1:]
+    if fir:
+        if _LOCATION.fullmatch(fir):
+            out["fir"] = fir
+        else:
+            issues.append(f"Q-line: unreadable FIR {fir!r}")
+    code = rest[0]
+    if _QCODE.fullmatch(code) and len(rest) >= 6:
+        out["qcode"] = "Q" + code[-4:]
+        rest = rest[1:]
+    elif not code and len(rest) >= 7:
+        rest = rest[1:]  # an empty Q-code field
+    elif code == "UNDEFINED":
+        issues.append("Q-line: Q-code 'undefined'")
+        rest = rest[1:]
+    else:
+        issues.append(f"Q-line: no Q-code in {q.strip()!r}")
+    idx = next((k for k, t in enumerate(rest) if _LEVEL.match(t)), len(rest))
+    letters = rest[:idx]
+    if sum(1 for t in letters if t) > 3 or (len(letters) < 3 and any(letters)):
+        issues.append(f"Q-line: {len(letters)} of traffic/purpose/scope in {q.strip()!r}")
+    for name, value in zip(("scope", "purpose", "traffic"), reversed(letters), strict=False):
+        if value:
+            out[name] = value
+    tail = rest[idx:]
+    for name in ("lower", "upper"):
+        if not tail:
+            break
+        lm = _LEVEL.match(tail[0])
+        if lm:
+            out[name] = int(lm[0])
+            left = tail[0][3:]
+            tail = [left, *tail[1:]] if left else tail[1:]
+        elif not tail[0]:
+            tail = tail[1:]
+        else:
+            break
+    where = "".join(tail)
+    if where:
+        m = _COORD_RADIUS.fullmatch(where)
+        coords = parse_coords(m[1]) if m else None
+        if m and coords:
+            out["lat"], out["lon"] = coords
+            if m[2]:
+                out["radius_nm"] = int(m[2])
+        else:
+            issues.append(f"Q-line: unreadable centre {where!r}")
+    return out
+
+
+def parse_icao(text: str, *, source_format: str = "icao") -> Notam:
+    """Read one ICAO-format NOTAM; never raises. Whatever cannot be read is named in
+    ``issues``. ``raw`` is the input as given; ``text`` (item E) has HTML entities
+    unescaped, the ``CREATED:``/``SOURCE:`` footer and ``END PART n OF m`` removed."""
+    try:
+        return _parse_icao(text, source_format)
+    except Exception as exc:  # pragma: no cover - a last guard; the parser should not raise
+        return Notam(
+            key=make_key(None, fallback=_fallback_key(text)),
+            id=None,
+            source_format=source_format,
+            raw=text,
+            issues=(f"parser error: {type(exc).__name__}: {exc}",),
+        )
+
+
+def _parse_icao(raw: str, source_format: str) -> Notam:
+    issues: list[str] = []
+    s = raw
+    if "&" in s:
+        s = html.unescape(s)
+    if "\r" in s:
+        s = s.replace("\r\n", "\n").replace("\r", "\n")
+    s = s.rstrip()
+    if s.endswith("NNNN"):
+        s = s[:-4].rstrip()
+    wrapped = "(" in s and _WRAPPED.search(s) is not None
+    if "CREATED:" in s or "SOURCE:" in s or "created:" in s or "source:" in s:
+        e_at = _E_MARK.search(s)
+        fm = _FOOTER.search(s, e_at.end() if e_at else 0)
+        if fm:
+            s = s[: fm.start()]
+            wrapped = False  # the closing parenthesis went with the footer
+    if wrapped and s.endswith(")"):
+        s = s[:-1]
+    if "PART" in s or "part" in s:
+        s = _END_PART.sub("", s)
+
+    marks = _markers(s)
+    head_end = marks[0][1] if marks else len(s)
+    items: dict[str, str] = {}
+    for k, (letter, _, begin) in enumerate(marks):
+        stop = marks[k + 1][1] if k + 1 < len(marks) else len(s)
+        items[letter] = s[begin:stop]
+
+    fields: dict[str, object] = {}
+    hm = _HEADER.search(s, 0, head_end)
+    notam_id: str | None = None
+    if hm:
+        notam_id, fields["series"], fields["number"], fields["year"] = read_id(hm["id"])
+        ntype = hm["type"]
+        if ntype:
+            fields["type"] = ntype.upper()
+            if ntype.upper() in "RC":
+                if hm["ref"]:
+                    fields["ref"] = read_id(hm["ref"])[0]
+                else:
+                    issues.append(f"NOTAM{ntype.upper()} without the id it refers to")
+        else:
+            issues.append("no NOTAM type (N, R or C)")
+    else:
+        issues.append("no NOTAM id")
+
+    q = items.get("Q")
+    if q is not None:
+        fields.update(_read_q(q, issues))
+    else:
+        issues.append("no Q-line")
+
+    a = items.get("A")
+    locations: tuple[str, ...] = ()
+    if a is not None:
+        a_up = _PART.sub("", a.upper())
+        locations = tuple(t for t in _LOC_SPLIT.split(a_up) if _LOCATION.fullmatch(t))
+    if not locations:
+        issues.append("no location (item A)")
+
+    start = end = None
+    end_est = permanent = False
+    b = items.get("B")
+    if b is None:
+        issues.append("no start (item B)")
+    else:
+        start, _, _ = _read_time(b)
+        if start is None:
+            issues.append(f"bad date in item B: {b.strip()!r}")
+    c = items.get("C")
+    if c is None:
+        if fields.get("type") != "C":
+            issues.append("no end (item C)")
+    else:
+        end, end_est, permanent = _read_time(c)
+        if end is None and not permanent:
+            issues.append(f"bad date in item C: {c.strip()!r}")
+    if start is not None and end is not None and end < start:
+        issues.append("item C is before item B")
+
+    sched: str | None = None
+    wins = None
+    d = items.get("D")
+    if d is not None:
+        sched = " ".join(d.split()) or None
+        if sched:
+            lat = fields.get("lat")
+            lon = fields.get("lon")
+            wins, why = schedule.windows(
+                sched,
+                start,
+                end,
+                lat if isinstance(lat, float) else None,
+                lon if isinstance(lon, float) else None,
+            )
+            if why:
+                issues.append(why)
+
+    e = items.get("E")
+    body = ""
+    if e is None:
+        issues.append("no text (item E)")
+    else:
+        body = e.strip()
+    f = items.get("F")
+    g = items.get("G")
+
+    fir = fields.get("fir")
+    key = make_key(
+        notam_id,
+        fir=fir if isinstance(fir, str) else None,
+        locations=locations,
+        fallback=_fallback_key(raw),
+    )
+    notam = Notam(
+        key=key,
+        id=notam_id,
+        locations=locations,
+        start=start,
+        end=end,
+        end_estimated=end_est,
+        permanent=permanent,
+        schedule=sched,
+        windows=wins,
+        text=body,
+        lower_limit=(" ".join(f.split()) or None) if f is not None else None,
+        upper_limit=(" ".join(g.split()) or None) if g is not None else None,
+        source_format=source_format,
+        raw=raw,
+        issues=tuple(issues),
+        **fields,  # type: ignore[arg-type]
+    )
+    return classify.complete(notam)
