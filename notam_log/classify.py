@@ -1,12 +1,383 @@
-"""Restriction classification (placeholder until the classification module lands)."""
+"""Restriction classification: one category per NOTAM, from its Q-code, else its text.
+
+Pure and table-driven; the tables below are the documentation (the README quotes
+:data:`CLASSIFICATION_TABLE`).  The order of decision:
+
+1. **Q-code first.**  :data:`QCODE_RULES` maps (subject, condition) to a category.
+   The first matching row wins; subjects match exactly (``FA``) or by first letter
+   (``W*``).  A row whose outcome is a *text scope* (``text:aerodrome`` ...) means the
+   Q-code is generic (``QFAXX``, ``QMRXX``, ``QXXXX``, ``QAFXX``): item E decides, but
+   only among the categories that the scope allows (:data:`TEXT_SCOPES`), so a
+   ``QFAXX`` about taxiing helicopters cannot become a runway closure.
+2. **No Q-code** (FAA domestic ``!DCA 06/001 DCA RWY 09/27 CLSD``): the FAA keyword
+   after the location decides (:data:`FAA_KEYWORDS`), else item E (scope ``any``).
+3. **Item E** rules (:data:`TEXT_RULES`) are regular expressions tried in order.
+4. **Closures with exceptions are limitations**: ``aerodrome_closed`` and
+   ``runway_closed`` become ``aerodrome_limited`` / ``runway_limited`` when item E
+   says ``EXC PPR``, ``CLSD TO VFR``, ``AVBL FOR ...``, ``ONLY`` ... unless the
+   exception is only for emergencies, SAR, HEMS, police or hospital flights (an
+   aerodrome closed "except emergencies" is closed).
+
+Decisions worth knowing:
+
+* ``AD`` as a Q subject is the ADIZ (airspace), never the aerodrome (``FA``).
+* ``R*`` (restricted, danger, prohibited, temporary areas, military operating areas,
+  airspace reservations, overflying) is ``airspace_restricted`` unless the condition
+  says it is deactivated or cancelled (``CD``, ``CN``, ``HQ``, ``AK``) or a ``XX``
+  text says ``DEACTIVATED`` / ``CANCELLED`` / ``NOT ACTIVE``: a notice that a
+  restriction is *not* in force is ``other`` (it imposes nothing).
+* Controlled airspace activated or deactivated (``QAECA``, ``QAECD``, ``QAZCA``) is
+  ``other``: it is a change of class, not a restriction; only ``LC`` on an airspace
+  subject (route, FIR, CTA, sector) is ``airspace_closed``.
+* ATS units (``S*``: approach, tower, ACC) are read through item E, because UK
+  bulletins say "EXETER ATS NOT AVBL. AD CLOSED" under ``QSPLC``.
+* Obstacle lights (``OL``) are ``obstacle``; stop bars (``MO``) are ``lighting``;
+  communications and surveillance (``C*``) are ``other``; trigger (``TT``) and
+  checklist (``KK``) NOTAMs are ``other``.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Collection
+import dataclasses
+import functools
+import re
+from collections.abc import Collection, Mapping
 
-from notam_log.models import DEFAULT_RESTRICTIONS, Notam
+from notam_log.models import CATEGORIES, DEFAULT_RESTRICTIONS, Notam
+from notam_log.qcodes import decode, split
+
+__all__ = [
+    "CLASSIFICATION_TABLE",
+    "FAA_KEYWORDS",
+    "QCODE_RULES",
+    "TEXT_RULES",
+    "TEXT_SCOPES",
+    "category_of",
+    "complete",
+]
+
+#: (subject, conditions, outcome).  ``subject``: two letters, ``X*`` or ``*``;
+#: ``conditions``: space-separated codes or ``*``; ``outcome``: a category or
+#: ``text:<scope>``.  First match wins.
+QCODE_RULES: tuple[tuple[str, str, str], ...] = (
+    # Aerodrome (FA) and heliport (FP)
+    ("FA", "LC AS AU AW", "aerodrome_closed"),
+    ("FA", "LT LB LN LV LI LP LR LH LL AP AM AD AN AR", "aerodrome_limited"),
+    ("FA", "AH", "aerodrome_hours"),
+    ("FA", "TT KK", "other"),
+    ("FA", "*", "text:aerodrome"),
+    ("FP", "LC AS AU AW", "aerodrome_closed"),
+    ("FP", "LT LB LN LV LI LP LR LH LL AP AM AD AN AR", "aerodrome_limited"),
+    ("FP", "AH", "aerodrome_hours"),
+    ("FP", "*", "text:aerodrome"),
+    ("F*", "*", "other"),
+    # Movement area
+    ("MR", "LC AS AU AW", "runway_closed"),
+    ("MR", "LT LB LN LV LI LP LR LH LL LD AP AM AD AN AR", "runway_limited"),
+    ("MR", "*", "text:runway"),
+    ("MD", "*", "runway_limited"),
+    ("MT", "*", "runway_limited"),
+    ("MX", "*", "taxiway"),
+    ("MY", "*", "taxiway"),
+    ("MG", "*", "taxiway"),
+    ("MN", "*", "apron"),
+    ("MP", "*", "apron"),
+    ("MK", "*", "apron"),
+    ("MO", "*", "lighting"),
+    ("MA", "*", "text:any"),
+    ("M*", "*", "other"),
+    # Lighting, navigation aids, obstacles, procedures, warnings
+    ("L*", "*", "lighting"),
+    ("I*", "*", "navaid"),
+    ("N*", "*", "navaid"),
+    ("GA", "*", "navaid"),
+    ("GW", "*", "navaid"),
+    ("OB", "*", "obstacle"),
+    ("OC", "*", "obstacle"),
+    ("OL", "*", "obstacle"),
+    ("P*", "*", "procedure"),
+    ("W*", "*", "warning"),
+    # Airspace restrictions (R*); RC/RN are US extension codes, not areas
+    ("RC", "*", "other"),
+    ("RN", "*", "navaid"),
+    ("R*", "CD CN HQ AK", "other"),
+    ("R*", "XX", "text:restricted_area"),
+    ("R*", "*", "airspace_restricted"),
+    # Airspace organisation (A*): AD is the ADIZ
+    ("AD", "CD CN HQ AK", "other"),
+    ("AD", "*", "airspace_restricted"),
+    ("A*", "LC", "airspace_closed"),
+    ("A*", "XX", "text:airspace"),
+    ("A*", "*", "other"),
+    # ATS units (S*)
+    ("SC", "LC", "airspace_closed"),
+    ("SO", "LC", "airspace_closed"),
+    ("SU", "LC", "airspace_closed"),
+    ("S*", "*", "text:ats"),
+    # Plain language, checklist, trigger, others
+    ("XX", "*", "text:any"),
+    ("KK", "*", "other"),
+    ("TT", "*", "other"),
+    ("C*", "*", "other"),
+    ("G*", "*", "other"),
+    ("O*", "*", "other"),
+    ("*", "*", "text:any"),
+)
+
+#: Which categories item E may choose when the Q-code sends it there, and the
+#: category when no text rule matches.
+TEXT_SCOPES: Mapping[str, tuple[frozenset[str], str]] = {
+    "any": (frozenset(CATEGORIES), "other"),
+    "aerodrome": (
+        frozenset({"aerodrome_closed", "aerodrome_limited", "aerodrome_hours"}),
+        "other",
+    ),
+    "ats": (frozenset({"aerodrome_closed", "aerodrome_limited", "aerodrome_hours"}), "other"),
+    "runway": (frozenset({"runway_closed", "runway_limited"}), "other"),
+    "airspace": (frozenset({"airspace_closed", "airspace_restricted"}), "other"),
+    "restricted_area": (frozenset({"other"}), "airspace_restricted"),
+}
+
+_AD = r"(?:AD|AERODROME|AIRPORT|AIRFIELD|HELIPORT|AD\s+AP)"
+
+#: (name, pattern, category), tried in order on item E (upper case, blanks collapsed).
+TEXT_RULES: tuple[tuple[str, str, str], ...] = (
+    (
+        "procedure",
+        r"\b(?:IAP|ODP|SID|STAR)\b|INSTRUMENT APPROACH PROC|TAKEOFF MINIMUMS"
+        r"|(?:DEPARTURE|ARRIVAL) PROCEDURE",
+        "procedure",
+    ),
+    (
+        "deactivated area",
+        r"\b(?:DEACTIVATED|DE-ACTIVATED|CANCELLED|CANCELED|NOT ACTIVE)\b",
+        "other",
+    ),
+    (
+        "flight restriction",
+        r"TEMPORARY FLIGHT RESTRICTION|\bFLI?G?H?T RESTRICTIONS\b|\bTFR\b"
+        r"|\b(?:RESTRICTED|DANGER|PROHIBITED|TEMPORARY RESERVED|TEMPORARY RESTRICTED)"
+        r" AREAS?\b",
+        "airspace_restricted",
+    ),
+    ("taxiway head", r"^(?:TWY|TWYS|TAXIWAY|TAXIWAYS|TXL|TAXILANE)\b", "taxiway"),
+    ("apron head", r"^(?:APRON|APN|RAMP|STANDS?|HARDSTAND)\b", "apron"),
+    ("aerodrome closed", rf"\b{_AD}\s+(?:IS\s+)?(?:CLSD|CLOSED)\b", "aerodrome_closed"),
+    (
+        "aerodrome limited",
+        rf"\b{_AD}\b[^.]*?\b(?:AVBL|AVAILABLE|OPEN|OPS?)\s+(?:ONLY\s+)?(?:FOR|TO)\b"
+        rf"|\b{_AD}\b[^.]*?\b(?:PPR|PRIOR PERMISSION|LIMITED|RESTRICTED TO|CLSD TO|CLOSED TO)\b",
+        "aerodrome_limited",
+    ),
+    (
+        "aerodrome hours",
+        rf"\b{_AD}\b[^.]*?\b(?:HR|HRS|HOURS|OPR HR|OPS HR|HOURS OF OPERATION)\b"
+        r"|\bAD HR\b|\bOPENING HOURS\b",
+        "aerodrome_hours",
+    ),
+    (
+        "runway closed",
+        r"\b(?:RWY|RUNWAY)\s+(?:\d{2}[LRC]?(?:/\d{2}[LRC]?)?\s+)?(?:IS\s+)?(?:CLSD|CLOSED)\b",
+        "runway_closed",
+    ),
+    (
+        "airspace closed",
+        r"\b(?:ATS\s+)?(?:RTE|ROUTE|ROUTES|AWY|AIRWAY|SECTOR|FIR|AIRSPACE|CTA|TMA)\b[^.]*?"
+        r"\b(?:CLSD|CLOSED)\b",
+        "airspace_closed",
+    ),
+    ("obstacle", r"\b(?:OBST|OBSTACLES?|CRANES?|TOWERS?|MASTS?|WIND ?TURBINES?)\b", "obstacle"),
+    (
+        "navaid",
+        r"\b(?:ILS|LOC|GP|GLIDE ?PATH|VOR|DME|NDB|TACAN|VORTAC|MLS|GBAS|GNSS|GPS|RAIM)\b",
+        "navaid",
+    ),
+    (
+        "lighting",
+        r"\b(?:LGT|LGTS|LIGHTS?|LIGHTING|PAPI|VASIS?|REIL|ALS|HIRL|MIRL|RCLL|TDZL|ABN"
+        r"|STOP ?BARS?)\b",
+        "lighting",
+    ),
+    ("taxiway", r"\b(?:TWY|TAXIWAY|TXL|TAXILANE)\b", "taxiway"),
+    ("apron", r"\b(?:APRON|APN|RAMP|STANDS?|HARDSTAND)\b", "apron"),
+    (
+        "runway limited",
+        r"\b(?:RWY|RUNWAY)\b[^.]*?\b(?:TORA|TODA|ASDA|LDA|DECLARED DIST\w*|REDUCED|LIMITED"
+        r"|NOT AVBL|WIDTH|LENGTH|DISPLACED|THR)\b",
+        "runway_limited",
+    ),
+    (
+        "warning",
+        r"\b(?:UAS|UAV|UNMANNED|DRONES?|PJE|PARACHUT\w*|BALLOONS?|FIREWORKS?|LASER|AEROBATIC\w*"
+        r"|GLIDER\w*|GLIDING|EXER|EXERCISE|MISSILES?|FIRING|BLASTING|SEARCHLIGHT|AIR DISPLAY"
+        r"|MODEL FLYING|AERIAL SURVEY|HIRTA)\b",
+        "warning",
+    ),
+)
+
+#: FAA domestic keyword after the location (``!BOS 01/001 BOS TWY C CLSD``) ->
+#: category or ``text:<scope>``.
+FAA_KEYWORDS: Mapping[str, str] = {
+    "AD": "text:aerodrome",
+    "RWY": "text:runway_faa",
+    "TWY": "taxiway",
+    "APRON": "apron",
+    "OBST": "obstacle",
+    "NAV": "navaid",
+    "IAP": "procedure",
+    "SID": "procedure",
+    "STAR": "procedure",
+    "ODP": "procedure",
+    "SPECIAL": "procedure",
+    "VFP": "procedure",
+    "CHART": "procedure",
+    "AIRSPACE": "text:airspace_faa",
+    "SVC": "text:ats",
+    "COM": "other",
+}
+
+_FAA_SCOPES: Mapping[str, tuple[frozenset[str], str]] = {
+    "runway_faa": (frozenset({"runway_closed", "runway_limited", "lighting"}), "other"),
+    "airspace_faa": (frozenset({"airspace_restricted", "airspace_closed"}), "warning"),
+}
+
+#: Words that turn a closure into a limitation (see the module docstring).
+EXCEPTION_PATTERN = (
+    r"\b(?:EXC|EXCEPT|EXCEPTING|EXCL|EXCLUDING)\b(?P<clause>[^.;]*)"
+    r"|\b(?:CLSD|CLOSED)\s+(?:TO|FOR)\b|\bPPR\b|\bPRIOR PERMISSION\b|\bONLY\b"
+    r"|\b(?:AVBL|AVAILABLE|OPEN)\s+(?:FOR|TO)\b"
+)
+_EMERGENCY_ONLY = re.compile(
+    r"\b(?:EMERG\w*|SAR|HEMS|HEL|HELICOPTERS?|MEDEVAC|AMBULANCE|AIR AMBULANCE|HOSP\w*|POLICE"
+    r"|FLIGHTS?|FLT|FLTS|ACFT|AIRCRAFT|AND|OR|IN|CASE|OF|FOR)\b|[,/()\s]+"
+)
+_DOWNGRADE: Mapping[str, str] = {
+    "aerodrome_closed": "aerodrome_limited",
+    "runway_closed": "runway_limited",
+}
+
+CLASSIFICATION_TABLE = """\
+| Q-code (subject, condition)             | item E / FAA keyword decides when ...          | category |
+|---|---|---|
+| `FA`/`FP` + `LC AS AU AW`               | `AD CLSD`, `AD AP CLSD`                        | aerodrome_closed (limited if `EXC ...`, `CLSD TO`, `PPR`, `ONLY`; not for emergencies only) |
+| `FA`/`FP` + `LT LB LN LV LI LP LR LH LL AP AM AD AN AR` | `AD AVBL FOR ...`, `AD ... PPR`, `CLSD TO VFR` | aerodrome_limited |
+| `FA`/`FP` + `AH`                        | `AD ... HR`, `OPENING HOURS`                   | aerodrome_hours |
+| `MR` + `LC AS AU AW`                    | `RWY 09/27 CLSD`                               | runway_closed (limited with exceptions) |
+| `MR` + `L*`, `AP` ...; `MD`, `MT`       | `RWY ... TORA/LDA/REDUCED/NOT AVBL/THR`        | runway_limited |
+| `MX`, `MY`, `MG`                        | `TWY ...` (a closed taxiway is only a taxiway) | taxiway |
+| `MN`, `MP`, `MK`                        | `APRON`, `STAND`, `RAMP`                       | apron |
+| `R*` (`RR RD RP RT RM RA RO`) except `CD CN HQ AK` | `TFR`, `TEMPORARY FLIGHT RESTRICTIONS`, `... AREA` | airspace_restricted |
+| `AD` (the ADIZ) except `CD CN HQ AK`    |                                                | airspace_restricted |
+| `A*` + `LC`; `SC SO SU` + `LC`          | `RTE/AWY/FIR/SECTOR/AIRSPACE ... CLSD`         | airspace_closed |
+| `I*`, `N*`, `GA`, `GW`                  | `NAV`, `ILS/VOR/DME/NDB ...`                   | navaid |
+| `L*`, `MO`                              | `LGT`, `PAPI`, `REIL`, `STOP BAR` ...          | lighting |
+| `OB`, `OC`, `OL`                        | `OBST`, `CRANE`, `TOWER`, `MAST`               | obstacle |
+| `W*`                                    | `UAS`, `PJE`, `EXER`, `FIREWORKS`, `LASER` ... | warning |
+| `P*`                                    | FDC `IAP`, `SID`, `STAR`, `ODP`, `SPECIAL`, `CHART` | procedure |
+| `R*`/`AD` + `CD CN HQ AK`; `AECA/AECD`; `C*`, `KK`, `TT`, rest | nothing matches                 | other |
+| `XX`/`QXXXX`, `FAXX`, `MRXX`, `AFXX`, `S*`, none | item E, limited to the scope of the subject | see TEXT_RULES |
+"""
+
+_COMPILED_TEXT: tuple[tuple[str, re.Pattern[str], str], ...] = tuple(
+    (name, re.compile(pattern), category) for name, pattern, category in TEXT_RULES
+)
+_EXCEPTION = re.compile(EXCEPTION_PATTERN)
+_FAA_HEAD = re.compile(r"^!\s*(\w+)\s+\S+\s+\S+\s+(\S+)\s*(.*)$", re.S)
+_BLANKS = re.compile(r"\s+")
+
+
+@functools.lru_cache(maxsize=2048)
+def _qcode_outcome(subject: str, condition: str) -> str:
+    for subj, conds, outcome in QCODE_RULES:
+        if subj != "*" and not (
+            subj == subject or (subj.endswith("*") and subject.startswith(subj[0]))
+        ):
+            continue
+        if conds != "*" and condition not in conds.split():
+            continue
+        return outcome
+    return "text:any"
+
+
+def _scope(name: str) -> tuple[frozenset[str], str]:
+    return TEXT_SCOPES.get(name) or _FAA_SCOPES.get(name) or TEXT_SCOPES["any"]
+
+
+def _by_text(text: str, scope: str) -> str:
+    allowed, default = _scope(scope)
+    for _name, pattern, category in _COMPILED_TEXT:
+        if pattern.search(text):
+            if category in allowed:
+                return category
+            if scope == "restricted_area" or category == "procedure":
+                # A procedure or a deactivation notice is never something else.
+                break
+    return default
+
+
+def _has_real_exception(text: str) -> bool:
+    for m in _EXCEPTION.finditer(text):
+        clause = m.group("clause")
+        if clause is None:
+            return True
+        if _EMERGENCY_ONLY.sub("", clause).strip():
+            return True
+    return False
+
+
+def _normalise(text: str) -> str:
+    return _BLANKS.sub(" ", text.upper()).strip().lstrip("(").strip()
+
+
+def category_of(qcode: str | None, text: str, source_format: str) -> str:
+    """One of :data:`notam_log.models.CATEGORIES` for a Q-code and an item E.
+
+    ``source_format`` is accepted so that a format can get its own rules; today only
+    the shape of the text matters (an FAA domestic ``!ACCT nn/nnn LOC KEYWORD ...``
+    is recognised whatever the format says).
+    """
+    subject, condition = split(qcode)
+    body: str | None = None
+    outcome: str
+    if subject and condition and len(subject) == 2 and len(condition) == 2:
+        outcome = _qcode_outcome(subject, condition)
+    else:
+        outcome = "text:any"
+        body = _normalise(text)
+        m = _FAA_HEAD.match(body)
+        if m:
+            keyword, rest = m.group(2), m.group(3)
+            keyword = keyword.rsplit("..", 1)[-1]  # FDC "CA..AIRSPACE"
+            if keyword in FAA_KEYWORDS:
+                outcome = FAA_KEYWORDS[keyword]
+                body = f"{keyword} {rest}"
+    if outcome.startswith("text:"):
+        if body is None:
+            body = _normalise(text)
+        category = _by_text(body, outcome[5:])
+    else:
+        category = outcome
+    if category in _DOWNGRADE:
+        if body is None:
+            body = _normalise(text)
+        if _has_real_exception(body):
+            category = _DOWNGRADE[category]
+    return category
 
 
 def complete(notam: Notam, restrictions: Collection[str] = DEFAULT_RESTRICTIONS) -> Notam:
-    """Fill ``subject``, ``condition``, ``category`` and ``restriction`` of a parsed NOTAM."""
-    return notam
+    """Fill ``subject``, ``condition``, ``category`` and ``restriction`` of a parsed NOTAM.
+
+    Q-code issues (unknown subject or condition) are appended to ``issues`` once.
+    """
+    subject, condition, issues = decode(notam.qcode)
+    category = category_of(notam.qcode, notam.text, notam.source_format)
+    new_issues = notam.issues + tuple(i for i in issues if i not in notam.issues)
+    return dataclasses.replace(
+        notam,
+        subject=subject,
+        condition=condition,
+        category=category,
+        restriction=category in restrictions,
+        issues=new_issues,
+    )

@@ -1,0 +1,345 @@
+"""Reading the EAD PIB XML (the UK bulletin NATS serves) into :class:`Notam` records.
+
+``parse_pib(data)`` takes the body as served (plain XML or gzip, detected by its magic
+bytes) and returns a :class:`PibBulletin`: the header times and one ``Notam`` per
+``Notam`` element found anywhere in the document (``ADSection``, ``FIRSection``,
+``En-route``, ``Warnings`` ...), in document order.  A NOTAM listed under several
+aerodromes appears once per listing, as in the bulletin; each has the same key.
+
+Decisions:
+
+* ``raw`` is an ICAO text rendering of the item (``(A1918/25 NOTAMN`` / ``Q) ...`` /
+  ``A) ... B) ... C) ...`` / ``D)`` / ``E)`` / ``F)`` / ``G)``), readable and
+  re-parseable by the ICAO text parser; the XML fragment is not kept.
+* ``Notam`` elements inside an ``ObsoleteNotamList`` are *not* returned (they are no
+  longer in force); the bulletin's ``issues`` says how many were skipped.
+* A malformed item (missing number, bad dates, bad coordinates) still yields a
+  ``Notam`` whose ``issues`` names each problem.  Nothing in an item raises.
+* A body that is not XML, or XML whose root is not ``Pib``, raises
+  :class:`~notam_log.errors.InputError` with a one-line message.
+* A **truncated** body (XML or gzip stream cut short) is read as far as it goes with
+  lxml's recovering parser: the items before the cut are returned, the last item (the
+  one the cut may have gone through) is dropped, and the bulletin's ``issues`` starts
+  with ``"truncated: ..."`` so that the caller can treat the snapshot as incomplete.
+"""
+
+from __future__ import annotations
+
+import gzip
+import zlib
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from lxml import etree
+
+from notam_log import schedule
+from notam_log.classify import category_of
+from notam_log.errors import InputError
+from notam_log.fields import format_id, full_year, make_key, parse_coords, parse_yymmddhhmm
+from notam_log.models import DEFAULT_RESTRICTIONS, Notam, parse_iso
+from notam_log.qcodes import decode
+
+__all__ = ["PibBulletin", "parse_pib", "render_icao"]
+
+SOURCE_FORMAT = "pib_xml"
+_GZIP_MAGIC = b"\x1f\x8b"
+_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True)
+_RECOVER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True, recover=True)
+
+
+@dataclass(frozen=True, slots=True)
+class PibBulletin:
+    """One Pre-flight Information Bulletin: its header times, NOTAMs and problems."""
+
+    issued: datetime | None
+    valid_from: datetime | None
+    valid_to: datetime | None
+    notams: tuple[Notam, ...]
+    issues: tuple[str, ...] = ()
+
+
+def parse_pib(data: bytes) -> PibBulletin:
+    """Parse a PIB XML body (plain or gzip) into a :class:`PibBulletin`.
+
+    Raises :class:`InputError` only when the body is not XML or not a PIB.
+    """
+    issues: list[str] = []
+    truncated = False
+    if data[:2] == _GZIP_MAGIC:
+        data, cut = _gunzip(data)
+        if cut:
+            truncated = True
+            issues.append("truncated: gzip stream ends early")
+    root = _root(data, issues)
+    if root is None:
+        raise InputError("PIB XML: body is not XML")
+    if issues and issues[-1].startswith("truncated: XML"):
+        truncated = True
+    ns = _namespace(root.tag)
+    if _local(root.tag) != "Pib":
+        raise InputError(f"PIB XML: root element is <{_local(root.tag)}>, not <Pib>")
+    header = root.find(f"{ns}AreaPIBHeader")
+    issued = valid_from = valid_to = None
+    if header is not None:
+        issued = _iso(header.findtext(f"{ns}Issued"), "Issued", issues)
+        validity = header.find(f"{ns}Validity")
+        if validity is not None:
+            valid_from = _iso(validity.findtext(f"{ns}ValidFrom"), "ValidFrom", issues)
+            valid_to = _iso(validity.findtext(f"{ns}ValidTo"), "ValidTo", issues)
+    else:
+        issues.append("no AreaPIBHeader")
+
+    notam_tag = f"{ns}Notam"
+    obsolete: set[Any] = set()
+    for lst in root.iter(f"{ns}ObsoleteNotamList"):
+        obsolete.update(lst.iter(notam_tag))
+    if obsolete:
+        issues.append(f"{len(obsolete)} NOTAM(s) in ObsoleteNotamList skipped")
+    elements = [el for el in root.iter(notam_tag) if el not in obsolete]
+    if truncated and elements:
+        elements.pop()
+        issues.append("truncated: last NOTAM element dropped")
+    notams = tuple(_notam(el, ns) for el in elements)
+    return PibBulletin(issued, valid_from, valid_to, notams, tuple(issues))
+
+
+def _gunzip(data: bytes) -> tuple[bytes, bool]:
+    try:
+        return gzip.decompress(data), False
+    except EOFError:
+        d = zlib.decompressobj(wbits=31)
+        try:
+            return d.decompress(data), True
+        except zlib.error as exc:
+            raise InputError(f"PIB XML: gzip body cannot be read: {exc}") from None
+    except (OSError, zlib.error) as exc:
+        raise InputError(f"PIB XML: gzip body cannot be read: {exc}") from None
+
+
+def _root(data: bytes, issues: list[str]) -> Any:
+    if not data[:4096].strip():
+        raise InputError("PIB XML: empty body")
+    try:
+        return etree.fromstring(data, _PARSER)
+    except etree.XMLSyntaxError as exc:
+        strict_error = str(exc).splitlines()[0] if str(exc) else "not well-formed"
+    try:
+        root = etree.fromstring(data, _RECOVER)
+    except etree.XMLSyntaxError:
+        root = None
+    if root is None or _local(root.tag) != "Pib":
+        raise InputError(f"PIB XML: body is not well-formed XML: {strict_error}")
+    issues.append(f"truncated: XML not well-formed ({strict_error})")
+    return root
+
+
+def _namespace(tag: Any) -> str:
+    if isinstance(tag, str) and tag.startswith("{"):
+        return tag[: tag.index("}") + 1]
+    return ""
+
+
+def _local(tag: Any) -> str:
+    if not isinstance(tag, str):
+        return ""
+    return tag.rsplit("}", 1)[-1]
+
+
+def _iso(value: str | None, name: str, issues: list[str]) -> datetime | None:
+    if not value or not value.strip():
+        return None
+    try:
+        return parse_iso(value)
+    except ValueError:
+        issues.append(f"{name}: not a time: {value.strip()!r}")
+        return None
+
+
+def _fields(el: Any, ns: str) -> tuple[dict[str, str], list[str], dict[str, str]]:
+    """Child element texts of one ``Notam``: fields, the item A list, the Q line."""
+    cut = len(ns)
+    f: dict[str, str] = {}
+    items_a: list[str] = []
+    q: dict[str, str] = {}
+    for child in el:
+        tag = child.tag
+        if not isinstance(tag, str):
+            continue  # comments, processing instructions
+        if cut:
+            tag = tag[cut:]
+        if tag == "QLine":
+            for sub in child:
+                if isinstance(sub.tag, str):
+                    q[sub.tag[cut:] if cut else sub.tag] = sub.text or ""
+        elif tag == "ItemA":
+            items_a.extend((child.text or "").split())
+        else:
+            f[tag] = child.text or ""
+    return f, items_a, q
+
+
+def _int(value: str | None, name: str, issues: list[str]) -> int | None:
+    if value is None or not value.strip():
+        return None
+    try:
+        return int(value.strip())
+    except ValueError:
+        issues.append(f"{name}: not a number: {value.strip()!r}")
+        return None
+
+
+def _notam(el: Any, ns: str) -> Notam:
+    f, items_a, q = _fields(el, ns)
+    issues: list[str] = []
+
+    nof = f.get("NOF", "").strip() or None
+    series = f.get("Series", "").strip() or None
+    number = _int(f.get("Number"), "Number", issues)
+    yy = _int(f.get("Year"), "Year", issues)
+    notam_id = format_id(series, number, yy) if number is not None and yy is not None else None
+    if notam_id is None:
+        issues.append("no NOTAM number or year")
+    year = full_year(yy) if yy is not None else None
+    ntype = f.get("Type", "").strip() or None
+    if ntype not in (None, "N", "R", "C"):
+        issues.append(f"Type: unknown {ntype!r}")
+    ref = None
+    if "ReferredNumber" in f:
+        rnum = _int(f.get("ReferredNumber"), "ReferredNumber", issues)
+        ryear = _int(f.get("ReferredYear"), "ReferredYear", issues)
+        if rnum is not None and ryear is not None:
+            ref = format_id(f.get("ReferredSeries", "").strip() or None, rnum, ryear)
+    if ntype in ("R", "C") and ref is None:
+        issues.append(f"NOTAM{ntype} without a referred NOTAM")
+
+    fir = q.get("FIR", "").strip() or None
+    c23, c45 = q.get("Code23", "").strip(), q.get("Code45", "").strip()
+    qcode = f"Q{c23}{c45}" if c23 and c45 else None
+    if not q:
+        issues.append("no QLine")
+    elif qcode is None:
+        issues.append("QLine without Code23/Code45")
+    lower = _int(q.get("Lower"), "Lower", issues)
+    upper = _int(q.get("Upper"), "Upper", issues)
+
+    lat = lon = None
+    coords = f.get("Coordinates", "").strip()
+    if coords:
+        point = parse_coords(coords)
+        if point is None:
+            issues.append(f"Coordinates: not readable: {coords!r}")
+        else:
+            lat, lon = point
+    radius = _int(f.get("Radius"), "Radius", issues)
+
+    start_text = f.get("StartValidity", "").strip()
+    start = parse_yymmddhhmm(start_text) if start_text else None
+    if start is None:
+        issues.append(f"StartValidity: not a time: {start_text!r}")
+    end_text = f.get("EndValidity", "").strip()
+    permanent = end_text.upper() == "PERM"
+    end = None
+    if not permanent:
+        end = parse_yymmddhhmm(end_text) if end_text else None
+        if end is None:
+            issues.append(f"EndValidity: not a time: {end_text!r}")
+    estimated = f.get("Estimation", "").strip().upper() == "EST"
+
+    item_d = f.get("ItemD", "").strip() or None
+    windows = None
+    if item_d is not None:
+        windows, problem = schedule.windows(item_d, start, end, lat, lon)
+        if problem:
+            issues.append(f"item D: {problem}")
+    text = f.get("ItemE", "").strip()
+    if not text:
+        issues.append("no item E")
+    lower_limit = f.get("ItemF", "").strip() or None
+    upper_limit = f.get("ItemG", "").strip() or None
+    locations = tuple(items_a)
+    if not locations:
+        issues.append("no item A")
+
+    subject, condition, q_issues = decode(qcode)
+    issues.extend(q_issues)
+    category = category_of(qcode, text, SOURCE_FORMAT)
+    key = make_key(notam_id, office=nof, fir=fir, locations=locations, fallback=text[:40])
+    fields: dict[str, Any] = dict(
+        key=key,
+        id=notam_id,
+        series=series,
+        number=number,
+        year=year,
+        type=ntype,
+        ref=ref,
+        fir=fir,
+        qcode=qcode,
+        subject=subject,
+        condition=condition,
+        traffic=q.get("Traffic", "").strip() or None,
+        purpose=q.get("Purpose", "").strip() or None,
+        scope=q.get("Scope", "").strip() or None,
+        lower=lower,
+        upper=upper,
+        lat=lat,
+        lon=lon,
+        radius_nm=radius,
+        locations=locations,
+        start=start,
+        end=end,
+        end_estimated=estimated,
+        permanent=permanent,
+        schedule=item_d,
+        windows=windows,
+        text=text,
+        lower_limit=lower_limit,
+        upper_limit=upper_limit,
+        category=category,
+        restriction=category in DEFAULT_RESTRICTIONS,
+        source_format=SOURCE_FORMAT,
+        issues=tuple(issues),
+    )
+    fields["raw"] = _render(fields, coords, start_text, end_text)
+    return Notam(**fields)
+
+
+def render_icao(
+    notam: Notam, coords: str | None = None, start_text: str = "", end_text: str = ""
+) -> str:
+    """The NOTAM as ICAO text (``(A1918/25 NOTAMN`` ... ``E) ...)``).
+
+    ``coords``, ``start_text`` and ``end_text`` are the Q-line point and items B and C
+    as written; without them the point is left out and B/C come from the datetimes.
+    """
+    fields = {name: getattr(notam, name) for name in Notam.__dataclass_fields__}
+    if not start_text and notam.start is not None:
+        start_text = notam.start.strftime("%y%m%d%H%M")
+    if not end_text and notam.end is not None:
+        end_text = notam.end.strftime("%y%m%d%H%M")
+    return _render(fields, coords or "", start_text, end_text)
+
+
+def _render(k: dict[str, Any], coords: str, start_text: str, end_text: str) -> str:
+    head = f"({k['id'] or ''} NOTAM{k['type'] or 'N'}"
+    if k["ref"]:
+        head += f" {k['ref']}"
+    lines = [head]
+    if k["qcode"] or k["fir"]:
+        lower = f"{k['lower']:03d}" if k["lower"] is not None else ""
+        upper = f"{k['upper']:03d}" if k["upper"] is not None else ""
+        radius = f"{k['radius_nm']:03d}" if k["radius_nm"] is not None else ""
+        lines.append(
+            f"Q) {k['fir'] or ''}/{k['qcode'] or ''}/{k['traffic'] or ''}/"
+            f"{k['purpose'] or ''}/{k['scope'] or ''}/{lower}/{upper}/{coords}{radius}"
+        )
+    c_text = "PERM" if k["permanent"] else end_text
+    if k["end_estimated"] and c_text and c_text != "PERM":
+        c_text += "EST"
+    lines.append(f"A) {' '.join(k['locations'])} B) {start_text} C) {c_text}".rstrip())
+    if k["schedule"]:
+        lines.append(f"D) {k['schedule']}")
+    lines.append(f"E) {k['text']}")
+    if k["lower_limit"] or k["upper_limit"]:
+        lines.append(f"F) {k['lower_limit'] or ''} G) {k['upper_limit'] or ''}".rstrip())
+    return "\n".join(lines) + ")"
