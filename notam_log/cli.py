@@ -1,0 +1,353 @@
+"""The ``notam-log`` command line: it only wires the modules together.
+
+Every command takes ``--db PATH``, ``--config PATH`` and ``-v`` (also after the
+command's name). Errors become one red line on stderr and a non-zero exit; ``-v``
+shows the traceback.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+import os
+import sys
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from notam_log import __version__, output
+from notam_log.config import Config, find_config, load_config
+from notam_log.errors import InputError, NotamLogError
+from notam_log.models import CATEGORIES, EVENT_KINDS, parse_iso
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+class State:
+    """What the common options collected; the place that opens config and store."""
+
+    def __init__(self) -> None:
+        self.db: str | None = None
+        self.config_path: str | None = None
+        self.verbose = 0
+        self._config: Config | None = None
+
+    @property
+    def config(self) -> Config:
+        if self._config is None:
+            found = find_config(self.config_path, os.environ)
+            self._config = load_config(found)
+        return self._config
+
+    def db_path(self) -> str:
+        return self.db or os.environ.get("NOTAM_LOG_DB") or self.config.database
+
+    def store(self, *, create: bool = False) -> Any:
+        from notam_log.store import Store
+
+        return Store(self.db_path(), create=create)
+
+
+def _set_db(ctx: click.Context, _p: click.Parameter, value: str | None) -> None:
+    if value is not None:
+        ctx.ensure_object(State).db = value
+
+
+def _set_config(ctx: click.Context, _p: click.Parameter, value: str | None) -> None:
+    if value is not None:
+        ctx.ensure_object(State).config_path = value
+
+
+def _set_verbose(ctx: click.Context, _p: click.Parameter, value: int) -> None:
+    if value:
+        ctx.ensure_object(State).verbose += value
+
+
+def common(f: F) -> F:
+    """--db, --config and -v, accepted before or after the command name."""
+    f = click.option(
+        "--db", callback=_set_db, expose_value=False, metavar="PATH",
+        help="The database file (default: config.toml's, or $NOTAM_LOG_DB).",
+    )(f)
+    f = click.option(
+        "--config", callback=_set_config, expose_value=False, metavar="PATH",
+        help="The configuration file (default: ./config.toml, else the built-in one).",
+    )(f)
+    f = click.option(
+        "-v", "--verbose", count=True, callback=_set_verbose, expose_value=False,
+        help="More detail; shows tracebacks. -vv also logs HTTP.",
+    )(f)
+    return f
+
+
+def command(*args: Any, **kwargs: Any) -> Callable[[F], F]:
+    """A subcommand with the common options and the one place errors become messages."""
+
+    def wrap(f: F) -> F:
+        @functools.wraps(f)
+        def run(*a: Any, **kw: Any) -> Any:
+            state = click.get_current_context().ensure_object(State)
+            _setup_logging(state.verbose)
+            try:
+                return f(state, *a, **kw)
+            except NotamLogError as exc:
+                if state.verbose:
+                    raise
+                output.error(str(exc))
+                sys.exit(exc.exit_code)
+            except KeyboardInterrupt:
+                sys.exit(130)
+
+        return cli.command(*args, **kwargs)(common(run))  # type: ignore[return-value]
+
+    return wrap
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="notam-log")
+@common
+def cli() -> None:
+    """notam-log: know, with evidence, when airports and airspace were closed or
+    restricted, and when that was lifted."""
+
+
+def main() -> None:
+    cli(obj=State())
+
+
+def _setup_logging(verbose: int) -> None:
+    level = logging.DEBUG if verbose >= 2 else logging.INFO if verbose else logging.WARNING
+    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+                        stream=sys.stderr)
+    for name in ("httpx", "httpcore", "apscheduler"):
+        logging.getLogger(name).setLevel(logging.DEBUG if verbose >= 2 else logging.WARNING)
+
+
+# --------------------------------------------------------------------------- parsing
+
+
+def time_option(value: str | None, name: str) -> datetime | None:
+    """A time given on the command line: ISO 8601 (naive means UTC) or YYYY-MM-DD."""
+    if value is None:
+        return None
+    try:
+        parsed = parse_iso(value)
+    except ValueError:
+        raise click.BadParameter(
+            f"{value!r} is not a time (expected ISO 8601 such as 2025-03-21T14:00Z)",
+            param_hint=name,
+        ) from None
+    assert parsed is not None
+    return parsed
+
+
+def now_utc() -> datetime:
+    return datetime.now(UTC).replace(microsecond=0)
+
+
+@command("parse")
+@click.argument("files", nargs=-1)
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per NOTAM, per line.")
+def parse_cmd(state: State, files: tuple[str, ...], as_json: bool) -> None:
+    """Parse NOTAMs from FILES (ICAO or FAA text, JSON lines, PIB XML; gzip ok; - for stdin)."""
+    from notam_log.formats import read_input
+
+    notams = []
+    for name in files or ("-",):
+        data = _read(name)
+        notams.extend(read_input(data, name if name != "-" else "<stdin>").notams)
+    if as_json:
+        output.json_lines(n.to_json() for n in notams)
+    else:
+        output.notam_table(notams)
+
+
+def _read(name: str) -> bytes:
+    if name == "-":
+        return sys.stdin.buffer.read()
+    try:
+        return Path(name).read_bytes()
+    except FileNotFoundError:
+        raise InputError(f"{name}: no such file") from None
+    except IsADirectoryError:
+        raise InputError(f"{name}: is a folder (give files)") from None
+    except OSError as exc:
+        raise InputError(f"{name}: cannot read it ({exc.strerror})") from None
+
+
+@command("replay")
+@click.argument("paths", nargs=-1)
+@click.option("--git", "git_repo", metavar="REPO", help="A git-scraped archive to read.")
+@click.option("--path", "git_path", metavar="FILE", help="The file inside --git REPO.")
+@click.option("--since", help="With --git: only commits from this time.")
+@click.option("--until", help="With --git: only commits before this time.")
+@click.option("--at", help="The time of inputs that carry none in their name or content.")
+@click.option("--source", default="replay", show_default=True, help="Source name to log under.")
+@click.option("--scope", default="all", show_default=True, help="Scope of the snapshots.")
+def replay_cmd(
+    state: State, paths: tuple[str, ...], git_repo: str | None, git_path: str | None,
+    since: str | None, until: str | None, at: str | None, source: str, scope: str,
+) -> None:
+    """Ingest saved snapshots, oldest first, each as a complete poll at its time."""
+    from notam_log import replay
+    from notam_log.record import Recorder
+
+    if git_repo:
+        if not git_path:
+            raise click.UsageError("--git needs --path FILE")
+        items = replay.items_from_git(
+            git_repo, git_path, time_option(since, "--since"), time_option(until, "--until")
+        )
+        ordered = replay.timed(items, prefer_issued=True, at=None)
+    else:
+        if not paths:
+            raise click.UsageError("give files or folders to replay, or --git REPO --path FILE")
+        items = replay.items_from_paths(paths)
+        ordered = replay.timed(items, prefer_issued=False, at=time_option(at, "--at"))
+    cfg = state.config
+    with state.store(create=True) as store:
+        recorder = Recorder(store, rules=_rules(cfg), restrictions=cfg.restrictions)
+        with output.progress(len(items), "replaying") as advance:
+            stats = replay.replay(recorder, ordered, source=source, scope=scope, on_item=advance)
+    for err in stats.errors:
+        output.warn(err)
+    output.say(
+        f"replayed {stats.snapshots} snapshots ({stats.skipped} already in the log):"
+        f" {stats.notams} NOTAMs read, {stats.events} events added,"
+        f" {stats.issues} NOTAMs with parse issues"
+    )
+
+
+def _rules(cfg: Config) -> Any:
+    from notam_log.diff import Rules
+
+    return Rules(withdraw_after=cfg.withdraw_after, suspect_ratio=cfg.suspect_ratio)
+
+
+def _filters(f: F) -> F:
+    for opt in reversed(
+        [
+            click.option("--location", "locations", multiple=True, help="Only these locations."),
+            click.option("--since", help="From this time (ISO 8601 UTC)."),
+            click.option("--until", help="Before this time (ISO 8601 UTC)."),
+            click.option("--kind", "kinds", multiple=True, help="Only these event kinds."),
+            click.option("--category", "categories", multiple=True, help="Only these categories."),
+            click.option("--restrictions", is_flag=True, help="Only restrictions."),
+            click.option("--json", "as_json", is_flag=True, help="One JSON object per line."),
+            click.option("--csv", "as_csv", is_flag=True, help="CSV with a header row."),
+        ]
+    ):
+        f = opt(f)
+    return f
+
+
+def _check_kinds(kinds: tuple[str, ...], categories: tuple[str, ...]) -> None:
+    for k in kinds:
+        if k not in EVENT_KINDS:
+            raise click.BadParameter(
+                f"unknown kind {k!r} (expected one of {', '.join(EVENT_KINDS)})", param_hint="--kind"
+            )
+    for c in categories:
+        if c not in CATEGORIES:
+            raise click.BadParameter(
+                f"unknown category {c!r} (expected one of {', '.join(CATEGORIES)})",
+                param_hint="--category",
+            )
+
+
+@command("events")
+@_filters
+@click.option("--limit", type=int, help="At most this many (the newest).")
+def events_cmd(
+    state: State, locations: tuple[str, ...], since: str | None, until: str | None,
+    kinds: tuple[str, ...], categories: tuple[str, ...], restrictions: bool, as_json: bool,
+    as_csv: bool, limit: int | None,
+) -> None:
+    """The event log, oldest first."""
+    _check_kinds(kinds, categories)
+    with state.store() as store:
+        events = store.events(
+            since=time_option(since, "--since"), until=time_option(until, "--until"),
+            kinds=kinds, categories=categories, locations=[x.upper() for x in locations],
+            restrictions=restrictions, limit=limit, newest_first=limit is not None,
+        )
+    if limit is not None:
+        events.reverse()
+    output.events(events, as_json=as_json, as_csv=as_csv)
+
+
+@command("active")
+@_filters
+@click.option("--at", help="The time (default: now).")
+@click.option("--feed", is_flag=True, help="What the feed listed at that time instead.")
+@click.option("--local", is_flag=True, help="Times in the airport's local time.")
+def active_cmd(
+    state: State, locations: tuple[str, ...], since: str | None, until: str | None,
+    kinds: tuple[str, ...], categories: tuple[str, ...], restrictions: bool, as_json: bool,
+    as_csv: bool, at: str | None, feed: bool, local: bool,
+) -> None:
+    """The NOTAMs (or with --restrictions the restrictions) in force at a time."""
+    from notam_log.query import active
+
+    _check_kinds(kinds, categories)
+    when = time_option(at, "--at") or now_utc()
+    with state.store() as store:
+        rows = active(store, when, feed=feed, restrictions=restrictions,
+                      locations=[x.upper() for x in locations], categories=categories)
+    output.active(rows, when, as_json=as_json, as_csv=as_csv, local=local)
+
+
+@command("history")
+@click.argument("ident")
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per line.")
+def history_cmd(state: State, ident: str, as_json: bool) -> None:
+    """Every version and event of a NOTAM (KEY or ID) and its NOTAMR/NOTAMC chain."""
+    from notam_log.query import history
+
+    with state.store() as store:
+        found = history(store, ident.upper())
+    if not found:
+        raise NotamLogError(f"{ident}: no such NOTAM in {state.db_path()}")
+    output.history(found, as_json=as_json)
+
+
+@command("timeline")
+@click.argument("location")
+@click.option("--days", type=int, default=7, show_default=True, help="How many days back.")
+@click.option("--until", help="The end of the period (default: now).")
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per line.")
+@click.option("--csv", "as_csv", is_flag=True, help="CSV with a header row.")
+def timeline_cmd(
+    state: State, location: str, days: int, until: str | None, as_json: bool, as_csv: bool
+) -> None:
+    """A location's restriction episodes with bounded start, end and duration."""
+    end = time_option(until, "--until") or now_utc()
+    start = end - timedelta(days=days)
+    with state.store() as store:
+        eps = store.episodes(location=location.upper(), since=start, until=end)
+    output.timeline(location.upper(), eps, start, end, as_json=as_json, as_csv=as_csv)
+
+
+@command("search")
+@click.argument("text")
+@click.option("--limit", type=int, default=50, show_default=True)
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per line.")
+def search_cmd(state: State, text: str, limit: int, as_json: bool) -> None:
+    """Full-text search over NOTAM ids, locations and texts."""
+    with state.store() as store:
+        rows = store.search(text, limit=limit)
+    output.notam_rows(rows, as_json=as_json)
+
+
+@command("check-config")
+def check_config_cmd(state: State) -> None:
+    """Validate the configuration without polling."""
+    cfg = state.config
+    enabled = [s.name for s in cfg.sources if s.enabled]
+    output.say(
+        f"{cfg.path}: ok ({len(cfg.sources)} sources, {len(enabled)} enabled:"
+        f" {', '.join(enabled) or 'none'}; database {cfg.database})"
+    )

@@ -1,0 +1,254 @@
+"""Console output for the CLI: Rich tables on a terminal, JSON lines and CSV for tools.
+
+Feed text is always passed to Rich as ``Text`` (never as markup) after
+:func:`notam_log.text.clean`, so nothing from a feed can style or control the terminal.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import json
+import sys
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+from rich.text import Text
+
+from notam_log.models import Episode, Event, Notam, iso
+from notam_log.text import bounds, clean, duration_range, event_line, fmt_time
+
+if TYPE_CHECKING:
+    from notam_log.query import ActiveRow, History
+    from notam_log.store import NotamRow
+
+console = Console(highlight=False, soft_wrap=True)
+err_console = Console(stderr=True, highlight=False)
+
+
+def error(message: str) -> None:
+    err_console.print(f"[bold red]Error:[/] {escape(clean(message, one_line=True))}")
+
+
+def warn(message: str) -> None:
+    err_console.print(f"[yellow]Warning:[/] {escape(clean(message, one_line=True))}")
+
+
+def say(message: str) -> None:
+    console.print(Text(message))
+
+
+def json_lines(objects: Iterable[dict[str, Any]]) -> None:
+    out = sys.stdout
+    for obj in objects:
+        out.write(json.dumps(obj, ensure_ascii=False, sort_keys=False) + "\n")
+    out.flush()
+
+
+def _csv(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
+    w = csv.writer(sys.stdout, lineterminator="\n")
+    w.writerow(header)
+    for r in rows:
+        w.writerow(["" if v is None else v for v in r])
+
+
+@contextlib.contextmanager
+def progress(total: int, label: str) -> Iterator[Callable[[str], None]]:
+    """A progress bar on a terminal; nothing otherwise."""
+    if not err_console.is_terminal or total < 2:
+        yield lambda _name: None
+        return
+    from rich.progress import Progress
+
+    with Progress(console=err_console, transient=True) as bar:
+        task = bar.add_task(label, total=total)
+        yield lambda _name: bar.advance(task)
+
+
+def notam_table(notams: Sequence[Notam]) -> None:
+    table = Table(title=f"{len(notams)} NOTAMs", show_lines=False, expand=False)
+    for col in ("key", "type", "locations", "Q-code", "category", "from", "until", "text", "issues"):
+        table.add_column(col, overflow="fold")
+    for n in notams:
+        until = "PERM" if n.permanent else fmt_time(n.end) + (" EST" if n.end_estimated else "")
+        table.add_row(
+            Text(clean(n.key)),
+            Text(clean(n.type or "?")),
+            Text(clean(" ".join(n.locations))),
+            Text(clean(n.qcode or "")),
+            Text(n.category, style="bold red" if n.restriction else ""),
+            fmt_time(n.start),
+            until,
+            Text(clean(n.text, one_line=True, limit=90)),
+            Text(clean("; ".join(n.issues), one_line=True), style="yellow"),
+        )
+    console.print(table)
+    bad = sum(1 for n in notams if n.issues)
+    if bad:
+        warn(f"{bad} of {len(notams)} NOTAMs could not be read completely (see issues)")
+
+
+def notam_rows(rows: Sequence[NotamRow], *, as_json: bool) -> None:
+    if as_json:
+        json_lines(
+            {**r.notam.to_json(), "status": r.status, "first_seen": iso(r.first_seen),
+             "last_seen": iso(r.last_seen)}
+            for r in rows
+        )
+        return
+    notam_table([r.notam for r in rows])
+
+
+_EVENT_COLUMNS = ("seq", "kind", "key", "id", "locations", "category", "source", "observed_at",
+                  "after", "effective_at", "detail")
+_STYLE = {
+    "restriction_imposed": "bold red",
+    "restriction_lifted": "bold green",
+    "amended": "yellow",
+    "source_down": "dim",
+    "source_up": "dim",
+    "withdrawn": "magenta",
+    "cancelled": "magenta",
+    "replaced": "magenta",
+    "expired": "cyan",
+}
+
+
+def events(evs: Sequence[Event], *, as_json: bool, as_csv: bool) -> None:
+    if as_json:
+        json_lines(e.to_json() for e in evs)
+    elif as_csv:
+        _csv(
+            _EVENT_COLUMNS,
+            (
+                [e.seq, e.kind, e.key, e.id, " ".join(e.locations), e.category, e.source,
+                 iso(e.observed_at), e.after and iso(e.after),
+                 e.effective_at and iso(e.effective_at), json.dumps(e.detail, sort_keys=True)]
+                for e in evs
+            ),
+        )
+    else:
+        for e in evs:
+            console.print(Text(f"{e.seq:>6}  ", style="dim") + Text(event_line(e),
+                                                                    style=_STYLE.get(e.kind, "")))
+        if not evs:
+            say("no events")
+
+
+def active(rows: Sequence[ActiveRow], at: datetime, *, as_json: bool, as_csv: bool,
+           local: bool) -> None:
+    if as_json:
+        json_lines({**r.notam.to_json(), "status": r.status, "first_seen": iso(r.first_seen),
+                    "last_seen": iso(r.last_seen)} for r in rows)
+        return
+    if as_csv:
+        _csv(
+            ("key", "id", "locations", "category", "restriction", "start", "end", "estimated",
+             "text"),
+            ([r.notam.key, r.notam.id, " ".join(r.notam.locations), r.notam.category,
+              int(r.notam.restriction), r.notam.start and iso(r.notam.start),
+              r.notam.end and iso(r.notam.end), int(r.notam.end_estimated),
+              clean(r.notam.text, one_line=True)] for r in rows),
+        )
+        return
+    from notam_log.airports import timezone_of
+
+    table = Table(title=f"{len(rows)} in force at {fmt_time(at)}")
+    for col in ("location", "category", "since", "until", "NOTAM", "text"):
+        table.add_column(col, overflow="fold")
+    for r in rows:
+        n = r.notam
+        tz = timezone_of(n.locations[0]) if local and n.locations else None
+        until = "PERM" if n.permanent else fmt_time(n.end, tz) + (" EST" if n.end_estimated else "")
+        table.add_row(
+            Text(clean(" ".join(n.locations))),
+            Text(n.category, style="bold red" if n.restriction else ""),
+            fmt_time(n.start, tz),
+            until,
+            Text(clean(n.key)),
+            Text(clean(n.text, one_line=True, limit=80)),
+        )
+    console.print(table)
+
+
+def history(found: Sequence[History], *, as_json: bool) -> None:
+    if as_json:
+        json_lines(h.to_json() for h in found)
+        return
+    for h in found:
+        console.print(Text(f"{h.key}  ({h.status})", style="bold"))
+        if len(h.chain) > 1:
+            console.print(Text("chain: " + " -> ".join(h.chain)))
+        for v, observed, source, n in h.versions:
+            console.print(Text(f"  version {v}, seen {fmt_time(observed)} from {source}:",
+                               style="dim"))
+            console.print(Text("    " + clean(n.raw or n.text).replace("\n", "\n    ")))
+        for e in h.events:
+            console.print(Text(f"  {e.seq:>6}  " + event_line(e), style=_STYLE.get(e.kind, "")))
+
+
+def episode_json(ep: Episode, now: datetime) -> dict[str, Any]:
+    out = ep.to_json()
+    low, high = episode_duration(ep, now)
+    out["duration_min_s"] = int(low.total_seconds())
+    out["duration_max_s"] = int(high.total_seconds())
+    return out
+
+
+def episode_duration(ep: Episode, now: datetime) -> tuple[Any, Any]:
+    """Bounds of an episode's duration: (shortest, longest) consistent with the polls."""
+    start_lo = ep.start_after or ep.start_by
+    if ep.start_effective and (ep.start_after is None or ep.start_effective > ep.start_after):
+        start_lo = start_hi = min(ep.start_effective, ep.start_by)
+    else:
+        start_hi = ep.start_by
+    if ep.end_by is None:
+        end_lo = end_hi = now
+    elif ep.end_effective and (ep.end_after is None or ep.end_effective > ep.end_after):
+        end_lo = end_hi = min(ep.end_effective, ep.end_by)
+    else:
+        end_lo, end_hi = ep.end_after or ep.end_by, ep.end_by
+    return max(end_lo - start_hi, end_lo - end_lo), end_hi - start_lo
+
+
+def timeline(location: str, eps: Sequence[Episode], start: datetime, end: datetime, *,
+             as_json: bool, as_csv: bool) -> None:
+    if as_json:
+        json_lines(episode_json(ep, end) for ep in eps)
+        return
+    if as_csv:
+        _csv(
+            ("location", "start_after", "start_by", "start_effective", "end_after", "end_by",
+             "end_effective", "categories", "keys"),
+            ([ep.location, ep.start_after and iso(ep.start_after), iso(ep.start_by),
+              ep.start_effective and iso(ep.start_effective), ep.end_after and iso(ep.end_after),
+              ep.end_by and iso(ep.end_by), ep.end_effective and iso(ep.end_effective),
+              " > ".join(c for _w, c in ep.categories), " ".join(ep.keys)] for ep in eps),
+        )
+        return
+    from notam_log.airports import name_of
+    from notam_log.timeline import day_bars
+
+    title = f"{location} {name_of(location) or ''}".strip()
+    console.print(Text(f"{title}: {len(eps)} restriction episodes, {fmt_time(start)} to"
+                       f" {fmt_time(end)}", style="bold"))
+    for ep in eps:
+        lo, hi = episode_duration(ep, end)
+        began = bounds(ep.start_after, ep.start_by)
+        if ep.start_effective:
+            began += f" (effective {fmt_time(ep.start_effective)})"
+        if ep.end_by is None:
+            ended = "still in force"
+        else:
+            ended = "ended " + bounds(ep.end_after, ep.end_by)
+            if ep.end_effective:
+                ended += f" (effective {fmt_time(ep.end_effective)})"
+        cats = " > ".join(c for _w, c in ep.categories)
+        console.print(Text(f"  began {began}; {ended}; lasted {duration_range(lo, hi)}"))
+        console.print(Text(f"    {cats}; NOTAMs {', '.join(ep.keys)}", style="dim"))
+    for line in day_bars(eps, start, end):
+        console.print(Text(line))
