@@ -16,7 +16,9 @@ _FAA = re.compile(
     r"(?:\s+(?P<loc>[A-Z0-9]{2,5})\b)?[ \t]*",
     re.I,
 )
-_VALIDITY = re.compile(r"\s*(?P<start>\d{10})\s*-\s*(?P<end>\d{10}|PERM)(?P<est>\s*EST)?\s*$", re.I)
+_VALIDITY = re.compile(
+    r"(?<!\d)(?P<start>\d{10})\s*-\s*(?P<end>\d{10}|PERM)(?P<est>\s*EST)?\s*$", re.I
+)
 _FOOTER = re.compile(r"\s*(?:CREATED:\s*\d{1,2}\s+[A-Za-z]{3}\s+\d{4}|SOURCE:\s*[A-Z]{8}\b)", re.I)
 _PART_HEAD = re.compile(r"PART\s+\d+\s+OF\s+\d+\s*", re.I)
 _END_PART = re.compile(r"\s*END\s+PART\s+\d+\s+OF\s+\d+\s*$", re.I)
@@ -111,14 +113,14 @@ def _parse_faa(raw: str) -> Notam:
                 pm = _FAA.match(part)
                 part = part[pm.end() :] if pm else part
             part = _END_PART.sub("", _PART_HEAD.sub("", part, count=1))
-            pv = _VALIDITY.search(part)
+            pv = _VALIDITY.search(part, max(0, len(part) - 60))
             if pv:
                 vm = vm or pv
                 part = part[: pv.start()]
             texts.append(part.strip())
         body = "\n".join(texts)
     else:
-        vm = _VALIDITY.search(body)
+        vm = _VALIDITY.search(body, max(0, len(body) - 60))
         if vm:
             body = body[: vm.start()]
     if vm:

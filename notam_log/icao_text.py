@@ -141,7 +141,10 @@ def _read_time(value: str) -> tuple[datetime | None, bool, bool]:
     est = v.endswith("EST")
     if est:
         v = v[:-3]
-    return parse_yymmddhhmm(_DIGITS.sub("", v)), est, False
+    digits = _DIGITS.sub("", v)
+    if len(digits) == 10 and digits[0] in "789":  # a 1970-1999 NOTAM (ICAO Doc 8126 examples)
+        digits = "19" + digits
+    return parse_yymmddhhmm(digits), est, False
 
 
 def read_id(raw_id: str) -> tuple[str, str | None, int | None, int | None]:
@@ -158,7 +161,7 @@ def read_id(raw_id: str) -> tuple[str, str | None, int | None, int | None]:
     series = m[1] or None
     if len(m[3]) == 3:  # FAA month/number
         return m[0], None, int(m[3]), None
-    year = full_year(m[3])
+    year = full_year(m[3]) if m[3][0] not in "789" else 1900 + int(m[3])
     return format_id(series, m[2], year) + (m[4] or ""), series, int(m[2]), year
 
 
@@ -249,7 +252,8 @@ def _parse_icao(raw: str, source_format: str) -> Notam:
     s = s.rstrip()
     if s.endswith("NNNN"):
         s = s[:-4].rstrip()
-    wrapped = "(" in s and _WRAPPED.search(s) is not None
+    lead = s.lstrip()
+    wrapped = lead.startswith("(") or ("\n(" in s and _WRAPPED.search(s) is not None)
     if "CREATED:" in s or "SOURCE:" in s or "created:" in s or "source:" in s:
         e_at = _E_MARK.search(s)
         fm = _FOOTER.search(s, e_at.end() if e_at else 0)
@@ -269,7 +273,8 @@ def _parse_icao(raw: str, source_format: str) -> Notam:
         items[letter] = s[begin:stop]
 
     fields: dict[str, object] = {}
-    hm = _HEADER.search(s, 0, head_end)
+    at = len(s) - len(lead) + (1 if wrapped and lead.startswith("(") else 0)
+    hm = _HEADER.match(s, at, head_end) or _HEADER.search(s, 0, head_end)
     notam_id: str | None = None
     if hm:
         notam_id, fields["series"], fields["number"], fields["year"] = read_id(hm["id"])
