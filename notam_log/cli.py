@@ -351,3 +351,35 @@ def check_config_cmd(state: State) -> None:
         f"{cfg.path}: ok ({len(cfg.sources)} sources, {len(enabled)} enabled:"
         f" {', '.join(enabled) or 'none'}; database {cfg.database})"
     )
+
+
+@command("poll")
+@click.option("--source", "names", multiple=True, help="Only this source (repeatable).")
+def poll_cmd(state: State, names: tuple[str, ...]) -> None:
+    """Poll the enabled sources now (cron-friendly); exit 1 if any source failed."""
+    from notam_log.http import make_client
+    from notam_log.poll import Poller, build_sources
+    from notam_log.record import Recorder
+
+    cfg = state.config
+    sources = build_sources(cfg, os.environ, names)
+    if not sources:
+        raise NotamLogError(f"{cfg.path}: no enabled source to poll")
+    with state.store(create=True) as store, make_client() as client:
+        recorder = Recorder(store, rules=_rules(cfg), restrictions=cfg.restrictions)
+        summaries = Poller(recorder, client).poll(sources, now_utc())
+    for s in summaries:
+        output.poll_line(s)
+    if any(s.failed for s in summaries):
+        sys.exit(1)
+
+
+@command("sources")
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per line.")
+def sources_cmd(state: State, as_json: bool) -> None:
+    """Each source: last complete poll, last error, failures in a row, next due time."""
+    cfg = state.config
+    with state.store(create=True) as store:
+        rows = {r["name"]: r for r in store.source_rows()}
+        last_complete = {s.name: store.last_complete(s.name) for s in cfg.sources}
+    output.sources(cfg.sources, rows, last_complete, now_utc(), as_json=as_json)

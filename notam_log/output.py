@@ -252,3 +252,48 @@ def timeline(location: str, eps: Sequence[Episode], start: datetime, end: dateti
         console.print(Text(f"    {cats}; NOTAMs {', '.join(ep.keys)}", style="dim"))
     for line in day_bars(eps, start, end):
         console.print(Text(line))
+
+
+def poll_line(s: Any) -> None:
+    """``nats-uk: 863 NOTAMs, 4 events, 1.2 s`` or the error."""
+    statuses = ", ".join(f"{v} {k}" for k, v in sorted(s.statuses.items()))
+    line = f"{s.source}: {s.notams} NOTAMs, {len(s.events)} events, {s.elapsed:.1f} s"
+    if statuses:
+        line += f" ({statuses})"
+    if s.error:
+        err_console.print(Text(line + " - FAILED: " + clean(s.error, one_line=True), style="red"))
+    else:
+        console.print(Text(line))
+
+
+def sources(cfgs: Sequence[Any], rows: dict[str, dict[str, Any]],
+            last_complete: dict[str, datetime | None], now: datetime, *, as_json: bool) -> None:
+    from datetime import timedelta
+
+    out = []
+    for c in cfgs:
+        r = rows.get(c.name, {})
+        last_poll = r.get("last_poll")
+        due = (last_poll + timedelta(seconds=c.interval)) if last_poll else now
+        out.append({
+            "name": c.name, "kind": c.kind, "enabled": c.enabled,
+            "locations": list(c.locations), "interval_s": int(c.interval),
+            "last_complete": iso(last_complete[c.name]) if last_complete.get(c.name) else None,
+            "last_poll": iso(last_poll) if last_poll else None,
+            "last_error": r.get("last_error"), "failures": r.get("failures", 0),
+            "down_since": iso(r["down_since"]) if r.get("down_since") else None,
+            "next_due": iso(max(due, now)) if c.enabled else None,
+        })
+    if as_json:
+        json_lines(out)
+        return
+    table = Table(title="sources")
+    for col in ("name", "kind", "state", "last complete poll", "failures", "next due",
+                "last error"):
+        table.add_column(col, overflow="fold")
+    for o in out:
+        st = "disabled" if not o["enabled"] else ("failing" if o["down_since"] else "ok")
+        table.add_row(o["name"], o["kind"], Text(st, style="red" if st == "failing" else ""),
+                      o["last_complete"] or "never", str(o["failures"]), o["next_due"] or "-",
+                      Text(clean(o["last_error"] or "", one_line=True, limit=80)))
+    console.print(table)
