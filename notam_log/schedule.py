@@ -181,7 +181,7 @@ def _read(
                 out.append((a, b))
             used = True
         elif m["exc"]:
-            if not used:
+            if not out:
                 raise _Unreadable("EXC before any time")
             excluding = True
             dates, weekdays, used = [], set(), False
