@@ -150,6 +150,7 @@ TEXT_RULES: tuple[tuple[str, str, str], ...] = (
     ),
     (
         "deactivated area",
+        r"^(?=.*\b(?:AREAS?|TFR|RESTRICTIONS?|ADIZ)\b).*"
         r"\b(?:DEACTIVATED|DE-ACTIVATED|CANCELLED|CANCELED|NOT ACTIVE)\b",
         "other",
     ),
@@ -243,13 +244,14 @@ _FAA_SCOPES: Mapping[str, tuple[frozenset[str], str]] = {
 
 #: Words that turn a closure into a limitation (see the module docstring).
 EXCEPTION_PATTERN = (
-    r"\b(?:EXC|EXCEPT|EXCEPTING|EXCL|EXCLUDING)\b(?P<clause>[^.;]*)"
+    r"\b(?:EXC|EXCEPT|EXCEPTING|EXCL|EXCLUDING|(?:AVBL|AVAILABLE|OPEN)\s+(?:FOR|TO))\b"
+    r"(?P<clause>[^.;]*)"
     r"|\b(?:CLSD|CLOSED)\s+(?:TO|FOR)\b|\bPPR\b|\bPRIOR PERMISSION\b|\bONLY\b"
-    r"|\b(?:AVBL|AVAILABLE|OPEN)\s+(?:FOR|TO)\b"
 )
+#: An exception whose first word is one of these leaves the closure a closure
+#: ("CLSD EXC EMERG", "CLSD, AVBL FOR TAXIING").
 _EMERGENCY_ONLY = re.compile(
-    r"\b(?:EMERG\w*|SAR|HEMS|HEL|HELICOPTERS?|MEDEVAC|AMBULANCE|AIR AMBULANCE|HOSP\w*|POLICE"
-    r"|FLIGHTS?|FLT|FLTS|ACFT|AIRCRAFT|AND|OR|IN|CASE|OF|FOR)\b|[,/()\s]+"
+    r"^\W*(?:EMERG\w*|SAR|HEMS|MEDEVAC|AMBULANCE|AIR AMBULANCE|HOSP\w*|POLICE|TAX\w*|CROSSING)\b"
 )
 _DOWNGRADE: Mapping[str, str] = {
     "aerodrome_closed": "aerodrome_limited",
@@ -257,33 +259,35 @@ _DOWNGRADE: Mapping[str, str] = {
 }
 
 CLASSIFICATION_TABLE = """\
-| Q-code (subject, condition)             | item E / FAA keyword decides when ...          | category |
-|---|---|---|
-| `FA`/`FP` + `LC AS AU AW`               | `AD CLSD`, `AD AP CLSD`                        | aerodrome_closed (limited if `EXC ...`, `CLSD TO`, `PPR`, `ONLY`; not for emergencies only) |
-| `FA`/`FP` + `LT LB LN LV LI LP LR LH LL AP AM AD AN AR` | `AD AVBL FOR ...`, `AD ... PPR`, `CLSD TO VFR` | aerodrome_limited |
-| `FA`/`FP` + `AH`                        | `AD ... HR`, `OPENING HOURS`                   | aerodrome_hours |
-| `MR` + `LC AS AU AW`                    | `RWY 09/27 CLSD`                               | runway_closed (limited with exceptions) |
-| `MR` + `L*`, `AP` ...; `MD`, `MT`       | `RWY ... TORA/LDA/REDUCED/NOT AVBL/THR`        | runway_limited |
-| `MX`, `MY`, `MG`                        | `TWY ...` (a closed taxiway is only a taxiway) | taxiway |
-| `MN`, `MP`, `MK`                        | `APRON`, `STAND`, `RAMP`                       | apron |
-| `R*` (`RR RD RP RT RM RA RO`) except `CD CN HQ AK` | `TFR`, `TEMPORARY FLIGHT RESTRICTIONS`, `... AREA` | airspace_restricted |
-| `AD` (the ADIZ) except `CD CN HQ AK`    |                                                | airspace_restricted |
-| `A*` + `LC`; `SC SO SU` + `LC`          | `RTE/AWY/FIR/SECTOR/AIRSPACE ... CLSD`         | airspace_closed |
-| `I*`, `N*`, `GA`, `GW`                  | `NAV`, `ILS/VOR/DME/NDB ...`                   | navaid |
-| `L*`, `MO`                              | `LGT`, `PAPI`, `REIL`, `STOP BAR` ...          | lighting |
-| `OB`, `OC`, `OL`                        | `OBST`, `CRANE`, `TOWER`, `MAST`               | obstacle |
-| `W*`                                    | `UAS`, `PJE`, `EXER`, `FIREWORKS`, `LASER` ... | warning |
-| `P*`                                    | FDC `IAP`, `SID`, `STAR`, `ODP`, `SPECIAL`, `CHART` | procedure |
-| `R*`/`AD` + `CD CN HQ AK`; `AECA/AECD`; `C*`, `KK`, `TT`, rest | nothing matches                 | other |
-| `XX`/`QXXXX`, `FAXX`, `MRXX`, `AFXX`, `S*`, none | item E, limited to the scope of the subject | see TEXT_RULES |
+| Q-code (subject + condition); else item E or FAA keyword          | category            |
+|---|---|
+| `FA`/`FP` + `LC AS AU AW`; `AD CLSD`, `AD AP CLSD`                 | aerodrome_closed    |
+| same with `EXC ...` (not emergencies only), `CLSD TO`, `PPR`, `ONLY` | aerodrome_limited |
+| `FA`/`FP` + `LT LB LN LV LI LP LR LH LL AP AM AD AN AR`; `AD AVBL FOR` | aerodrome_limited |
+| `FA`/`FP` + `AH`; `AD ... HR`, `OPENING HOURS`                     | aerodrome_hours     |
+| `MR` + `LC AS AU AW`; `RWY 09/27 CLSD` (with exceptions: limited)  | runway_closed       |
+| `MR` + `L*`, `AP` ...; `MD`, `MT`; `RWY ... TORA/LDA/REDUCED/THR`  | runway_limited      |
+| `MX`, `MY`, `MG`; `TWY ...` (a closed taxiway is only a taxiway)   | taxiway             |
+| `MN`, `MP`, `MK`; `APRON`, `STAND`, `RAMP`                         | apron               |
+| `R*` except `CD CN HQ AK`; `AD` (ADIZ); `TFR`, `... AREA`          | airspace_restricted |
+| `A*` + `LC`; `SC SO SU` + `LC`; `RTE/AWY/FIR/AIRSPACE ... CLSD`    | airspace_closed     |
+| `I*`, `N*`, `GA`, `GW`; FAA `NAV`; `ILS/VOR/DME/NDB`               | navaid              |
+| `L*`, `MO`; `LGT`, `PAPI`, `REIL`, `STOP BAR`                      | lighting            |
+| `OB`, `OC`, `OL`; FAA `OBST`; `CRANE`, `TOWER`, `MAST`             | obstacle            |
+| `W*`; `UAS`, `PJE`, `EXER`, `FIREWORKS`, `LASER` ...               | warning             |
+| `P*`; FDC `IAP`, `SID`, `STAR`, `ODP`, `SPECIAL`, `CHART`          | procedure           |
+| `R*`/`AD` + `CD CN HQ AK`; `AECA`/`AECD`; `C*`, `KK`, `TT`; rest   | other               |
+| `XX`, `FAXX`, `MRXX`, `AFXX`, `S*`, no Q: item E within the scope  | see TEXT_RULES      |
 """
 
 _COMPILED_TEXT: tuple[tuple[str, re.Pattern[str], str], ...] = tuple(
     (name, re.compile(pattern), category) for name, pattern, category in TEXT_RULES
 )
 _EXCEPTION = re.compile(EXCEPTION_PATTERN)
+_DEACTIVATED = re.compile(r"\b(?:DEACTIVATED|DE-ACTIVATED|CANCELLED|CANCELED|NOT ACTIVE)\b")
 _FAA_HEAD = re.compile(r"^!\s*(\w+)\s+\S+\s+\S+\s+(\S+)\s*(.*)$", re.S)
 _BLANKS = re.compile(r"\s+")
+_FAA_TIMES = re.compile(r"\s\d{10}-(?:\d{10}(?:EST)?|PERM)$")
 
 
 @functools.lru_cache(maxsize=2048)
@@ -304,14 +308,15 @@ def _scope(name: str) -> tuple[frozenset[str], str]:
 
 
 def _by_text(text: str, scope: str) -> str:
+    if scope == "restricted_area":
+        return "other" if _DEACTIVATED.search(text) else "airspace_restricted"
     allowed, default = _scope(scope)
     for _name, pattern, category in _COMPILED_TEXT:
         if pattern.search(text):
             if category in allowed:
                 return category
-            if scope == "restricted_area" or category == "procedure":
-                # A procedure or a deactivation notice is never something else.
-                break
+            if category == "procedure":
+                break  # a procedure NOTAM is never something else
     return default
 
 
@@ -320,13 +325,14 @@ def _has_real_exception(text: str) -> bool:
         clause = m.group("clause")
         if clause is None:
             return True
-        if _EMERGENCY_ONLY.sub("", clause).strip():
+        if clause.strip() and not _EMERGENCY_ONLY.match(clause):
             return True
     return False
 
 
 def _normalise(text: str) -> str:
-    return _BLANKS.sub(" ", text.upper()).strip().lstrip("(").strip()
+    body = _BLANKS.sub(" ", text.upper()).strip().lstrip("(").strip()
+    return _FAA_TIMES.sub("", body)
 
 
 def category_of(qcode: str | None, text: str, source_format: str) -> str:

@@ -1,0 +1,193 @@
+"""The NATS/EAD PIB XML reader on the real Heathrow March 2025 snapshots."""
+
+from __future__ import annotations
+
+import gzip
+import re
+from datetime import UTC, datetime
+from functools import cache
+from pathlib import Path
+
+import pytest
+
+from notam_log.errors import InputError
+from notam_log.models import CATEGORIES
+from notam_log.pib_xml import PibBulletin, parse_pib
+
+DATA = Path(__file__).parent / "data" / "nats-pib" / "heathrow-2025-03"
+SNAPSHOTS = sorted(DATA.glob("PIB-*.xml.gz"))
+NOTAM_ELEMENT = re.compile(rb"<Notam[\s>]")
+KEY = re.compile(r"^[A-Z]{4}:[A-Z]\d{4}/\d{2}$")
+
+
+@cache
+def bulletin(name: str) -> PibBulletin:
+    return parse_pib((DATA / name).read_bytes())
+
+
+def find(b: PibBulletin, key: str) -> list:  # type: ignore[type-arg]
+    return [n for n in b.notams if n.key == key]
+
+
+def test_snapshots_are_there() -> None:
+    assert len(SNAPSHOTS) == 77
+
+
+@pytest.mark.parametrize("path", SNAPSHOTS, ids=lambda p: p.name[4:19])
+def test_every_notam_element_becomes_one_record(path: Path) -> None:
+    text = gzip.decompress(path.read_bytes())
+    assert b"<ObsoleteNotamList>" not in text  # all empty: every Notam element is current
+    expected = len(NOTAM_ELEMENT.findall(text))
+    b = parse_pib(path.read_bytes())
+    assert len(b.notams) == expected > 500
+    assert b.issues == ()
+    assert b.issued is not None and b.issued.tzinfo is not None
+    for n in b.notams:
+        # Problems reading item D belong to notam_log.schedule; nothing else may go wrong.
+        assert [i for i in n.issues if not i.startswith("item D: ")] == [], n.key
+        assert n.source_format == "pib_xml"
+        assert n.category in CATEGORIES
+        assert KEY.match(n.key) and n.key.endswith(f":{n.id}"), n.key
+        assert n.raw.startswith(f"({n.id} NOTAM{n.type}")
+
+
+def test_plain_xml_and_gzip_give_the_same_result() -> None:
+    raw = (DATA / "PIB-2025-03-21T0200Z.xml.gz").read_bytes()
+    assert parse_pib(gzip.decompress(raw)) == parse_pib(raw)
+
+
+def test_header_times() -> None:
+    b = bulletin("PIB-2025-03-21T0200Z.xml.gz")
+    assert b.issued == datetime(2025, 3, 21, 2, 0, 5, tzinfo=UTC)
+    assert b.valid_from == datetime(2025, 3, 21, 2, 0, 5, tzinfo=UTC)
+    assert b.valid_to == datetime(2025, 3, 22, 2, 0, tzinfo=UTC)
+
+
+def test_heathrow_closure_golden() -> None:
+    (n,) = find(bulletin("PIB-2025-03-21T0200Z.xml.gz"), "EGGN:A1918/25")
+    assert n.id == "A1918/25"
+    assert (n.series, n.number, n.year, n.type, n.ref) == ("A", 1918, 2025, "N", None)
+    assert n.start == datetime(2025, 3, 21, 1, 43, tzinfo=UTC)
+    assert n.end == datetime(2025, 3, 21, 23, 59, tzinfo=UTC)
+    assert not n.permanent and not n.end_estimated
+    assert n.qcode == "QFALC"
+    assert (n.subject, n.condition) == ("Aerodrome", "Closed")
+    assert n.fir == "EGTT"
+    assert (n.traffic, n.purpose, n.scope, n.lower, n.upper) == ("IV", "NBO", "A", 0, 999)
+    assert (n.lat, n.lon, n.radius_nm) == (pytest.approx(51.48333), pytest.approx(-0.46667), 5)
+    assert n.locations == ("EGLL",)
+    assert n.text.startswith("AD CLOSED DUE TO A MAJOR INCIDENT")
+    assert n.category == "aerodrome_closed"
+    assert n.restriction is True
+    assert n.issues == ()
+    assert n.raw == (
+        "(A1918/25 NOTAMN\n"
+        "Q) EGTT/QFALC/IV/NBO/A/000/999/5129N00028W005\n"
+        "A) EGLL B) 2503210143 C) 2503212359\n"
+        "E) AD CLOSED DUE TO A MAJOR INCIDENT IN THE LOCAL VICINTY AFFECTING \n"
+        "POWER SUPPLY)"
+    )
+
+
+def test_heathrow_closure_comes_and_goes() -> None:
+    assert not find(bulletin("PIB-2025-03-21T0100Z.xml.gz"), "EGGN:A1918/25")
+    assert find(bulletin("PIB-2025-03-21T1600Z.xml.gz"), "EGGN:A1918/25")
+    assert not find(bulletin("PIB-2025-03-21T1700Z.xml.gz"), "EGGN:A1918/25")
+
+
+@pytest.mark.parametrize(
+    ("snapshot", "key", "qcode"),
+    [
+        ("PIB-2025-03-21T1700Z.xml.gz", "EGGN:A1936/25", "QFALT"),
+        ("PIB-2025-03-21T1800Z.xml.gz", "EGGN:A1943/25", "QFAXX"),
+    ],
+)
+def test_heathrow_repatriation_is_limited(snapshot: str, key: str, qcode: str) -> None:
+    (n,) = find(bulletin(snapshot), key)
+    assert n.qcode == qcode
+    assert "AD AVBL FOR LIMITED REPATRIATION FLIGHTS" in n.text
+    assert n.locations == ("EGLL",)
+    assert n.category == "aerodrome_limited"
+    assert n.restriction is True
+
+
+def test_estimated_end() -> None:
+    (n,) = find(bulletin("PIB-2025-03-21T0200Z.xml.gz"), "EGGN:U0174/25")
+    assert n.end == datetime(2025, 4, 8, 12, 0, tzinfo=UTC)
+    assert n.end_estimated is True
+    assert "C) 2504081200EST" in n.raw
+
+
+def test_repeated_item_a_and_perm() -> None:
+    (n,) = find(bulletin("PIB-2025-03-20T0000Z.xml.gz"), "EHAM:B0111/25")
+    assert n.locations == ("EHAA", "EGTT")
+    assert n.permanent is True and n.end is None
+    assert n.qcode == "QXXXX"
+    assert "A) EHAA EGTT B) 2501311007 C) PERM" in n.raw
+
+
+def test_notamr_has_its_ref() -> None:
+    found = find(bulletin("PIB-2025-03-20T0000Z.xml.gz"), "EGGN:C0891/25")
+    assert found  # listed under more than one section
+    for n in found:
+        assert n.type == "R"
+        assert n.ref == "C6770/24"
+        assert n.ref_key == "EGGN:C6770/24"
+        assert n.raw.startswith("(C0891/25 NOTAMR C6770/24\n")
+        assert n.category == "obstacle"
+
+
+def test_item_d_windows() -> None:
+    n = find(bulletin("PIB-2025-03-21T0200Z.xml.gz"), "EGGN:H0819/25")[0]
+    assert n.schedule is not None and n.schedule.startswith("MAR 17-21 0900-1700")
+    assert n.windows is not None
+    assert n.windows[0] == (
+        datetime(2025, 3, 17, 9, 0, tzinfo=UTC),
+        datetime(2025, 3, 17, 17, 0, tzinfo=UTC),
+    )
+    assert "\nD) MAR 17-21 0900-1700" in n.raw
+
+
+def test_invalid_bodies_raise_input_error() -> None:
+    for body in (b"", b"   ", b"not xml at all", b"<html><body>503</body></html>", b"\x1f\x8bjunk"):
+        with pytest.raises(InputError) as err:
+            parse_pib(body)
+        assert "\n" not in str(err.value)
+
+
+def test_truncated_body_keeps_what_came_and_says_so() -> None:
+    full = gzip.decompress((DATA / "PIB-2025-03-21T0200Z.xml.gz").read_bytes())
+    cut = full[: len(full) // 2]
+    whole = parse_pib(full)
+    b = parse_pib(cut)
+    assert b.issues and b.issues[0].startswith("truncated")
+    complete_before_cut = len(NOTAM_ELEMENT.findall(cut)) - 1
+    assert len(b.notams) == complete_before_cut
+    assert b.notams == whole.notams[: len(b.notams)]
+
+
+def test_truncated_gzip_stream() -> None:
+    raw = (DATA / "PIB-2025-03-21T0200Z.xml.gz").read_bytes()
+    b = parse_pib(raw[: len(raw) // 2])
+    assert b.issues[0] == "truncated: gzip stream ends early"
+    assert 0 < len(b.notams) < len(parse_pib(raw).notams)
+
+
+def test_malformed_item_gives_issues_not_an_exception() -> None:
+    body = (
+        b"<Pib><AreaPIBHeader><Issued>2025-03-21T02:00:05+00:00</Issued></AreaPIBHeader>"
+        b"<FIRSection><NotamList><Notam><NOF>EGGN</NOF><Series>A</Series>"
+        b"<Number>x12</Number><Year>25</Year><Type>N</Type>"
+        b"<QLine><FIR>EGTT</FIR><Code23>ZZ</Code23><Code45>LC</Code45></QLine>"
+        b"<Coordinates>9999N99999W</Coordinates><ItemA>EGLL</ItemA>"
+        b"<StartValidity>2513990000</StartValidity><EndValidity>soon</EndValidity>"
+        b"<ItemE>TEST</ItemE></Notam></NotamList>"
+        b"<ObsoleteNotamList><Notam><NOF>EGGN</NOF></Notam></ObsoleteNotamList></FIRSection></Pib>"
+    )
+    b = parse_pib(body)
+    assert b.issues == ("1 NOTAM(s) in ObsoleteNotamList skipped",)
+    (n,) = b.notams
+    text = " | ".join(n.issues)
+    for word in ("Number", "no NOTAM number", "Coordinates", "StartValidity", "EndValidity", "ZZ"):
+        assert word in text
+    assert n.key.startswith("EGGN:?")
