@@ -1,0 +1,211 @@
+"""Change detection on small literal inputs (pure: no database, no clock)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from notam_log import diff
+from notam_log.models import Notam, Snapshot
+
+
+def t(hour: int, minute: int = 0, day: int = 21) -> datetime:
+    return datetime(2025, 3, day, 0, 0, tzinfo=UTC) + timedelta(hours=hour, minutes=minute)
+
+
+def n(
+    key: str,
+    start: datetime,
+    end: datetime | None,
+    *,
+    loc: str = "EGLL",
+    category: str = "aerodrome_closed",
+    restriction: bool = True,
+    text: str = "AD CLSD",
+    type: str = "N",
+    ref: str | None = None,
+    windows: tuple[tuple[datetime, datetime], ...] | None = None,
+) -> Notam:
+    return Notam(
+        key=key,
+        id=key.split(":")[1],
+        type=type,
+        ref=ref,
+        locations=(loc,),
+        start=start,
+        end=end,
+        category=category,
+        restriction=restriction,
+        text=text,
+        windows=windows,
+    )
+
+
+def snap(at: datetime, *notams: Notam, complete: bool = True, scope: str = "UK") -> Snapshot:
+    return Snapshot("src", scope, at, tuple(notams), complete=complete)
+
+
+def run(world: diff.World, *snaps: Snapshot, rules: diff.Rules = diff.Rules()) -> tuple[
+    diff.World, list[list[tuple[str, str | None]]]
+]:
+    out = []
+    for s in snaps:
+        ch = diff.ingest(world, s, rules)
+        world = ch.world
+        out.append([(e.kind, e.key) for e in ch.events])
+    return world, out
+
+
+OTHER = n("X:B0001/25", t(-100), t(500), loc="EGKK", category="navaid", restriction=False)
+
+
+def test_first_complete_poll_is_baseline() -> None:
+    ch = diff.ingest(diff.World(), snap(t(1), OTHER))
+    assert [e.kind for e in ch.events] == ["published"]
+    assert ch.events[0].detail["baseline"] is True
+    assert ch.events[0].after is None
+    ch2 = diff.ingest(ch.world, snap(t(2), OTHER, n("X:A0002/25", t(1, 30), t(20))))
+    pub = [e for e in ch2.events if e.kind == "published"]
+    assert len(pub) == 1 and "baseline" not in pub[0].detail
+    assert pub[0].after == t(1) and pub[0].observed_at == t(2)
+    assert pub[0].effective_at == t(1, 30)
+
+
+def test_same_snapshot_twice_adds_nothing() -> None:
+    s = snap(t(1), OTHER, n("X:A0001/25", t(0), t(30)))
+    w1 = diff.ingest(diff.World(), s)
+    again = diff.ingest(w1.world, s)
+    assert again.events == [] and again.status == "skipped"
+
+
+def test_withdrawn_needs_two_complete_polls_and_is_bounded_by_the_first_absence() -> None:
+    closure = n("X:A0001/25", t(1, 43), t(23, 59))
+    world, evs = run(
+        diff.World(),
+        snap(t(1), OTHER),
+        snap(t(2), OTHER, closure),
+        snap(t(16), OTHER, closure),
+        snap(t(17), OTHER),
+        snap(t(18), OTHER),
+    )
+    assert ("published", "X:A0001/25") in evs[1]
+    assert ("restriction_imposed", "X:A0001/25") in evs[1]
+    assert evs[3] == []  # absent once: nothing yet
+    assert ("withdrawn", "X:A0001/25") in evs[4]
+    assert ("restriction_lifted", "X:A0001/25") in evs[4]
+    assert "X:A0001/25" in world.terminal
+
+
+def test_back_before_confirmation_logs_nothing_and_after_logs_reappeared() -> None:
+    a = n("X:A0001/25", t(0), t(40), category="navaid", restriction=False)
+    world, evs = run(
+        diff.World(), snap(t(1), OTHER, a), snap(t(2), OTHER), snap(t(3), OTHER, a)
+    )
+    assert evs[1] == [] and evs[2] == []
+    world, evs = run(world, snap(t(4), OTHER), snap(t(5), OTHER), snap(t(6), OTHER, a))
+    assert evs[1] == [("withdrawn", "X:A0001/25")]
+    assert evs[2] == [("reappeared", "X:A0001/25")]
+
+
+def test_partial_or_failed_poll_decides_no_disappearance() -> None:
+    a = n("X:A0001/25", t(0), t(40))
+    world, evs = run(
+        diff.World(),
+        snap(t(1), OTHER, a),
+        snap(t(2), OTHER, complete=False),
+        snap(t(3), complete=False),
+        snap(t(4), OTHER, a),
+    )
+    assert evs[1:] == [[], [], []]
+    assert world.active["X:A0001/25"].missing == 0
+
+
+def test_suspect_snapshot_is_not_used_for_disappearance() -> None:
+    many = [n(f"X:B{i:04d}/25", t(0), t(90), category="navaid", restriction=False) for i in range(40)]
+    ch = diff.ingest(diff.World(), snap(t(1), *many))
+    ch2 = diff.ingest(ch.world, snap(t(2), *many[:5]))
+    assert ch2.status == "suspect" and ch2.events == []
+    ch3 = diff.ingest(ch2.world, snap(t(3), *many[:5]))
+    assert [e.kind for e in ch3.events] == []
+
+
+def test_expiry_is_time_driven_with_effective_at_the_end() -> None:
+    a = n("X:A0001/25", t(0), t(23, 59))
+    ch = diff.ingest(diff.World(), snap(t(1), OTHER, a))
+    ticked = diff.tick(ch.world, t(24, 0))
+    kinds = [(e.kind, e.effective_at) for e in ticked.events]
+    assert ("expired", t(23, 59)) in kinds
+    assert ("restriction_lifted", t(23, 59)) in kinds
+    # the feed still listing it later does not bring it back
+    later = diff.ingest(ticked.world, snap(t(25), OTHER, a))
+    assert later.events == []
+
+
+def test_notamr_and_notamc_end_what_they_name() -> None:
+    a = n("X:A0001/25", t(0), t(40))
+    r = n("X:A0002/25", t(5), t(40), type="R", ref="A0001/25")
+    c = n("X:A0003/25", t(7), None, type="C", ref="A0002/25", category="other", restriction=False)
+    world, evs = run(diff.World(), snap(t(1), OTHER, a), snap(t(6), OTHER, a, r))
+    assert ("replaced", "X:A0001/25") in evs[1]
+    replaced = [e for e in diff.ingest(diff.World(), snap(t(1), OTHER, a)).events]
+    assert replaced  # sanity
+    world, evs = run(world, snap(t(8), OTHER, r, c))
+    assert ("cancelled", "X:A0002/25") in evs[0]
+    assert ("restriction_lifted", "X:A0002/25") in evs[0]
+
+
+def test_amended_names_the_changed_fields() -> None:
+    a = n("X:A0001/25", t(0), t(40), category="navaid", restriction=False)
+    b = n("X:A0001/25", t(0), t(50), category="navaid", restriction=False, text="ILS U/S")
+    ch = diff.ingest(diff.ingest(diff.World(), snap(t(1), a)).world, snap(t(2), b))
+    assert [e.kind for e in ch.events] == ["amended"]
+    assert ch.events[0].detail["changed"] == ["end", "text"]
+
+
+def test_scope_disappearance_is_local_to_its_scope() -> None:
+    a = n("X:A0001/25", t(0), t(40), loc="USII")
+    world, _ = run(diff.World(), snap(t(1), a, scope="USII"), snap(t(1), OTHER, scope="EGLL"))
+    world, evs = run(world, snap(t(2), OTHER, scope="EGLL"), snap(t(3), OTHER, scope="EGLL"))
+    assert evs == [[], []]
+    assert "X:A0001/25" in world.active
+
+
+def test_episode_spans_a_closure_then_a_limitation() -> None:
+    closed = n("X:A1918/25", t(1, 43), t(23, 59))
+    limited = n("X:A1936/25", t(16, 31), t(23, 59), category="aerodrome_limited")
+    world, _ = run(
+        diff.World(),
+        snap(t(1), OTHER),
+        snap(t(2), OTHER, closed),
+        snap(t(16), OTHER, closed),
+        snap(t(17), OTHER, limited),
+        snap(t(18), OTHER, limited),
+    )
+    ep = world.episodes["EGLL"]
+    assert ep.start_after == t(1) and ep.start_by == t(2) and ep.start_effective == t(1, 43)
+    assert [c for _w, c in ep.categories] == ["aerodrome_closed", "aerodrome_limited"]
+    assert ep.categories[1][0] == t(17)
+    ticked = diff.tick(world, t(24))
+    assert "EGLL" not in ticked.world.episodes
+    (closed_ep,) = ticked.closed_episodes
+    assert closed_ep.end_effective == t(23, 59) and closed_ep.end_by == t(24)
+
+
+def test_schedule_window_end_lifts_and_next_window_imposes() -> None:
+    w = ((t(8), t(16)), (t(32), t(40)))
+    a = n("X:A0001/25", t(8), t(40), windows=w, category="runway_closed")
+    ch = diff.ingest(diff.World(), snap(t(9), OTHER, a))
+    assert ("restriction_imposed", t(8)) in [(e.kind, e.effective_at) for e in ch.events]
+    ch2 = diff.tick(ch.world, t(17))
+    assert [(e.kind, e.effective_at) for e in ch2.events] == [("restriction_lifted", t(16))]
+    ch3 = diff.tick(ch2.world, t(33))
+    assert [(e.kind, e.effective_at) for e in ch3.events] == [("restriction_imposed", t(32))]
+
+
+def test_source_down_and_up_once_each() -> None:
+    w = diff.World()
+    kinds = []
+    for i, err in enumerate(["HTTP 500", "HTTP 500", "timeout", None, None]):
+        ch = diff.source_result(w, "src", t(i), err)
+        w = ch.world
+        kinds.append([e.kind for e in ch.events])
+    assert kinds == [["source_down"], [], [], ["source_up"], []]

@@ -1,0 +1,171 @@
+"""Replaying the real UK bulletins around the Heathrow closure of 21 March 2025."""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from notam_log import replay
+from notam_log.models import Event
+from notam_log.record import Recorder
+from notam_log.store import Store
+
+HEATHROW = Path(__file__).parent / "data" / "nats-pib" / "heathrow-2025-03"
+
+
+def z(text: str) -> datetime:
+    return datetime.fromisoformat(text.replace("Z", "+00:00")).astimezone(UTC)
+
+
+def do_replay(db: Path, paths: list[Path]) -> None:
+    with Store(db) as store:
+        rec = Recorder(store)
+        items = replay.items_from_paths(paths)
+        replay.replay(rec, replay.timed(items, prefer_issued=False, at=None),
+                      source="nats-uk", scope="UK")
+
+
+def log_of(db: Path) -> list[tuple[object, ...]]:
+    """The event log without sequence numbers (comparable across runs)."""
+    with Store(db, create=False) as store:
+        return [
+            (e.kind, e.key, e.locations, e.category, e.observed_at, e.after, e.effective_at,
+             json.dumps(e.detail, sort_keys=True))
+            for e in store.events()
+        ]
+
+
+@pytest.fixture(scope="module")
+def heathrow_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    db = tmp_path_factory.mktemp("replay") / "h.db"
+    do_replay(db, [HEATHROW])
+    return db
+
+
+def events_for(db: Path, **kw: object) -> list[Event]:
+    with Store(db, create=False) as store:
+        return store.events(**kw)  # type: ignore[arg-type]
+
+
+def test_a1918_published_and_withdrawn_with_bounds(heathrow_db: Path) -> None:
+    evs = [e for e in events_for(heathrow_db, key="EGGN:A1918/25")]
+    kinds = [e.kind for e in evs]
+    assert kinds == ["published", "restriction_imposed", "withdrawn", "restriction_lifted"]
+    pub = evs[0]
+    assert (pub.after, pub.observed_at, pub.effective_at) == (
+        z("2025-03-21T01:00Z"), z("2025-03-21T02:00Z"), z("2025-03-21T01:43Z"))
+    assert "baseline" not in pub.detail
+    wd = evs[2]
+    assert (wd.after, wd.observed_at) == (z("2025-03-21T16:00Z"), z("2025-03-21T17:00Z"))
+    assert wd.detail["confirmed_at"] == "2025-03-21T18:00:00Z"
+    assert wd.category == "aerodrome_closed"
+
+
+def test_egll_restriction_events(heathrow_db: Path) -> None:
+    evs = events_for(heathrow_db, locations=["EGLL"], restrictions=True)
+    got = [(e.kind, e.category, e.key, e.after, e.observed_at, e.effective_at) for e in evs]
+    assert got == [
+        ("restriction_imposed", "aerodrome_closed", "EGGN:A1918/25",
+         z("2025-03-21T01:00Z"), z("2025-03-21T02:00Z"), z("2025-03-21T01:43Z")),
+        ("restriction_imposed", "aerodrome_limited", "EGGN:A1936/25",
+         z("2025-03-21T16:00Z"), z("2025-03-21T17:00Z"), z("2025-03-21T16:31Z")),
+        ("restriction_lifted", "aerodrome_closed", "EGGN:A1918/25",
+         z("2025-03-21T16:00Z"), z("2025-03-21T17:00Z"), None),
+        ("restriction_lifted", "aerodrome_limited", "EGGN:A1943/25",
+         z("2025-03-21T23:00Z"), z("2025-03-22T00:00Z"), z("2025-03-21T23:59Z")),
+    ]
+
+
+def test_one_egll_episode(heathrow_db: Path) -> None:
+    with Store(heathrow_db, create=False) as store:
+        eps = store.episodes(location="EGLL")
+    assert len(eps) == 1
+    ep = eps[0]
+    assert (ep.start_after, ep.start_by, ep.start_effective) == (
+        z("2025-03-21T01:00Z"), z("2025-03-21T02:00Z"), z("2025-03-21T01:43Z"))
+    assert (ep.end_after, ep.end_by, ep.end_effective) == (
+        z("2025-03-21T23:00Z"), z("2025-03-22T00:00Z"), z("2025-03-21T23:59Z"))
+    assert [c for _w, c in ep.categories] == ["aerodrome_closed", "aerodrome_limited"]
+    assert ep.categories[1][0] == z("2025-03-21T17:00Z")
+    assert set(ep.keys) >= {"EGGN:A1918/25", "EGGN:A1936/25", "EGGN:A1943/25"}
+
+
+def test_a1936_and_a1943(heathrow_db: Path) -> None:
+    a36 = [(e.kind, e.after, e.observed_at) for e in events_for(heathrow_db, key="EGGN:A1936/25")]
+    assert ("withdrawn", z("2025-03-21T17:00Z"), z("2025-03-21T18:00Z")) in a36
+    a43 = [(e.kind, e.effective_at) for e in events_for(heathrow_db, key="EGGN:A1943/25")]
+    assert ("expired", z("2025-03-21T23:59Z")) in a43
+    assert "withdrawn" not in [k for k, _ in a43]
+
+
+def test_first_bulletin_is_baseline(heathrow_db: Path) -> None:
+    first = events_for(heathrow_db, until=z("2025-03-20T00:00:01Z"), kinds=["published"])
+    assert len(first) > 500
+    assert all(e.detail.get("baseline") is True for e in first)
+    later = events_for(heathrow_db, since=z("2025-03-20T01:00Z"), kinds=["published"])
+    assert later and not any(e.detail.get("baseline") for e in later)
+
+
+def test_replaying_again_adds_nothing(heathrow_db: Path, tmp_path: Path) -> None:
+    before = log_of(heathrow_db)
+    do_replay(heathrow_db, [HEATHROW])
+    assert log_of(heathrow_db) == before
+
+
+def test_two_halves_equal_one_go(heathrow_db: Path, tmp_path: Path) -> None:
+    files = sorted(HEATHROW.glob("PIB-*.xml.gz"))
+    db = tmp_path / "halves.db"
+    do_replay(db, files[:40])
+    do_replay(db, files[40:])
+    assert log_of(db) == log_of(heathrow_db)
+
+
+def test_events_table_is_append_only(heathrow_db: Path) -> None:
+    conn = sqlite3.connect(heathrow_db)
+    with pytest.raises(sqlite3.IntegrityError, match="append-only"):
+        conn.execute("UPDATE events SET kind = 'x' WHERE seq = 1")
+    with pytest.raises(sqlite3.IntegrityError, match="append-only"):
+        conn.execute("DELETE FROM events")
+    conn.close()
+
+
+@pytest.mark.slow
+def test_sigkill_during_replay_then_rerun_gives_the_clean_log(
+    heathrow_db: Path, tmp_path: Path
+) -> None:
+    """A replay killed at random points and run again ends with the same log."""
+    files = sorted(HEATHROW.glob("PIB-*.xml.gz"))[:30]
+    clean_db = tmp_path / "clean.db"
+    do_replay(clean_db, files)
+    expected = log_of(clean_db)
+    db = tmp_path / "killed.db"
+    rng = random.Random(20250321)
+    cmd = [sys.executable, "-m", "notam_log", "replay", *map(str, files), "--db", str(db),
+           "--source", "nats-uk", "--scope", "UK"]
+    env = {**os.environ, "NOTAM_LOG_CONFIG": str(tmp_path / "none.toml")}
+    (tmp_path / "none.toml").write_text("")
+    kills = 0
+    for _ in range(15):
+        proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL,
+                                stderr=subprocess.DEVNULL)
+        time.sleep(rng.uniform(0.4, 1.4))
+        if proc.poll() is None:
+            proc.send_signal(signal.SIGKILL)
+            kills += 1
+        proc.wait()
+        conn = sqlite3.connect(db)
+        assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        conn.close()
+    assert kills >= 10, "the replay finished too quickly to be killed often enough"
+    subprocess.run(cmd, env=env, check=True, stdout=subprocess.DEVNULL)
+    assert log_of(db) == expected
