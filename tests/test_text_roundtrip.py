@@ -1,0 +1,91 @@
+"""Property tests: no text makes the parsers raise; written NOTAMs read back in every layout."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from notam_log.faa_text import parse_faa
+from notam_log.icao_text import parse_icao, parse_text
+
+ALPHABET = st.sampled_from(list("AQBCDEFGN()/!-0123456789 \n\r\tZK.&;") + ["NOTAMN", "Q)", "E)"])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(ALPHABET, max_size=80).map("".join) | st.text(max_size=200))
+def test_never_raises(text: str) -> None:
+    for n in parse_text(text):
+        assert n.key
+    assert parse_icao(text).raw == text
+    assert parse_faa(text).raw == text
+
+
+letters = st.text(alphabet="ABCDEFGHIJKLMNOPRSTUVWXYZ", min_size=4, max_size=4)
+when = st.datetimes(
+    min_value=datetime(2001, 1, 1),
+    max_value=datetime(2069, 12, 31),  # 70-99 read as 1970-1999
+).map(lambda d: d.replace(second=0, microsecond=0, tzinfo=UTC))
+
+
+@st.composite
+def notams(draw: st.DrawFn) -> dict[str, object]:
+    start = draw(when)
+    return {
+        "series": draw(st.sampled_from("ABCDMW")),
+        "number": draw(st.integers(1, 9999)),
+        "year": start.year,
+        "type": draw(st.sampled_from("NRC")),
+        "ref": f"A{draw(st.integers(1, 9999)):04d}/{start.year % 100:02d}",
+        "fir": draw(letters),
+        "qcode": "Q" + draw(letters),
+        "lower": draw(st.integers(0, 998)),
+        "locations": tuple(draw(st.lists(letters, min_size=1, max_size=3))),
+        "start": start,
+        "end": start + timedelta(minutes=draw(st.integers(1, 10**6))),
+        "text": draw(
+            st.text(alphabet="ABCDEFGHIJKLMNOPQRSTUVWXYZ ,.", min_size=1, max_size=60)
+        ).strip()
+        or "X",
+    }
+
+
+def write(f: dict[str, object]) -> list[str]:
+    nid = f"{f['series']}{f['number']:04d}/{f['year'] % 100:02d}"  # type: ignore[operator,str-format]
+    head = f"{nid} NOTAM{f['type']}" + (f" {f['ref']}" if f["type"] != "N" else "")
+    start: datetime = f["start"]  # type: ignore[assignment]
+    end: datetime = f["end"]  # type: ignore[assignment]
+    items = [
+        head,
+        f"Q) {f['fir']}/{f['qcode']}/IV/NBO/A/{f['lower']:03d}/999/5129N00028W005",
+        "A) " + " ".join(f["locations"]),  # type: ignore[arg-type]
+        f"B) {start:%y%m%d%H%M}",
+        f"C) {end:%y%m%d%H%M}",
+        f"E) {f['text']}",
+    ]
+    lines = "\n".join(items)
+    return [
+        lines,
+        " ".join(items),
+        "  ".join(items),
+        f"({lines})\nNNNN",
+        lines.lower(),
+    ]
+
+
+@settings(max_examples=150, deadline=None)
+@given(notams())
+def test_roundtrip(f: dict[str, object]) -> None:
+    for layout, text in enumerate(write(f)):
+        n = parse_icao(text)
+        assert n.id == f"{f['series']}{f['number']:04d}/{f['year'] % 100:02d}", layout  # type: ignore[operator,str-format]
+        assert (n.number, n.year, n.type) == (f["number"], f["year"], f["type"]), layout
+        assert n.ref == (None if f["type"] == "N" else f["ref"]), layout
+        assert (n.fir, n.qcode, n.lower, n.upper) == (f["fir"], f["qcode"], f["lower"], 999)
+        assert n.locations == f["locations"] and n.radius_nm == 5
+        assert (n.start, n.end) == (f["start"], f["end"]), layout
+        want_text = f["text"] if layout < 4 else str(f["text"]).lower()
+        assert n.text == want_text, layout
+        assert not [i for i in n.issues if "Q-code" not in i], (layout, n.issues)
+        assert [m.id for m in parse_text(text)] == [n.id]
