@@ -192,6 +192,9 @@ def incomplete_all(
     return [Snapshot(source, s, now, (), complete=False, reason=reason) for s in scopes]
 
 
+#: Classifications whose NOTAMs are keyed by the accountable facility (FAA domestic).
+DOMESTIC = frozenset({"DOM", "FDC", "DOMESTIC", "MIL", "LMIL", "MILITARY", "LOCAL_MILITARY"})
+
 _DIGITS = re.compile(r"\d+")
 _REF = re.compile(r"NOTAM[RC]\s+([A-Z]?\d{1,4}/\d{2})")
 
@@ -229,9 +232,7 @@ def structured_notam(
     series = get("series")
     year = get("year")
     issues: list[str] = []
-    if classification in ("DOM", "FDC", "DOMESTIC", "MIL", "LMIL") or (
-        number and "/" in number and not series
-    ):
+    if classification in DOMESTIC or (number and "/" in number and not series):
         notam_id = number or None
         office = get("accountId") or ("FDC" if classification == "FDC" else None)
         fir = None
@@ -313,17 +314,23 @@ def structured_notam(
     return complete(notam)
 
 
-def fill_from(parsed: Notam, fields: Notam) -> Notam:
+def fill_from(parsed: Notam, fields: Notam, *, domestic: bool = False) -> Notam:
     """A parsed text NOTAM with its missing identity filled from the structured one.
 
-    (API v1's ICAO translation has no header line, so no id or type of its own.)
+    (API v1's ICAO translation may have no header line, so no id or type of its own.)
+    A US domestic NOTAM keeps the structured key (``accountId:number``, as in its
+    local format) so that it has the same key whichever text was read.
     """
     changes: dict[str, Any] = {}
+    if domestic and fields.id and parsed.key != fields.key:
+        changes["key"] = fields.key
     for name in ("id", "series", "number", "year", "type", "fir", "locations"):
         if not getattr(parsed, name) and getattr(fields, name):
             changes[name] = getattr(fields, name)
     if not parsed.id or parsed.key.split(":", 1)[-1].startswith("?"):
         changes["key"] = fields.key
+    if changes.get("key") == parsed.key:
+        del changes["key"]
     return dataclasses.replace(parsed, **changes) if changes else parsed
 
 

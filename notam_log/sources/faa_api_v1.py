@@ -16,6 +16,7 @@ from notam_log.icao_text import parse_icao
 from notam_log.models import Notam
 from notam_log.sources import Poll
 from notam_log.sources._common import (
+    DOMESTIC,
     Scopes,
     base,
     decode_json,
@@ -96,6 +97,8 @@ class FaaApiV1Source:
 
     def _location(self, loc: str, out: Scopes) -> Generator[httpx.Request, httpx.Response, None]:
         page, pages, seen, total = 1, 1, 0, None
+        first_total: int | None = None
+        first_pages = 0
         while page <= pages and page <= MAX_PAGES:
             got = yield from fetch(self.request(loc, page))
             if isinstance(got, str):
@@ -116,6 +119,11 @@ class FaaApiV1Source:
                 return
             except (KeyError, TypeError):
                 out.fail([loc], f"page {page}: not a NOTAM API v1 response")
+                return
+            if first_total is None:
+                first_total, first_pages = total, pages
+            elif (total, pages) != (first_total, first_pages):
+                out.fail([loc], f"the result changed while paging (page {page})")
                 return
             for item in items:
                 notam = item_notam(item)
@@ -154,10 +162,11 @@ def item_notam(item: Any) -> Notam | None:
             str(t.get("simpleText") or t.get("formattedText") or "") for t in translations.values()
         ],
     )
+    domestic = str(fields.get("classification") or "") in DOMESTIC
     icao = str((translations.get("ICAO") or {}).get("formattedText") or "").strip()
     if icao:
-        return fill_from(parse_icao(icao), structured)
+        return fill_from(parse_icao(icao), structured, domestic=domestic)
     local = str((translations.get("LOCAL_FORMAT") or {}).get("simpleText") or "").strip()
     if local:
-        return fill_from(parse_faa(local), structured)
+        return fill_from(parse_faa(local), structured, domestic=domestic)
     return structured

@@ -247,7 +247,7 @@ class FaaNmsSource:
         for _, notam in features:
             out.add(loc, notam)
         if self.mode == "delta":
-            self.known[loc] = {nms_id: n.to_json() for nms_id, n in features if _active(n, now)}
+            self.known[loc] = {nms_id: n.to_json() for nms_id, n in features}
             self.resync.discard(loc)
 
     def _delta(
@@ -270,7 +270,7 @@ class FaaNmsSource:
                 for other, data in list(known.items()):
                     if data.get("key") == notam.ref_key:
                         del known[other]
-            if _active(notam, now) and notam.type != "C":
+            if notam.type != "C" and not _cancelled(notam):
                 known[nms_id] = notam.to_json()
             else:
                 known.pop(nms_id, None)
@@ -289,8 +289,14 @@ class FaaNmsSource:
                 out.add(loc, notam)
 
 
-def _active(notam: Notam, now: datetime) -> bool:
-    return notam.end is None or notam.end > now
+def _cancelled(notam: Notam) -> bool:
+    """A delta record that is no longer in force (``cancelationDate`` set)."""
+    try:
+        return bool(
+            json.loads(notam.raw)["properties"]["coreNOTAMData"]["notam"].get("cancelationDate")
+        )
+    except (ValueError, KeyError, TypeError):
+        return False
 
 
 def _checklist_mismatch(got: Fetched, ids: set[str]) -> str | None:

@@ -164,6 +164,9 @@ class FaaSearchSource:
                 out.fail(batch, f"search criteria rejected: {error.strip()}")
                 return []
             entries = body["notamList"]
+            if total is not None and _as_int(body.get("totalNotamCount")) != total:
+                out.fail(batch, f"the result changed while paging (offset {offset})")
+                return []
             total = _as_int(body.get("totalNotamCount"))
             end = _as_int(body.get("endRecordCount"))
             for entry in entries:

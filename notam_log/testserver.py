@@ -1,0 +1,464 @@
+"""A loopback NOTAM test server that speaks every source's protocol from recorded payloads.
+
+Used by the tests and the offline demo. It binds 127.0.0.1 only, on a free port::
+
+    with NotamTestServer(icao_records=[...], api_key="k") as server:
+        server.fail("icao", "429", "500")       # the next two ICAO requests fail
+        ... SourceConfig(base_url=server.base_url) ...
+        server.requests                          # what it received
+
+Routes (``fail`` names): ``pib``, ``search``, ``nms_token``, ``nms_notams``,
+``nms_checklist``, ``v1``, ``icao``, ``tfr_list``, ``tfr_detail``. Faults, consumed
+one per request of that route: ``"429"`` (with ``Retry-After: 1``), ``"500"``,
+``"503"``, ``"bot"`` (403 Akamai "Access Denied" HTML), ``"timeout"`` (no answer for
+``timeout_sleep`` seconds), ``"slow"`` (half the body, then a pause of
+``timeout_sleep``), ``"truncated"`` (half the body, then the connection closes),
+``"invalid"`` (a body that is not JSON/XML), ``"empty"`` (200 with no body),
+``"short_count"`` (claims more NOTAMs/pages than it has), ``"expired_token"``
+(401 "Access Token is Invalid or Expired"), ``"call_limit"`` ("Reach call limit").
+"""
+
+from __future__ import annotations
+
+import base64
+import gzip
+import hashlib
+import json
+import secrets
+import threading
+import time
+from collections import deque
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from email.utils import formatdate
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+ROUTES: Mapping[str, str] = {
+    "/operational/pibs/PIB.xml": "pib",
+    "/notamSearch/search": "search",
+    "/v1/auth/token": "nms_token",
+    "/nmsapi/v1/notams": "nms_notams",
+    "/nmsapi/v1/notams/checklist": "nms_checklist",
+    "/notamapi/v1/notams": "v1",
+    "/dataservices/api/notams-realtime-list": "icao",
+    "/tfrapi/getTfrList": "tfr_list",
+}
+FAULTS = frozenset(
+    {
+        "429", "500", "503", "bot", "timeout", "slow", "truncated", "invalid",
+        "empty", "short_count", "expired_token", "call_limit",
+    }
+)  # fmt: skip
+MAX_SLEEP = 10.0
+
+BOT_PAGE = (
+    b"<HTML><HEAD>\n<TITLE>Access Denied</TITLE>\n</HEAD><BODY>\n<H1>Access Denied</H1>\n \n"
+    b"You don't have permission to access \"http&#58;&#47;&#47;notams&#46;aim&#46;faa&#46;gov"
+    b'&#47;notamSearch&#47;search" on this server.<P>\n'
+    b"Reference&#32;&#35;18&#46;5e3f1402&#46;1700000000&#46;1a2b3c4d\n</BODY>\n</HTML>\n"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Recorded:
+    """One request the server received."""
+
+    method: str
+    path: str
+    route: str | None
+    query: Mapping[str, list[str]]
+    headers: Mapping[str, str]  # lower-case names
+    form: Mapping[str, list[str]]
+    body: bytes
+
+
+@dataclass
+class _Reply:
+    status: int = 200
+    body: bytes = b""
+    content_type: str = "application/json"
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+class NotamTestServer:
+    """A ThreadingHTTPServer on 127.0.0.1 in a background thread; a context manager."""
+
+    def __init__(
+        self,
+        *,
+        pib_snapshots: Sequence[bytes] = (),
+        search_entries: Sequence[Mapping[str, Any]] = (),
+        search_page_size: int = 30,
+        nms_features: Sequence[Mapping[str, Any]] = (),
+        nms_delta_features: Sequence[Mapping[str, Any]] | None = None,
+        v1_items: Sequence[Mapping[str, Any]] = (),
+        icao_records: Sequence[Mapping[str, Any]] = (),
+        tfr_list: Sequence[Mapping[str, Any]] = (),
+        tfr_details: Mapping[str, bytes] | None = None,
+        client_id: str | None = None,
+        client_secret: str | None = None,
+        api_key: str | None = None,
+        token_ttl: int = 1799,
+        timeout_sleep: float = 1.0,
+    ) -> None:
+        self.pib_snapshots = [_gunzip(b) for b in pib_snapshots]
+        self.pib_index = 0
+        self.search_entries = list(search_entries)
+        self.search_page_size = search_page_size
+        self.nms_features = list(nms_features)
+        self.nms_delta_features = (
+            list(nms_delta_features) if nms_delta_features is not None else None
+        )
+        self.v1_items = list(v1_items)
+        self.icao_records = list(icao_records)
+        self.tfr_list = list(tfr_list)
+        self.tfr_details = dict(tfr_details or {})
+        self.client_id = client_id
+        self.client_secret = client_secret
+        self.api_key = api_key
+        self.token_ttl = token_ttl
+        self.timeout_sleep = min(MAX_SLEEP, timeout_sleep)
+        self.tokens: dict[str, float] = {}  # token -> monotonic expiry
+        self.requests: list[Recorded] = []
+        self._faults: dict[str, deque[str]] = {}
+        self._lock = threading.Lock()
+        self._httpd: ThreadingHTTPServer | None = None
+        self._thread: threading.Thread | None = None
+
+    # -- control ------------------------------------------------------------------
+
+    def fail(self, route: str, *faults: str) -> None:
+        """Queue faults for the next requests of ``route`` (one fault per request)."""
+        if route not in set(ROUTES.values()) | {"tfr_detail"}:
+            raise ValueError(f"unknown route {route!r}")
+        for fault in faults:
+            if fault not in FAULTS:
+                raise ValueError(f"unknown fault {fault!r}")
+        with self._lock:
+            self._faults.setdefault(route, deque()).extend(faults)
+
+    def expire_tokens(self) -> None:
+        """Make every issued NMS token expired (the next data request gets a 401)."""
+        with self._lock:
+            self.tokens = {t: 0.0 for t in self.tokens}
+
+    def count(self, route: str) -> int:
+        return sum(1 for r in self.requests if r.route == route)
+
+    def of(self, route: str) -> list[Recorded]:
+        return [r for r in self.requests if r.route == route]
+
+    @property
+    def base_url(self) -> str:
+        if self._httpd is None:
+            raise RuntimeError("the server is not running")
+        host, port = self._httpd.server_address[:2]
+        return f"http://{host!s}:{port}"
+
+    def __enter__(self) -> NotamTestServer:
+        server = self
+
+        class Handler(_Handler):
+            owner = server
+
+        self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self._httpd.daemon_threads = True
+        self._thread = threading.Thread(target=self._httpd.serve_forever, daemon=True)
+        self._thread.start()
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        if self._httpd is not None:
+            self._httpd.shutdown()
+            self._httpd.server_close()
+        if self._thread is not None:
+            self._thread.join(timeout=5)
+        self._httpd = None
+
+    # -- handling -----------------------------------------------------------------
+
+    def _next_fault(self, route: str | None) -> str | None:
+        with self._lock:
+            queue = self._faults.get(route or "")
+            return queue.popleft() if queue else None
+
+    def handle(self, rec: Recorded) -> tuple[_Reply, str | None]:
+        fault = self._next_fault(rec.route)
+        if fault in ("429", "500", "503"):
+            headers = {"Retry-After": "1"} if fault == "429" else {}
+            return _Reply(int(fault), b'{"message":"try later"}', headers=headers), None
+        if fault == "bot":
+            return _Reply(403, BOT_PAGE, "text/html"), None
+        if fault == "call_limit":
+            return _Reply(200, b"Reach call limit", "text/plain"), None
+        if fault == "expired_token":
+            return _expired(), None
+        if fault == "empty":
+            return _Reply(200, b""), None
+        if fault == "invalid":
+            if rec.route in ("pib", "tfr_detail"):
+                return _Reply(200, b"<html><body>Service maintenance", "text/html"), None
+            return _Reply(200, b"<html><body>Service maintenance</body></html>", "text/html"), None
+        reply = self._route(rec, short=fault == "short_count")
+        return reply, fault if fault in ("timeout", "slow", "truncated") else None
+
+    def _route(self, rec: Recorded, *, short: bool) -> _Reply:
+        route = rec.route
+        if route == "pib":
+            return self._pib(rec)
+        if route == "search":
+            return self._search(rec, short)
+        if route == "nms_token":
+            return self._token(rec)
+        if route in ("nms_notams", "nms_checklist"):
+            if not self._token_ok(rec):
+                return _expired()
+            return self._nms(rec, checklist=route == "nms_checklist")
+        if route == "v1":
+            return self._v1(rec, short)
+        if route == "icao":
+            return self._icao(rec)
+        if route == "tfr_list":
+            return _json(self.tfr_list)
+        if route == "tfr_detail":
+            name = rec.path.rsplit("/", 1)[-1].removeprefix("detail_").removesuffix(".xml")
+            detail = self.tfr_details.get(name.replace("_", "/"))
+            if detail is None:
+                return _Reply(404, b"not found", "text/plain")
+            return _Reply(200, detail, "text/xml")
+        return _Reply(404, b'{"message":"no such route"}')
+
+    def _pib(self, rec: Recorded) -> _Reply:
+        if not self.pib_snapshots:
+            return _Reply(404, b"no bulletin", "text/plain")
+        with self._lock:
+            body = self.pib_snapshots[min(self.pib_index, len(self.pib_snapshots) - 1)]
+            self.pib_index += 1
+        etag = '"' + hashlib.sha1(body).hexdigest()[:16] + '"'
+        headers = {"ETag": etag, "Last-Modified": formatdate(usegmt=True)}
+        if rec.headers.get("if-none-match") == etag:
+            return _Reply(304, b"", "application/xml", headers)
+        return _Reply(200, body, "application/xml", headers)
+
+    def _search(self, rec: Recorded, short: bool) -> _Reply:
+        wanted = _split(rec.form.get("designatorsForLocation"))
+        entries = [
+            e
+            for e in self.search_entries
+            if {str(e.get("icaoId", "")).upper(), str(e.get("facilityDesignator", "")).upper()}
+            & wanted
+        ]
+        offset = int((rec.form.get("offset") or ["0"])[0] or 0)
+        page = entries[offset : offset + self.search_page_size]
+        total = len(entries) + (self.search_page_size if short else 0)
+        return _json(
+            {
+                "notamList": page,
+                "startRecordCount": offset + 1 if page else offset,
+                "endRecordCount": offset + len(page),
+                "totalNotamCount": total,
+                "filteredResultCount": total,
+                "criteriaCaption": "Locations: " + ",".join(sorted(wanted)),
+                "searchDateTime": "01/01/2026 0000",
+                "error": "",
+                "countsByType": [],
+                "requestID": 1,
+            }
+        )
+
+    def _token(self, rec: Recorded) -> _Reply:
+        if rec.form.get("grant_type") != ["client_credentials"]:
+            return _Reply(400, b'{"error":"unsupported_grant_type"}')
+        if self.client_id is not None:
+            expected = base64.b64encode(f"{self.client_id}:{self.client_secret}".encode()).decode()
+            if rec.headers.get("authorization") != f"Basic {expected}":
+                return _Reply(401, b'{"error":"invalid_client"}')
+        token = secrets.token_urlsafe(24)
+        with self._lock:
+            self.tokens[token] = time.monotonic() + self.token_ttl
+        return _json(
+            {
+                "access_token": token,
+                "token_type": "BearerToken",
+                "expires_in": str(self.token_ttl),
+                "issued_at": str(int(time.time() * 1000)),
+            }
+        )
+
+    def _token_ok(self, rec: Recorded) -> bool:
+        auth = rec.headers.get("authorization", "")
+        token = auth.removeprefix("Bearer ")
+        with self._lock:
+            expiry = self.tokens.get(token)
+        return auth.startswith("Bearer ") and expiry is not None and time.monotonic() < expiry
+
+    def _nms(self, rec: Recorded, *, checklist: bool) -> _Reply:
+        location = (rec.query.get("location") or [""])[0].upper()
+        delta = "lastUpdatedDate" in rec.query
+        pool = (
+            self.nms_delta_features
+            if delta and self.nms_delta_features is not None
+            else self.nms_features
+        )
+        features = [f for f in pool if location in _nms_locations(f)]
+        if checklist:
+            rows = []
+            for f in (f for f in self.nms_features if location in _nms_locations(f)):
+                n = f["properties"]["coreNOTAMData"]["notam"]
+                rows.append(
+                    {
+                        k: n.get(k)
+                        for k in (
+                            "id",
+                            "classification",
+                            "accountId",
+                            "number",
+                            "location",
+                            "icaoLocation",
+                            "lastUpdated",
+                        )
+                    }
+                )
+            return _json({"status": "Success", "data": {"checklist": rows}})
+        if not checklist and rec.headers.get("nmsresponseformat") != "GEOJSON":
+            return _Reply(
+                400,
+                b'{"status":"Error","errors":[{"code":"400",'
+                b'"message":"nmsResponseFormat required"}]}',
+            )
+        return _json({"status": "Success", "data": {"geojson": features}})
+
+    def _v1(self, rec: Recorded, short: bool) -> _Reply:
+        if self.client_id is not None and (
+            rec.headers.get("client_id") != self.client_id
+            or rec.headers.get("client_secret") != self.client_secret
+        ):
+            return _Reply(401, b'{"error":"invalid client id or secret"}')
+        location = (rec.query.get("icaoLocation") or [""])[0].upper()
+        items = [
+            i
+            for i in self.v1_items
+            if str(i["properties"]["coreNOTAMData"]["notam"].get("icaoLocation", "")).upper()
+            == location
+        ]
+        size = int((rec.query.get("pageSize") or ["50"])[0])
+        num = int((rec.query.get("pageNum") or ["1"])[0])
+        pages = max(1, -(-len(items) // size)) + (1 if short else 0)
+        page = items[(num - 1) * size : num * size]
+        return _json(
+            {
+                "pageSize": size,
+                "pageNum": num,
+                "totalCount": len(items) + (size if short else 0),
+                "totalPages": pages,
+                "items": page,
+            }
+        )
+
+    def _icao(self, rec: Recorded) -> _Reply:
+        if self.api_key is not None and rec.query.get("api_key") != [self.api_key]:
+            return _Reply(403, b'{"message":"invalid api key"}')
+        wanted = _split(rec.query.get("locations"))
+        return _json([r for r in self.icao_records if str(r.get("location", "")).upper() in wanted])
+
+
+class _Handler(BaseHTTPRequestHandler):
+    owner: NotamTestServer
+    protocol_version = "HTTP/1.0"
+    server_version = "notam-log-testserver"
+
+    def log_message(self, format: str, *args: Any) -> None:
+        return None
+
+    def do_GET(self) -> None:
+        self._serve()
+
+    def do_POST(self) -> None:
+        self._serve()
+
+    def _serve(self) -> None:
+        split = urlsplit(self.path)
+        length = int(self.headers.get("Content-Length") or 0)
+        body = self.rfile.read(min(length, 1_000_000)) if length else b""
+        form: dict[str, list[str]] = {}
+        if "form-urlencoded" in (self.headers.get("Content-Type") or ""):
+            form = parse_qs(body.decode("utf-8", "replace"), keep_blank_values=True)
+        route = ROUTES.get(split.path)
+        if route is None and split.path.startswith("/download/detail_"):
+            route = "tfr_detail"
+        rec = Recorded(
+            method=self.command,
+            path=split.path,
+            route=route,
+            query=parse_qs(split.query, keep_blank_values=True),
+            headers={k.lower(): v for k, v in self.headers.items()},
+            form=form,
+            body=body,
+        )
+        owner = self.owner
+        with owner._lock:
+            owner.requests.append(rec)
+        reply, mode = owner.handle(rec)
+        if mode == "timeout":
+            time.sleep(owner.timeout_sleep)
+        self.send_response(reply.status)
+        self.send_header("Content-Type", reply.content_type)
+        for name, value in reply.headers.items():
+            self.send_header(name, value)
+        if mode in ("slow", "truncated"):
+            self.end_headers()
+            self.wfile.write(reply.body[: len(reply.body) // 2])
+            self.wfile.flush()
+            if mode == "slow":
+                time.sleep(owner.timeout_sleep)
+                self.wfile.write(reply.body[len(reply.body) // 2 :])
+            self.close_connection = True
+            return
+        self.send_header("Content-Length", str(len(reply.body)))
+        self.end_headers()
+        if reply.status != 304 and self.command != "HEAD":
+            self.wfile.write(reply.body)
+
+
+def _json(value: Any) -> _Reply:
+    return _Reply(200, json.dumps(value).encode())
+
+
+def _expired() -> _Reply:
+    return _Reply(
+        401,
+        json.dumps(
+            {
+                "timestamp": "2026-01-01T00:00:00Z",
+                "status": 401,
+                "message": "Access Token is Invalid or Expired",
+            }
+        ).encode(),
+    )
+
+
+def _split(values: Iterable[str] | None) -> set[str]:
+    return {p.strip().upper() for v in values or () for p in v.split(",") if p.strip()}
+
+
+def _nms_locations(feature: Mapping[str, Any]) -> set[str]:
+    n = feature["properties"]["coreNOTAMData"]["notam"]
+    return {str(n.get("location", "")).upper(), str(n.get("icaoLocation", "")).upper()}
+
+
+def _gunzip(data: bytes) -> bytes:
+    return gzip.decompress(data) if data[:2] == b"\x1f\x8b" else data
+
+
+def load_pib_folder(folder: str | Path, pattern: str = "PIB-*.xml.gz") -> list[bytes]:
+    """The bulletins of a folder of ``PIB-*.xml.gz`` snapshots, in name (time) order."""
+    return [p.read_bytes() for p in sorted(Path(folder).glob(pattern))]
