@@ -1,0 +1,169 @@
+"""The poll driver: retries, Retry-After, redaction, isolation (httpx.MockTransport)."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Mapping
+from datetime import UTC, datetime
+from typing import Any, ClassVar
+
+import httpx
+import pytest
+
+from notam_log import __version__
+from notam_log.http import make_client, redact_url, retry_after, run_source, run_sources
+from notam_log.models import Snapshot
+from notam_log.sources import Poll
+from notam_log.sources._common import fetch, make_request
+
+NOW = datetime(2026, 3, 1, 6, 0, tzinfo=UTC)
+
+
+class OneGet:
+    """A minimal source: one GET, complete on 200, incomplete with the reason otherwise."""
+
+    kind: ClassVar[str] = "test"
+    request_gap = 0.0
+
+    def __init__(self, name: str = "one", url: str = "https://example.test/x?api_key=K1") -> None:
+        self.name = name
+        self.url = url
+
+    def scopes(self) -> tuple[str, ...]:
+        return ("S",)
+
+    def state(self) -> dict[str, Any]:
+        return {}
+
+    def restore(self, state: Mapping[str, Any]) -> None:
+        return None
+
+    def poll(self, now: datetime) -> Poll:
+        got = yield from fetch(make_request("GET", self.url))
+        if isinstance(got, str):
+            return [Snapshot(self.name, "S", now, (), complete=False, reason=got)]
+        return [Snapshot(self.name, "S", now, (), complete=got.status_code == 200)]
+
+
+def client_for(handler: Callable[[httpx.Request], httpx.Response]) -> httpx.Client:
+    return httpx.Client(transport=httpx.MockTransport(handler))
+
+
+def statuses(
+    *codes: int, headers: Mapping[str, str] | None = None
+) -> Callable[[httpx.Request], httpx.Response]:
+    queue = list(codes)
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(queue.pop(0) if queue else 200, headers=headers)
+
+    return handler
+
+
+def test_make_client_user_agent_and_tls() -> None:
+    with make_client(timeout=5) as client:
+        assert client.headers["User-Agent"] == (
+            f"notam-log/{__version__} (+https://github.com/notam-log/notam-log)"
+        )
+        assert client.timeout.read == 5
+
+
+def test_request_carries_user_agent() -> None:
+    assert make_request("GET", "https://x.test/").headers["User-Agent"].startswith("notam-log/")
+
+
+@pytest.mark.parametrize("code", [500, 502, 503, 504, 408, 429])
+def test_retries_then_succeeds(code: int) -> None:
+    sleeps: list[float] = []
+    run = run_source(
+        OneGet(), client_for(statuses(code, code)), NOW, sleep=sleeps.append, rng=lambda: 0.5
+    )
+    assert run.requests == 3 and run.error is None and run.snapshots[0].complete
+    assert sleeps == [1.0, 2.0]  # exponential, jitter factor 0.5 + 0.5
+
+
+def test_gives_up_after_max_attempts_and_throws_into_generator() -> None:
+    sleeps: list[float] = []
+    run = run_source(
+        OneGet(),
+        client_for(statuses(*[503] * 9)),
+        NOW,
+        sleep=sleeps.append,
+        rng=lambda: 0.0,
+        max_attempts=3,
+    )
+    assert run.requests == 3 and len(sleeps) == 2
+    assert run.error == "HTTP 503 from example.test/x after 3 attempts"
+    assert not run.snapshots[0].complete and not run.fatal
+
+
+def test_transport_errors_and_timeouts_are_retried() -> None:
+    calls = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        calls.append(1)
+        if len(calls) == 1:
+            raise httpx.ConnectError("refused", request=request)
+        if len(calls) == 2:
+            raise httpx.ReadTimeout("timed out", request=request)
+        return httpx.Response(200)
+
+    run = run_source(OneGet(), client_for(handler), NOW, sleep=lambda s: None)
+    assert run.requests == 3 and run.snapshots[0].complete
+
+
+def test_retry_after_seconds_and_date_capped() -> None:
+    sleeps: list[float] = []
+    run_source(
+        OneGet(), client_for(statuses(429, headers={"Retry-After": "7"})), NOW, sleep=sleeps.append
+    )
+    assert sleeps == [7.0]
+    sleeps.clear()
+    run_source(
+        OneGet(),
+        client_for(statuses(429, headers={"Retry-After": "3600"})),
+        NOW,
+        sleep=sleeps.append,
+        max_wait=30,
+    )
+    assert sleeps == [30]
+    response = httpx.Response(503, headers={"Retry-After": "Sun, 01 Mar 2026 06:00:20 GMT"})
+    assert retry_after(response, NOW) == 20.0
+    assert retry_after(httpx.Response(503, headers={"Retry-After": "soon"}), NOW) is None
+
+
+def test_other_statuses_go_to_the_adapter_unretried() -> None:
+    run = run_source(OneGet(), client_for(statuses(404)), NOW, sleep=lambda s: None)
+    assert run.requests == 1 and not run.snapshots[0].complete
+
+
+def test_redaction(caplog: pytest.LogCaptureFixture) -> None:
+    assert redact_url("https://a.test/p?api_key=SECRET&format=json") == (
+        "https://a.test/p?api_key=%2A%2A%2A&format=json"
+    )
+    caplog.set_level(logging.DEBUG)
+    client = make_client()
+    client._transport = httpx.MockTransport(statuses(503, 503, 503, 503))
+    run = run_source(
+        OneGet(url="https://example.test/x?api_key=SECRETKEY"), client, NOW, sleep=lambda s: None
+    )
+    assert "SECRETKEY" not in caplog.text and "SECRETKEY" not in (run.error or "")
+
+
+def test_adapter_bug_is_isolated(caplog: pytest.LogCaptureFixture) -> None:
+    class Broken(OneGet):
+        def poll(self, now: datetime) -> Poll:
+            yield make_request("GET", "https://example.test/")
+            raise KeyError("boom")
+
+    run = run_source(Broken(), client_for(statuses(200)), NOW)
+    assert run.fatal and run.error == "internal error in the test adapter: KeyError"
+    assert [s.complete for s in run.snapshots] == [False]
+
+
+def test_run_sources_concurrently() -> None:
+    sources = [OneGet(name=f"s{i}") for i in range(5)]
+    runs = run_sources(sources, client_for(statuses()), NOW)
+    assert set(runs) == {f"s{i}" for i in range(5)}
+    assert all(r.snapshots[0].complete for r in runs.values())
+    assert run_sources([], client_for(statuses()), NOW) == {}
