@@ -27,7 +27,7 @@ if TYPE_CHECKING:
     from notam_log.store import NotamRow
 
 console = Console(highlight=False, soft_wrap=True)
-err_console = Console(stderr=True, highlight=False)
+err_console = Console(stderr=True, highlight=False, soft_wrap=True)
 
 
 def error(message: str) -> None:
@@ -71,7 +71,8 @@ def progress(total: int, label: str) -> Iterator[Callable[[str], None]]:
 
 def notam_table(notams: Sequence[Notam]) -> None:
     table = Table(title=f"{len(notams)} NOTAMs", show_lines=False, expand=False)
-    for col in ("key", "type", "locations", "Q-code", "category", "from", "until", "text", "issues"):
+    table.add_column("key", no_wrap=True)
+    for col in ("type", "locations", "Q-code", "category", "from", "until", "text", "issues"):
         table.add_column(col, overflow="fold")
     for n in notams:
         until = "PERM" if n.permanent else fmt_time(n.end) + (" EST" if n.end_estimated else "")

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from notam_log.models import SEVERITY, Event, Notam
+from notam_log.models import SEVERITY, Event, Notam, iso
 from notam_log.store import NotamRow, Store
 
 
@@ -62,7 +62,7 @@ class History:
             "status": self.status,
             "chain": self.chain,
             "versions": [
-                {"version": v, "observed_at": o, "source": s, "notam": n.to_json()}
+                {"version": v, "observed_at": iso(o), "source": s, "notam": n.to_json()}
                 for v, o, s, n in self.versions
             ],
             "events": [e.to_json() for e in self.events],

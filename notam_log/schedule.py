@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable
 from datetime import UTC, date, datetime, timedelta
@@ -67,6 +68,7 @@ def _days(first: date, last: date) -> Iterable[date]:
         d += timedelta(days=1)
 
 
+@functools.lru_cache(maxsize=16384)
 def windows(
     item_d: str,
     start: datetime | None,

@@ -461,12 +461,15 @@ class Store:
                 )
 
     def save_source_state(self, name: str, state: Mapping[str, Any]) -> None:
-        with self.db.atomic():
-            self.db.conn.execute(
-                "INSERT INTO sources (name, state) VALUES (?, ?)"
-                " ON CONFLICT (name) DO UPDATE SET state=excluded.state",
-                [name, json.dumps(dict(state), sort_keys=True, default=str)],
-            )
+        try:
+            with self.db.atomic():
+                self.db.conn.execute(
+                    "INSERT INTO sources (name, state) VALUES (?, ?)"
+                    " ON CONFLICT (name) DO UPDATE SET state=excluded.state",
+                    [name, json.dumps(dict(state), sort_keys=True, default=str)],
+                )
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(f"{self.path}: {describe_sqlite_error(exc)}") from exc
 
     def source_state(self, name: str) -> dict[str, Any]:
         row = self.db.execute("SELECT state FROM sources WHERE name = ?", [name]).fetchone()

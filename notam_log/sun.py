@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import math
 from datetime import UTC, date, datetime, timedelta
 
@@ -38,6 +39,7 @@ def _event_minutes(day: date, lat: float, lon: float, rising: bool, guess: float
     return 720 - 4 * (lon + ha if rising else lon - ha) - eqtime
 
 
+@functools.lru_cache(maxsize=65536)
 def _event(day: date, lat: float, lon: float, rising: bool) -> datetime | None:
     minutes: float | None = 720.0 - 4 * lon
     for _ in range(2):  # evaluate the sun's position at the event itself
