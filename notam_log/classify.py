@@ -280,13 +280,26 @@ CLASSIFICATION_TABLE = """\
 | `XX`, `FAXX`, `MRXX`, `AFXX`, `S*`, no Q: item E within the scope  | see TEXT_RULES      |
 """
 
-_COMPILED_TEXT: tuple[tuple[str, re.Pattern[str], str], ...] = tuple(
-    (name, re.compile(pattern), category) for name, pattern, category in TEXT_RULES
+#: Cheap substring tests: a rule's pattern cannot match unless one of these occurs.
+_HINTS: Mapping[str, tuple[str, ...]] = {
+    "procedure": ("IAP", "ODP", "SID", "STAR", "INSTRUMENT APPROACH", "TAKEOFF", "PROCEDURE"),
+    "deactivated area": ("ACTIV", "CANCEL", "NOT ACTIVE"),
+    "flight restriction": ("RESTRICTION", "TFR", " AREA"),
+    "aerodrome closed": ("CLSD", "CLOSED"),
+    "runway closed": ("CLSD", "CLOSED"),
+    "airspace closed": ("CLSD", "CLOSED"),
+    "taxiway": ("TWY", "TAXI", "TXL"),
+    "apron": ("APRON", "APN", "RAMP", "STAND"),
+    "runway limited": ("RWY", "RUNWAY"),
+}
+
+_COMPILED_TEXT: tuple[tuple[str, re.Pattern[str], str, tuple[str, ...]], ...] = tuple(
+    (name, re.compile(pattern), category, _HINTS.get(name, ()))
+    for name, pattern, category in TEXT_RULES
 )
 _EXCEPTION = re.compile(EXCEPTION_PATTERN)
 _DEACTIVATED = re.compile(r"\b(?:DEACTIVATED|DE-ACTIVATED|CANCELLED|CANCELED|NOT ACTIVE)\b")
 _FAA_HEAD = re.compile(r"^!\s*(\w+)\s+\S+\s+\S+\s+(\S+)\s*(.*)$", re.S)
-_BLANKS = re.compile(r"\s+")
 _FAA_TIMES = re.compile(r"\s\d{10}-(?:\d{10}(?:EST)?|PERM)$")
 
 
@@ -311,7 +324,9 @@ def _by_text(text: str, scope: str) -> str:
     if scope == "restricted_area":
         return "other" if _DEACTIVATED.search(text) else "airspace_restricted"
     allowed, default = _scope(scope)
-    for _name, pattern, category in _COMPILED_TEXT:
+    for _name, pattern, category, hints in _COMPILED_TEXT:
+        if hints and not any(h in text for h in hints):
+            continue
         if pattern.search(text):
             if category in allowed:
                 return category
@@ -331,8 +346,8 @@ def _has_real_exception(text: str) -> bool:
 
 
 def _normalise(text: str) -> str:
-    body = _BLANKS.sub(" ", text.upper()).strip().lstrip("(").strip()
-    return _FAA_TIMES.sub("", body)
+    body = " ".join(text.upper().split()).lstrip("(").lstrip()
+    return _FAA_TIMES.sub("", body) if body.startswith("!") else body
 
 
 def category_of(qcode: str | None, text: str, source_format: str) -> str:

@@ -91,16 +91,29 @@ def parse_pib(data: bytes) -> PibBulletin:
         issues.append("no AreaPIBHeader")
 
     notam_tag = f"{ns}Notam"
+    elements = list(root.iter(notam_tag))
     obsolete: set[Any] = set()
     for lst in root.iter(f"{ns}ObsoleteNotamList"):
-        obsolete.update(lst.iter(notam_tag))
+        if len(lst):
+            obsolete.update(lst.iter(notam_tag))
     if obsolete:
         issues.append(f"{len(obsolete)} NOTAM(s) in ObsoleteNotamList skipped")
-    elements = [el for el in root.iter(notam_tag) if el not in obsolete]
+        elements = [el for el in elements if el not in obsolete]
     if truncated and elements:
         elements.pop()
         issues.append("truncated: last NOTAM element dropped")
-    notams = tuple(_notam(el, ns) for el in elements)
+    # A NOTAM listed under several aerodromes or sections is read once: identical
+    # element content gives the same (immutable) record.
+    seen: dict[tuple[Any, ...], Notam] = {}
+    out: list[Notam] = []
+    for el in elements:
+        f, items_a, q = _fields(el, ns)
+        memo = (tuple(f.items()), tuple(items_a), tuple(q.items()))
+        notam = seen.get(memo)
+        if notam is None:
+            notam = seen[memo] = _notam(f, items_a, q)
+        out.append(notam)
+    notams = tuple(out)
     return PibBulletin(issued, valid_from, valid_to, notams, tuple(issues))
 
 
@@ -164,14 +177,14 @@ def _fields(el: Any, ns: str) -> tuple[dict[str, str], list[str], dict[str, str]
     q: dict[str, str] = {}
     for child in el:
         tag = child.tag
-        if not isinstance(tag, str):
+        if tag.__class__ is not str:
             continue  # comments, processing instructions
         if cut:
             tag = tag[cut:]
         if tag == "QLine":
             for sub in child:
-                if isinstance(sub.tag, str):
-                    q[sub.tag[cut:] if cut else sub.tag] = sub.text or ""
+                if sub.tag.__class__ is str:
+                    q[sub.tag[cut:]] = sub.text or ""
         elif tag == "ItemA":
             items_a.extend((child.text or "").split())
         else:
@@ -189,8 +202,7 @@ def _int(value: str | None, name: str, issues: list[str]) -> int | None:
         return None
 
 
-def _notam(el: Any, ns: str) -> Notam:
-    f, items_a, q = _fields(el, ns)
+def _notam(f: dict[str, str], items_a: list[str], q: dict[str, str]) -> Notam:
     issues: list[str] = []
 
     nof = f.get("NOF", "").strip() or None

@@ -62,6 +62,7 @@ def split(qcode: str | None) -> tuple[str | None, str | None]:
     return subject, condition
 
 
+@functools.lru_cache(maxsize=4096)
 def decode(qcode: str | None) -> tuple[str | None, str | None, tuple[str, ...]]:
     """Meaning of the subject and of the condition of a Q-code, plus issues.
 
