@@ -29,6 +29,9 @@ Decisions worth knowing:
 * Controlled airspace activated or deactivated (``QAECA``, ``QAECD``, ``QAZCA``) is
   ``other``: it is a change of class, not a restriction; only ``LC`` on an airspace
   subject (route, FIR, CTA, sector) is ``airspace_closed``.
+* ``RO`` (overflying) is a warning unless item E names a restriction (``TFR``,
+  ``RESTRICTED AREA`` ...): UK bulletins use ``QROXX`` for HIRTAs, equestrian events
+  and security advisories about foreign FIRs, listed under ``A) EGTT``.
 * ATS units (``S*``: approach, tower, ACC) are read through item E, because UK
   bulletins say "EXETER ATS NOT AVBL. AD CLOSED" under ``QSPLC``.
 * Obstacle lights (``OL``) are ``obstacle``; stop bars (``MO``) are ``lighting``;
@@ -100,6 +103,8 @@ QCODE_RULES: tuple[tuple[str, str, str], ...] = (
     # Airspace restrictions (R*); RC/RN are US extension codes, not areas
     ("RC", "*", "other"),
     ("RN", "*", "navaid"),
+    ("RO", "CD CN HQ AK", "other"),
+    ("RO", "*", "text:overflying"),
     ("R*", "CD CN HQ AK", "other"),
     ("R*", "XX", "text:restricted_area"),
     ("R*", "*", "airspace_restricted"),
@@ -136,6 +141,7 @@ TEXT_SCOPES: Mapping[str, tuple[frozenset[str], str]] = {
     "runway": (frozenset({"runway_closed", "runway_limited"}), "other"),
     "airspace": (frozenset({"airspace_closed", "airspace_restricted"}), "other"),
     "restricted_area": (frozenset({"other"}), "airspace_restricted"),
+    "overflying": (frozenset({"airspace_restricted", "airspace_closed"}), "warning"),
 }
 
 _AD = r"(?:AD|AERODROME|AIRPORT|AIRFIELD|HELIPORT|AD\s+AP)"
@@ -270,6 +276,7 @@ CLASSIFICATION_TABLE = """\
 | `MX`, `MY`, `MG`; `TWY ...` (a closed taxiway is only a taxiway)   | taxiway             |
 | `MN`, `MP`, `MK`; `APRON`, `STAND`, `RAMP`                         | apron               |
 | `R*` except `CD CN HQ AK`; `AD` (ADIZ); `TFR`, `... AREA`          | airspace_restricted |
+| `RO` (overflying) unless item E names a restriction                | warning             |
 | `A*` + `LC`; `SC SO SU` + `LC`; `RTE/AWY/FIR/AIRSPACE ... CLSD`    | airspace_closed     |
 | `I*`, `N*`, `GA`, `GW`; FAA `NAV`; `ILS/VOR/DME/NDB`               | navaid              |
 | `L*`, `MO`; `LGT`, `PAPI`, `REIL`, `STOP BAR`                      | lighting            |

@@ -8,6 +8,8 @@ aerodromes appears once per listing, as in the bulletin; each has the same key.
 
 Decisions:
 
+* Item D is kept with its line breaks folded into spaces (the bulletin wraps long
+  lines at about 70 characters); item E is kept as written, outer blanks removed.
 * ``raw`` is an ICAO text rendering of the item (``(A1918/25 NOTAMN`` / ``Q) ...`` /
   ``A) ... B) ... C) ...`` / ``D)`` / ``E)`` / ``F)`` / ``G)``), readable and
   re-parseable by the ICAO text parser; the XML fragment is not kept.
@@ -258,7 +260,7 @@ def _notam(f: dict[str, str], items_a: list[str], q: dict[str, str]) -> Notam:
             issues.append(f"EndValidity: not a time: {end_text!r}")
     estimated = f.get("Estimation", "").strip().upper() == "EST"
 
-    item_d = f.get("ItemD", "").strip() or None
+    item_d = " ".join(f.get("ItemD", "").split()) or None  # one line, as the text parser
     windows = None
     if item_d is not None:
         windows, problem = schedule.windows(item_d, start, end, lat, lon)

@@ -45,6 +45,19 @@ CASES: list[tuple[str | None, str, str, str]] = [
     ("QPIAU", "IAP NOT AVBL. CTC ATC ON 01273 467377 FOR INFO.", "procedure", "EGGN:C1450/25"),
     ("QFULT", "AVGAS SELF SERVE U/S", "other", "EGGN:C1891/25"),
     (
+        "QROXX",
+        "SECURITY - HAZARDOUS SITUATION IN IRAN. OPERATORS ARE RECOMMENDED NOT TO ENTER FIR "
+        "TEHRAN (OIIX). POTENTIAL RISK FROM ANTI-AIRCRAFT WEAPONRY",
+        "warning",
+        "PIB 2025-03-21 QROXX under A) EGPX EGTT EGGX",
+    ),
+    (
+        "QROXX",
+        "D AND E BAND HIGH INTENSITY RADIO TRANSMISSION AREA (HIRTA) IN LOW FLYING AREA 6",
+        "warning",
+        "PIB 2025-03-21 HIRTA",
+    ),
+    (
         "QAECD",
         "BRISTOL CTA, CTR AND ATZ DEACTIVATED, AIRSPACE REVERTS TO CLASS G.",
         "other",

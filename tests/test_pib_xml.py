@@ -191,3 +191,20 @@ def test_malformed_item_gives_issues_not_an_exception() -> None:
     for word in ("Number", "no NOTAM number", "Coordinates", "StartValidity", "EndValidity", "ZZ"):
         assert word in text
     assert n.key.startswith("EGGN:?")
+
+
+ROUND_TRIP_FIELDS = (
+    "id", "type", "ref", "fir", "qcode", "traffic", "purpose", "scope", "lower", "upper",
+    "lat", "lon", "radius_nm", "locations", "start", "end", "end_estimated", "permanent",
+    "schedule", "windows", "text", "lower_limit", "upper_limit", "category",
+)  # fmt: skip
+
+
+def test_raw_is_icao_text_that_parses_back_to_the_same_notam() -> None:
+    from notam_log.icao_text import parse_icao
+
+    b = bulletin("PIB-2025-03-21T0200Z.xml.gz")
+    for n in b.notams:
+        back = parse_icao(n.raw, source_format="pib_xml")
+        for name in ROUND_TRIP_FIELDS:
+            assert getattr(back, name) == getattr(n, name), (n.key, name)
