@@ -162,7 +162,7 @@ TEXT_RULES: tuple[tuple[str, str, str], ...] = (
     ),
     (
         "flight restriction",
-        r"TEMPORARY FLIGHT RESTRICTION|\bFLI?G?H?T RESTRICTIONS\b|\bTFR\b"
+        r"TEMPORARY FLIGHT RESTRICTION|\bFLI?G?H?T RESTRICTIONS?\b|\bTFR\b"
         r"|\b(?:RESTRICTED|DANGER|PROHIBITED|TEMPORARY RESERVED|TEMPORARY RESTRICTED)"
         r" AREAS?\b",
         "airspace_restricted",
@@ -257,7 +257,8 @@ EXCEPTION_PATTERN = (
 #: An exception whose first word is one of these leaves the closure a closure
 #: ("CLSD EXC EMERG", "CLSD, AVBL FOR TAXIING").
 _EMERGENCY_ONLY = re.compile(
-    r"^\W*(?:EMERG\w*|SAR|HEMS|MEDEVAC|AMBULANCE|AIR AMBULANCE|HOSP\w*|POLICE|TAX\w*|CROSSING)\b"
+    r"^\W*(?:EMERG\w*|SAR|HEMS|MEDEVAC|AMBULANCE|AIR AMBULANCE|HOSP\w*|POLICE|LIFE|FIRE"
+    r"|TAX\w*|CROSSING)\b"
 )
 _DOWNGRADE: Mapping[str, str] = {
     "aerodrome_closed": "aerodrome_limited",

@@ -135,6 +135,20 @@ CASES: list[tuple[str | None, str, str, str]] = [
         "n05364",
     ),
     (None, "!AKN 03/068 AKN SVC  TWR CLSD MNT CTAF 121.9 2303120200-2303120500", "other", "n01169"),
+    (
+        None,
+        "!FDC 9/2934 ZFW TX.. FLIGHT RESTRICTION. DALLAS, TEXAS. PURSUANT TO 49 USC 40103(B), "
+        "THE FEDERAL AVIATION ADMINISTRATION (FAA) CLASSIFIES THE AIRSPACE DEFINED IN THIS NOTAM "
+        "AS 'NATIONAL DEFENSE AIRSPACE'",
+        "airspace_restricted",
+        "n01934 (excerpt)",
+    ),
+    (
+        None,
+        "!WYS 01/001 WYS AD AP CLSD EXC LIFE FLT AND HEL 2301201904-2304302359",
+        "aerodrome_closed",
+        "life flights only: still closed",
+    ),
     # Traps and Doc 8126 rules
     ("QADCA", "ADIZ ACTIVATED", "airspace_restricted", "AD subject is the ADIZ"),
     ("QARLC", "UL9 CLSD BTN XAMAB AND BEDEK", "airspace_closed", "route closed"),
