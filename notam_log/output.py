@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import csv
 import json
+import os
 import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import datetime
@@ -26,7 +27,9 @@ if TYPE_CHECKING:
     from notam_log.query import ActiveRow, History
     from notam_log.store import NotamRow
 
-console = Console(highlight=False, soft_wrap=True)
+#: Piped output is given room (160 columns) so that tables stay readable in files.
+_PIPE_WIDTH = None if sys.stdout.isatty() or os.environ.get("COLUMNS") else 160
+console = Console(highlight=False, soft_wrap=True, width=_PIPE_WIDTH)
 err_console = Console(stderr=True, highlight=False, soft_wrap=True)
 
 
@@ -71,9 +74,10 @@ def progress(total: int, label: str) -> Iterator[Callable[[str], None]]:
 
 def notam_table(notams: Sequence[Notam]) -> None:
     table = Table(title=f"{len(notams)} NOTAMs", show_lines=False, expand=False)
-    table.add_column("key", no_wrap=True)
-    for col in ("type", "locations", "Q-code", "category", "from", "until", "text", "issues"):
-        table.add_column(col, overflow="fold")
+    for col in ("key", "type", "locations", "Q-code", "category", "from", "until"):
+        table.add_column(col, no_wrap=True)
+    table.add_column("text", overflow="fold", ratio=3, min_width=20)
+    table.add_column("issues", overflow="fold", ratio=1)
     for n in notams:
         until = "PERM" if n.permanent else fmt_time(n.end) + (" EST" if n.end_estimated else "")
         table.add_row(
@@ -159,8 +163,9 @@ def active(rows: Sequence[ActiveRow], at: datetime, *, as_json: bool, as_csv: bo
     from notam_log.airports import timezone_of
 
     table = Table(title=f"{len(rows)} in force at {fmt_time(at)}")
-    for col in ("location", "category", "since", "until", "NOTAM", "text"):
-        table.add_column(col, overflow="fold")
+    for col in ("location", "category", "since", "until", "NOTAM"):
+        table.add_column(col, no_wrap=True)
+    table.add_column("text", overflow="fold", min_width=20)
     for r in rows:
         n = r.notam
         tz = timezone_of(n.locations[0]) if local and n.locations else None
@@ -261,6 +266,8 @@ def poll_line(s: Any) -> None:
     line = f"{s.source}: {s.notams} NOTAMs, {len(s.events)} events, {s.elapsed:.1f} s"
     if statuses:
         line += f" ({statuses})"
+    if s.skipped:
+        line += f" - {clean(s.skipped, one_line=True)}"
     if s.error:
         err_console.print(Text(line + " - FAILED: " + clean(s.error, one_line=True), style="red"))
     else:

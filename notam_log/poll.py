@@ -35,6 +35,7 @@ class PollSummary:
     elapsed: float = 0.0
     error: str | None = None
     statuses: dict[str, int] = field(default_factory=dict)
+    skipped: str | None = None  # why the source was deliberately not called
 
     @property
     def failed(self) -> bool:
@@ -97,11 +98,17 @@ class Poller:
             summary.notams += result.notams
             summary.events.extend(result.events)
             summary.statuses[result.status] = summary.statuses.get(result.status, 0) + 1
-        any_complete = any(s.complete for s in run.snapshots)
-        down = run.error if (run.fatal or not any_complete) else None
-        if down is None and not run.snapshots and run.error:
-            down = run.error
-        summary.events.extend(rec.source_outcome(source.name, now, down))
+        skipped = bool(run.snapshots) and all(
+            not s.complete and (s.reason or "").startswith("skipped:") for s in run.snapshots
+        )
+        if skipped and not run.fatal:
+            # Deliberately not called (pull interval, quota): neither down nor up.
+            summary.skipped = run.snapshots[0].reason
+            summary.error = None
+        else:
+            any_complete = any(s.complete for s in run.snapshots)
+            down = run.error if (run.fatal or not any_complete or not run.snapshots) else None
+            summary.events.extend(rec.source_outcome(source.name, now, down))
         rec.store.save_source_state(source.name, source.state())
         logger.info(
             "%s: %d NOTAMs, %d events, %.1f s%s",

@@ -29,13 +29,11 @@ def active(
 ) -> list[ActiveRow]:
     """NOTAMs in force at ``at`` (B <= at < C, inside D) windows) as the log knew them;
     with ``feed``, what the feed listed at that time whether in force or not."""
-    rows: list[NotamRow] = store.notams_known_at(at)
+    rows: list[NotamRow] = store.notams_listed_at(at) if feed else store.notams_known_at(at)
     out = []
     for r in rows:
         n = r.notam
         if not feed and (n.type == "C" or not n.in_force(at)):
-            continue
-        if feed and r.last_seen < at and r.ended_at is None and r.status != "active":
             continue
         if restrictions and not n.restriction:
             continue

@@ -350,10 +350,15 @@ class Store:
                 ],
             )
         if ch.finals:
-            when = iso(ch.world.last_eval) if ch.world.last_eval else None
+            ended = {
+                ev.key: ev.effective_at if ev.kind == "expired" else ev.observed_at
+                for ev in ch.events
+                if ev.key in ch.finals and ev.kind in ("replaced", "cancelled", "expired", "withdrawn")
+            }
+            fallback = ch.world.last_eval
             self.db.conn.executemany(
                 "UPDATE notams SET status = ?, ended_at = ? WHERE key = ?",
-                [(status, when, key) for key, status in ch.finals.items()],
+                [(status, _s(ended.get(key) or fallback), key) for key, status in ch.finals.items()],
             )
         if poll is not None and ch.seen and ch.status in ("complete", "unchanged"):
             ex(
@@ -562,6 +567,16 @@ class Store:
         sql = (
             "SELECT key, status, source, scope, first_seen, last_seen, ended_at, version, data"
             " FROM notams WHERE first_seen <= ? AND (ended_at IS NULL OR ended_at > ?)"
+        )
+        return [_row_notam(r) for r in self.db.execute(sql, [iso(at), iso(at)]).fetchall()]
+
+    def notams_listed_at(self, at: datetime) -> list[NotamRow]:
+        """NOTAMs that the last complete poll of their scope at or before ``at`` listed."""
+        sql = (
+            "SELECT key, status, source, scope, first_seen, last_seen, ended_at, version, data"
+            " FROM notams n WHERE first_seen <= ? AND last_seen >= (SELECT max(started_at)"
+            " FROM polls p WHERE p.source = n.source AND p.scope = n.scope"
+            " AND p.started_at <= ? AND p.status IN ('complete', 'unchanged'))"
         )
         return [_row_notam(r) for r in self.db.execute(sql, [iso(at), iso(at)]).fetchall()]
 

@@ -141,6 +141,14 @@ class NotamTestServer:
         with self._lock:
             self._faults.setdefault(route, deque()).extend(faults)
 
+    def clear_faults(self, route: str | None = None) -> None:
+        """Drop the faults still queued (for one route, or all)."""
+        with self._lock:
+            if route is None:
+                self._faults.clear()
+            else:
+                self._faults.pop(route, None)
+
     def expire_tokens(self) -> None:
         """Make every issued NMS token expired (the next data request gets a 401)."""
         with self._lock:
@@ -208,6 +216,11 @@ class NotamTestServer:
             if rec.route in ("pib", "tfr_detail"):
                 return _Reply(200, b"<html><body>Service maintenance", "text/html"), None
             return _Reply(200, b"<html><body>Service maintenance</body></html>", "text/html"), None
+        if fault in ("timeout", "slow", "truncated") and rec.route == "pib":
+            # a body fault needs a body: answer in full even to a conditional request
+            rec = Recorded(rec.method, rec.path, rec.route, rec.query,
+                           {k: v for k, v in rec.headers.items() if k != "if-none-match"},
+                           rec.form, rec.body)
         reply = self._route(rec, short=fault == "short_count")
         return reply, fault if fault in ("timeout", "slow", "truncated") else None
 
