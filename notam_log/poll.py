@@ -102,9 +102,12 @@ class Poller:
             not s.complete and (s.reason or "").startswith("skipped:") for s in run.snapshots
         )
         if skipped and not run.fatal:
-            # Deliberately not called (pull interval, quota): neither down nor up.
+            # Deliberately not called (pull interval, used-up quota): neither down nor up.
+            # It stays a failure while the source is down (a quota still used up).
             summary.skipped = run.snapshots[0].reason
-            summary.error = None
+            health = rec.world.sources.get(source.name)
+            if health is None or health.down_since is None:
+                summary.error = None
         else:
             any_complete = any(s.complete for s in run.snapshots)
             down = run.error if (run.fatal or not any_complete or not run.snapshots) else None
