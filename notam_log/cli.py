@@ -383,3 +383,77 @@ def sources_cmd(state: State, as_json: bool) -> None:
         rows = {r["name"]: r for r in store.source_rows()}
         last_complete = {s.name: store.last_complete(s.name) for s in cfg.sources}
     output.sources(cfg.sources, rows, last_complete, now_utc(), as_json=as_json)
+
+
+# --------------------------------------------------------------------------- run, watch, demo
+
+
+@command("run")
+def run_cmd(state: State) -> None:
+    """Poll the enabled sources on their intervals, tick and digest, until SIGINT/SIGTERM.
+
+    One line per poll per source on stdout. Only one process polls a database:
+    a second one exits 0 after saying which process holds <db>.lock.
+    """
+    from notam_log.scheduler import run_daemon
+
+    sys.exit(run_daemon(state.config, state.db_path(), sys.stdout))
+
+
+@command("watch")
+@click.option("--local", is_flag=True, help="Times in each airport's local time (default UTC).")
+@click.option("--no-poll", is_flag=True, help="Only display; never poll (another process does).")
+def watch_cmd(state: State, local: bool, no_poll: bool) -> None:
+    """Full-screen view of the restrictions in force and the newest changes, refreshed
+    every second; polls too, unless another process already polls the database.
+
+    When stdout is not a terminal, prints the new events as lines instead.
+    """
+    from notam_log.watch import watch_database
+
+    sys.exit(watch_database(state.config, state.db_path(), local=local, poll=not no_poll))
+
+
+@command("demo")
+@click.option("--speed", type=float, help="Simulated seconds per real second [default: 1800"
+              " on screen (an hour every 2 s), 14400 with --no-screen].")
+@click.option("--no-screen", is_flag=True, help="Print the event lines instead of the screen.")
+@click.option("--local", is_flag=True, help="Times in each airport's local time (default UTC).")
+def demo_cmd(state: State, speed: float | None, no_screen: bool, local: bool) -> None:
+    """Offline demo: replay the UK bulletins of 20-22 March 2025 (Heathrow closed,
+    limited, reopened) through a loopback server, the scheduler and the watcher."""
+    from notam_log.demo import run_demo
+
+    screen = not no_screen and sys.stdout.isatty()
+    result = run_demo(db=state.db, speed=speed, screen=screen, out=sys.stdout,
+                      tz_mode="local" if local else "utc")
+    output.say(f"\n{result.polls} polls, {result.events} events in {result.db}"
+               + ("" if state.db else " (a temporary database, now deleted; keep one with --db)"))
+    for line in result.lines:
+        output.say(line)
+
+
+@command("digest")
+@click.option("--date", "day", metavar="YYYY-MM-DD", help="A day in [digest] timezone (default: yesterday).")
+@click.option("--since", help="From this time (with --until).")
+@click.option("--until", help="Before this time (with --since).")
+@click.option("--since-last", is_flag=True, help="Since the previous digest was written or sent.")
+@click.option("--format", "fmt", type=click.Choice(["text", "md", "html", "json"]), help="Output format.")
+@click.option("--out", metavar="DIR", help="Write one file per format here instead of printing.")
+@click.option("--send", is_flag=True, help="Write to the folder, then deliver through [[notify]].")
+def digest_cmd(
+    state: State, day: str | None, since: str | None, until: str | None, since_last: bool,
+    fmt: str | None, out: str | None, send: bool,
+) -> None:
+    """What was closed, restricted or lifted in a day or period, and whether the record is complete."""
+    from datetime import date
+
+    from notam_log import notify
+
+    try:
+        on = date.fromisoformat(day) if day else None
+    except ValueError:
+        raise click.BadParameter(f"{day!r} is not a date (YYYY-MM-DD)", param_hint="--date") from None
+    with state.store() as store:
+        notify.run_command(state.config, store, now_utc(), day=on, since=time_option(since, "--since"),
+                           until=time_option(until, "--until"), since_last=since_last, fmt=fmt, out=out, send=send)

@@ -1,0 +1,355 @@
+"""APScheduler 3.x wiring for ``run``, ``watch`` and ``demo``: poll, tick and digest jobs.
+
+One interval job per enabled source (its ``interval``, with jitter, ``max_instances=1``,
+coalescing and a misfire grace time), a tick job that records time-driven changes
+(expiries, ends of item D windows) every ``config.tick_interval`` seconds, and the
+daily digest job when :mod:`notam_log.digest` provides ``daily_job``.
+
+Jobs run in APScheduler's thread pool. Every write goes through one
+:class:`~notam_log.poll.Poller` and its lock (the tick job takes the same lock), so
+the one SQLite connection (opened with ``check_same_thread=False``) sees one
+transaction at a time. :func:`serve` turns SIGINT and SIGTERM into an orderly stop:
+the transaction in progress finishes, the jobs stop, and the process exits 0.
+
+``speed`` and ``poll_clock`` exist for the offline demo: intervals are divided by
+``speed`` and each poll may be given a simulated "now" (the bulletin's hour).
+"""
+
+from __future__ import annotations
+
+import logging
+import signal
+import threading
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from datetime import UTC, datetime, timedelta
+from types import FrameType
+from typing import IO, Any
+
+import httpx
+from apscheduler.schedulers.background import BackgroundScheduler
+
+from notam_log.config import Config
+from notam_log.diff import Rules
+from notam_log.errors import NotamLogError
+from notam_log.models import Event
+from notam_log.poll import Poller, PollSummary
+from notam_log.record import Recorder
+from notam_log.sources import Source
+from notam_log.store import Store
+from notam_log.text import clean
+
+logger = logging.getLogger(__name__)
+
+Clock = Callable[[], datetime]
+DigestFn = Callable[[Config, Store, datetime], object]
+
+#: Jitter as a share of a source's interval, and its cap in seconds.
+JITTER_RATIO = 0.05
+JITTER_MAX = 60.0
+#: How late (seconds, at least) a poll may still run after a stall (sleep, busy pool).
+MISFIRE_GRACE_MIN = 30.0
+
+
+def wall_clock() -> datetime:
+    """Now, UTC, to the second."""
+    return datetime.now(UTC).replace(microsecond=0)
+
+
+def digest_hook() -> DigestFn | None:
+    """``notam_log.digest.daily_job`` if that module and function exist, else None
+    (then no digest job is scheduled)."""
+    try:
+        from notam_log import digest  # type: ignore[attr-defined,unused-ignore]
+    except ImportError:
+        return None
+    fn = getattr(digest, "daily_job", None)
+    return fn if callable(fn) else None
+
+
+class NotamScheduler:
+    """The jobs of one polling process over one store.
+
+    Args:
+        config: the configuration (sources' intervals, tick interval, digest time).
+        store: the store every job writes to (one connection, shared under the lock).
+        sources: the adapters to poll (usually :func:`notam_log.poll.build_sources`).
+        client: the shared HTTP client.
+        clock: "now" for ticks and the digest (the wall clock, or the demo's).
+        poll_clock: "now" for a poll; returning None skips that poll (demo: no bulletin left).
+        speed: divides every interval (1 in real use).
+        jitter_ratio: jitter as a share of each source's interval (capped at a minute).
+        on_poll: called after each poll of each source with its summary and "now".
+    """
+
+    def __init__(
+        self,
+        config: Config,
+        store: Store,
+        sources: Sequence[Source],
+        client: httpx.Client,
+        *,
+        clock: Clock = wall_clock,
+        poll_clock: Callable[[], datetime | None] | None = None,
+        speed: float = 1.0,
+        jitter_ratio: float = JITTER_RATIO,
+        on_poll: Callable[[PollSummary, datetime], None] | None = None,
+        run_kwargs: Mapping[str, object] | None = None,
+    ) -> None:
+        if speed <= 0:
+            raise NotamLogError(f"speed must be positive, not {speed}")
+        self.config = config
+        self.store = store
+        self.sources = list(sources)
+        self.clock = clock
+        self.poll_clock = poll_clock or clock
+        self.speed = speed
+        self.jitter_ratio = jitter_ratio
+        self.on_poll = on_poll
+        rules = Rules(withdraw_after=config.withdraw_after, suspect_ratio=config.suspect_ratio)
+        self.recorder = Recorder(store, rules=rules, restrictions=config.restrictions)
+        self.poller = Poller(self.recorder, client, run_kwargs=run_kwargs)
+        self.digest = digest_hook() if speed == 1.0 else None
+        self.scheduler = BackgroundScheduler(
+            timezone=UTC,
+            job_defaults={"coalesce": True, "max_instances": 1},
+            executors={"default": {"type": "threadpool", "max_workers": 4}},
+        )
+        self._intervals = {s.name: s.interval for s in config.sources}
+        self._inflight: dict[str, datetime] = {}
+        self._inflight_lock = threading.Lock()
+
+    # ------------------------------------------------------------------ jobs
+
+    def interval_of(self, name: str) -> float:
+        """A source's interval in real seconds (config interval / speed)."""
+        return float(self._intervals.get(name, 3600.0)) / self.speed
+
+    def add_jobs(self, start: datetime | None = None) -> None:
+        """Schedule every job. Each source's first poll is due at its last poll plus
+        its interval (now when it never polled or is overdue), so that restarting
+        ``run`` does not poll again at once."""
+        real_now = datetime.now(UTC)
+        last = _last_polls(self.store) if start is None else {}
+        for source in self.sources:
+            interval = self.interval_of(source.name)
+            jitter = min(JITTER_MAX, interval * self.jitter_ratio)
+            first = start or real_now
+            previous = last.get(source.name)
+            if start is None and previous is not None and self.speed == 1.0:
+                first = max(real_now, previous + timedelta(seconds=interval))
+            self.scheduler.add_job(
+                self.poll_source,
+                "interval",
+                args=[source],
+                id=f"poll:{source.name}",
+                name=f"poll {source.name}",
+                seconds=interval,
+                jitter=jitter or None,
+                max_instances=1,
+                coalesce=True,
+                misfire_grace_time=int(max(MISFIRE_GRACE_MIN, interval / 2)),
+                next_run_time=first,
+            )
+        tick = max(0.05, self.config.tick_interval / self.speed)
+        self.scheduler.add_job(
+            self.tick_job,
+            "interval",
+            id="tick",
+            name="tick",
+            seconds=tick,
+            max_instances=1,
+            coalesce=True,
+            misfire_grace_time=int(max(MISFIRE_GRACE_MIN, tick)),
+        )
+        if self.digest is not None:
+            hour, minute = (int(x) for x in self.config.digest.time.split(":"))
+            self.scheduler.add_job(
+                self.digest_job,
+                "cron",
+                id="digest",
+                name="daily digest",
+                hour=hour,
+                minute=minute,
+                timezone=self.config.digest.timezone,
+                max_instances=1,
+                coalesce=True,
+                misfire_grace_time=3600,
+            )
+
+    def poll_source(self, source: Source) -> PollSummary | None:
+        """One poll of one source (a job); logs and swallows store errors."""
+        now = self.poll_clock()
+        if now is None:
+            return None
+        with self._inflight_lock:
+            self._inflight[source.name] = now
+        try:
+            summary = self.poller.poll([source], now)[0]
+        except NotamLogError as exc:
+            logger.error("%s: poll not recorded: %s", source.name, exc)
+            return None
+        finally:
+            with self._inflight_lock:
+                self._inflight.pop(source.name, None)
+        if self.on_poll is not None:
+            self.on_poll(summary, now)
+        return summary
+
+    def tick_job(self) -> list[Event]:
+        """Record the time-driven changes up to now (under the poller's lock), but not
+        past the start of a poll still in flight: the recorder refuses a snapshot
+        older than its last evaluation, so a tick must not overtake a slow fetch."""
+        now = self.tick_time()
+        try:
+            with self.poller.lock:
+                return self.recorder.tick(now)
+        except NotamLogError as exc:
+            logger.error("tick not recorded: %s", exc)
+            return []
+
+    def tick_time(self) -> datetime:
+        """``clock()``, held back to just before the oldest poll in flight."""
+        now = self.clock()
+        with self._inflight_lock:
+            if self._inflight:
+                now = min(now, min(self._inflight.values()) - timedelta(seconds=1))
+        return now
+
+    def digest_job(self) -> None:
+        """Make the daily digest through ``notam_log.digest.daily_job(config, store, now)``."""
+        if self.digest is None:
+            return
+        with self.poller.lock:
+            self.digest(self.config, self.store, self.clock())
+
+    # ------------------------------------------------------------------ control
+
+    def start(self, start: datetime | None = None) -> None:
+        self.add_jobs(start)
+        self.scheduler.start()
+
+    def stop(self) -> None:
+        """Stop scheduling and wait for running jobs (their transactions) to finish."""
+        if self.scheduler.running:
+            self.scheduler.shutdown(wait=True)
+
+    def next_polls(self) -> dict[str, datetime]:
+        """Each source's next poll (real time), from the scheduler."""
+        out: dict[str, datetime] = {}
+        for source in self.sources:
+            job = self.scheduler.get_job(f"poll:{source.name}")
+            when = getattr(job, "next_run_time", None) if job is not None else None
+            if isinstance(when, datetime):
+                out[source.name] = when.astimezone(UTC)
+        return out
+
+
+def _last_polls(store: Store) -> dict[str, datetime]:
+    from notam_log.models import parse_iso
+
+    out: dict[str, datetime] = {}
+    for name, started in store.db.execute(
+        "SELECT source, max(started_at) FROM polls GROUP BY source"
+    ).fetchall():
+        t = parse_iso(started)
+        if t is not None:
+            out[name] = t
+    return out
+
+
+def poll_line(summary: PollSummary, now: datetime) -> str:
+    """One log line for one poll of one source (pure), restriction changes named."""
+    line = (
+        f"{now.astimezone(UTC):%Y-%m-%dT%H:%M:%SZ} {summary.source}: {summary.notams} NOTAMs,"
+        f" {len(summary.events)} events, {summary.elapsed:.1f} s"
+    )
+    changes = [
+        f"{'+' if e.kind == 'restriction_imposed' else '-'}{','.join(e.locations)}"
+        f" {e.category} {e.key}"
+        for e in summary.events
+        if e.kind in ("restriction_imposed", "restriction_lifted")
+    ]
+    if changes:
+        shown = changes[:5] + ([f"+{len(changes) - 5} more"] if len(changes) > 5 else [])
+        line += " [" + "; ".join(shown) + "]"
+    if summary.error:
+        line += " FAILED: " + summary.error
+    return clean(line, one_line=True)
+
+
+@contextmanager
+def stop_on_signals(stop: threading.Event) -> Iterator[threading.Event]:
+    """While inside, SIGINT and SIGTERM set ``stop`` instead of raising; restored after."""
+    if threading.current_thread() is not threading.main_thread():
+        yield stop
+        return
+
+    def handler(signum: int, frame: FrameType | None) -> None:
+        stop.set()
+
+    saved: dict[signal.Signals, Any] = {}
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        saved[sig] = signal.signal(sig, handler)
+    try:
+        yield stop
+    finally:
+        for sig, old in saved.items():
+            signal.signal(sig, old)
+
+
+def serve(sched: NotamScheduler, stop: threading.Event, *, poll_every: float = 1.0) -> None:
+    """Run the jobs until ``stop`` is set (by a signal or a caller), then stop them."""
+    with stop_on_signals(stop):
+        sched.start()
+        try:
+            while not stop.wait(poll_every):
+                pass
+        finally:
+            sched.stop()
+
+
+def run_daemon(config: Config, db_path: str, out: IO[str]) -> int:
+    """``notam-log run``: take the database's poller lock, poll and tick until
+    SIGINT/SIGTERM, one line per poll per source on ``out``. Returns the exit code."""
+    import os
+    import sys
+
+    from notam_log.http import make_client
+    from notam_log.lock import PollerLock
+    from notam_log.poll import build_sources
+
+    lock = PollerLock(db_path)
+    if not lock.acquire():
+        print(lock.busy_message(), file=sys.stderr)
+        return 0
+    try:
+        sources = build_sources(config, os.environ)
+        if not sources:
+            raise NotamLogError(f"{config.path}: no enabled source to poll")
+        write = threading.Lock()
+
+        def on_poll(summary: PollSummary, now: datetime) -> None:
+            with write:
+                out.write(poll_line(summary, now) + "\n")
+                out.flush()
+
+        with Store(db_path, create=True) as store, make_client() as client:
+            sched = NotamScheduler(config, store, sources, client, on_poll=on_poll)
+            names = ", ".join(f"{s.name} every {sched.interval_of(s.name):.0f} s" for s in sources)
+            digest = (
+                f"digest at {config.digest.time} {config.digest.timezone}"
+                if sched.digest
+                else "no digest job (notam_log.digest.daily_job is missing)"
+            )
+            out.write(
+                f"notam-log run: {db_path}: {names}; tick every {config.tick_interval:.0f} s;"
+                f" {digest}\n"
+            )
+            out.flush()
+            serve(sched, threading.Event())
+        out.write("notam-log run: stopped\n")
+        out.flush()
+        return 0
+    finally:
+        lock.release()
