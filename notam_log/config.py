@@ -126,7 +126,9 @@ def parse_config(data: Mapping[str, Any], name: str, env: Mapping[str, str]) -> 
 
     cls = _table(data, "classification", name)
     _no_unknown(cls, {"restrictions"}, f"{name}: [classification]")
-    restr = _get(cls, "restrictions", list, f"{name}: [classification]", sorted(DEFAULT_RESTRICTIONS))
+    restr = _get(
+        cls, "restrictions", list, f"{name}: [classification]", sorted(DEFAULT_RESTRICTIONS)
+    )
     for i, cat in enumerate(restr):
         if cat not in CATEGORIES:
             raise ConfigError(
@@ -216,9 +218,8 @@ def _source(table: Any, i: int, name: str, env: Mapping[str, str]) -> SourceConf
         if not isinstance(value, allowed[key]) or (
             isinstance(value, bool) and allowed[key] is not bool
         ):
-            raise ConfigError(
-                f"{where}: {key}: expected {_type_name(allowed[key])}, got {_type_name(type(value))}"
-            )
+            want, got = _type_name(allowed[key]), _type_name(type(value))
+            raise ConfigError(f"{where}: {key}: expected {want}, got {got}")
         options[key] = value
     interval = _get(table, "interval", (int, float), where, 3600)
     if interval < 60:
@@ -283,8 +284,14 @@ def _get(
 
 
 def _type_name(kind: type | tuple[type, ...]) -> str:
-    names = {str: "a string", int: "a whole number", float: "a number", bool: "true or false",
-             list: "a list", dict: "a table"}
+    names = {
+        str: "a string",
+        int: "a whole number",
+        float: "a number",
+        bool: "true or false",
+        list: "a list",
+        dict: "a table",
+    }
     if isinstance(kind, tuple):
         return " or ".join(names.get(k, k.__name__) for k in kind)
     return names.get(kind, kind.__name__)
@@ -292,7 +299,7 @@ def _type_name(kind: type | tuple[type, ...]) -> str:
 
 def _locations(value: Any, where: str) -> tuple[str, ...]:
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        raise ConfigError(f"{where}: expected a list of location codes such as [\"USII\", \"EGLL\"]")
+        raise ConfigError(f'{where}: expected a list of location codes such as ["USII", "EGLL"]')
     out = []
     for v in value:
         code = v.strip().upper()
@@ -318,5 +325,3 @@ def _timezone(value: str, where: str) -> str:
     except (ZoneInfoNotFoundError, ValueError):
         raise ConfigError(f"{where}: unknown time zone {value!r}") from None
     return value
-
-

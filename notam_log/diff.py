@@ -105,8 +105,9 @@ class Changes:
     reason: str | None = None
 
 
-def ingest(world: World, snap: Snapshot, rules: Rules = Rules()) -> Changes:
+def ingest(world: World, snap: Snapshot, rules: Rules | None = None) -> Changes:
     """Apply one snapshot of one scope to the world."""
+    rules = rules or Rules()
     t = snap.taken_at
     sid = (snap.source, snap.scope)
     info = world.scopes.get(sid, ScopeInfo())
@@ -396,13 +397,17 @@ def _episodes(ch: Changes, before: Mapping[str, Episode]) -> None:
     by_loc: dict[str, list[str]] = {}
     for loc, cat in world.in_force:
         by_loc.setdefault(loc, []).append(cat)
-    imposed = {(e.locations[0], e.category): e for e in ch.events if e.kind == "restriction_imposed"}
+    imposed = {
+        (e.locations[0], e.category): e for e in ch.events if e.kind == "restriction_imposed"
+    }
     lifted = {(e.locations[0], e.category): e for e in ch.events if e.kind == "restriction_lifted"}
     touched = {loc for loc, _ in imposed} | {loc for loc, _ in lifted}
     for loc in sorted(touched):
         cats = by_loc.get(loc, [])
         ep = episodes.get(loc)
-        keys = sorted({k for (l2, _c), inf in world.in_force.items() if l2 == loc for k in inf.keys})
+        keys = sorted(
+            {k for (l2, _c), inf in world.in_force.items() if l2 == loc for k in inf.keys}
+        )
         if ep is None and cats:
             first = min(
                 (e for (l2, _c), e in imposed.items() if l2 == loc),

@@ -1,12 +1,12 @@
 """Errors that notam-log reports to its user as one line.
 
-    NotamLogError            anything the CLI turns into "Error: ..." and exit 1
-    ├── ConfigError          config.toml: which file, which table, which key, what was expected
-    ├── InputError           an unreadable input file (exit 2 for ``parse``)
-    ├── StoreError           the database: missing, locked, corrupt, full
-    └── SourceError          a source could not be polled (after retries)
-        ├── BotProtectionError   a 403 bot-protection page (FAA NOTAM Search)
-        └── QuotaExhaustedError  the source's call quota is used up
+NotamLogError            anything the CLI turns into "Error: ..." and exit 1
+├── ConfigError          config.toml: which file, which table, which key, what was expected
+├── InputError           an unreadable input file (exit 2 for ``parse``)
+├── StoreError           the database: missing, locked, corrupt, full
+└── SourceError          a source could not be polled (after retries)
+    ├── BotProtectionError   a 403 bot-protection page (FAA NOTAM Search)
+    └── QuotaExhaustedError  the source's call quota is used up
 """
 
 from __future__ import annotations

@@ -7,8 +7,10 @@ import gzip
 import json
 import re
 import zlib
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 
 from notam_log.errors import InputError
 from notam_log.models import Notam
@@ -62,6 +64,10 @@ def read_input(data: bytes, name: str) -> Parsed:
 def _xml(data: bytes, name: str) -> Parsed:
     from notam_log.pib_xml import parse_pib
 
+    if b"XNOTAM" in data[:400]:
+        from notam_log.sources.faa_tfr import parse_detail
+
+        return Parsed((parse_detail(data, "", {}),), "faa_tfr")
     try:
         bulletin = parse_pib(data)
     except InputError as exc:
@@ -76,9 +82,13 @@ def _json(data: bytes, name: str) -> Parsed | None:
     except json.JSONDecodeError:
         doc = None
     if doc is not None:
-        saved = _saved_response(doc)
+        saved = saved_response(doc)
         if saved is not None:
             return saved
+        raise InputError(
+            f"{name}: JSON of an unknown shape (expected a saved source response or JSON"
+            ' lines with a "text" field)'
+        )
     # JSON lines with a "text" field
     notams: list[Notam] = []
     from notam_log.icao_text import parse_text
@@ -90,28 +100,62 @@ def _json(data: bytes, name: str) -> Parsed | None:
         try:
             obj = json.loads(line)
         except json.JSONDecodeError as exc:
-            if doc is None and i == 1:
-                raise InputError(f"{name}: not valid JSON ({exc.msg} at line 1)") from None
             raise InputError(f"{name}: line {i}: not valid JSON ({exc.msg})") from None
         if not isinstance(obj, dict) or not isinstance(obj.get("text"), str):
             if len(lines) == 1:
-                return None
-            raise InputError(f"{name}: line {i}: expected an object with a \"text\" field")
+                raise InputError(
+                    f"{name}: JSON of an unknown shape (expected a saved source"
+                    ' response or JSON lines with a "text" field)'
+                )
+            raise InputError(f'{name}: line {i}: expected an object with a "text" field')
         notams.extend(parse_text(obj["text"]))
     return Parsed(tuple(notams), "jsonl")
 
 
-def _saved_response(doc: object) -> Parsed | None:
-    """A saved response of one of the sources (FAA search, NMS, API v1, ICAO, TFR)."""
-    try:
-        from notam_log.sources import parse_saved
-    except ImportError:  # pragma: no cover - sources not installed
+def saved_response(doc: Any) -> Parsed | None:
+    """A saved response of one of the HTTP sources, recognised by its shape: the ICAO
+    API array, FAA NOTAM Search ``notamList``, FAA API v1 ``items``, NMS ``data.geojson``."""
+    from notam_log.sources._common import structured_notam
+
+    found: list[Notam | None]
+    if isinstance(doc, list) and doc and all(isinstance(r, dict) and "all" in r for r in doc):
+        from notam_log.sources.icao_api import record_notam
+
+        return Parsed(_present(record_notam(r) for r in doc), "icao_api")
+    if not isinstance(doc, dict):
         return None
-    result = parse_saved(doc)
-    if result is None:
-        return None
-    kind, notams = result
-    return Parsed(tuple(notams), kind)
+    if "icaoMessage" in doc or "traditionalMessage" in doc:  # one NOTAM Search entry
+        from notam_log.sources.faa_search import entry_notam
+
+        return Parsed((entry_notam(doc),), "faa_search")
+    if isinstance(doc.get("notamList"), list):
+        from notam_log.sources.faa_search import entry_notam
+
+        entries = [e for e in doc["notamList"] if isinstance(e, dict)]
+        return Parsed(tuple(entry_notam(e) for e in entries), "faa_search")
+    if isinstance(doc.get("items"), list):
+        from notam_log.sources.faa_api_v1 import item_notam
+
+        return Parsed(_present(item_notam(i) for i in doc["items"]), "faa_api_v1")
+    data = doc.get("data")
+    if isinstance(data, dict) and isinstance(data.get("geojson"), list):
+        found = []
+        for feature in data["geojson"]:
+            try:
+                fields = feature["properties"]["coreNOTAMData"]["notam"]
+            except (KeyError, TypeError):
+                continue
+            found.append(structured_notam(fields, source_format="nms_geojson"))
+        return Parsed(_present(found), "faa_nms")
+    if isinstance(doc.get("text"), str):
+        from notam_log.icao_text import parse_text
+
+        return Parsed(tuple(parse_text(doc["text"])), "jsonl")
+    return None
+
+
+def _present(items: Iterable[Notam | None]) -> tuple[Notam, ...]:
+    return tuple(n for n in items if n is not None)
 
 
 _STAMP = re.compile(
@@ -121,14 +165,18 @@ _STAMP = re.compile(
 
 def stamp_from_name(name: str) -> datetime | None:
     """The ISO 8601 time in a file name (``PIB-2025-03-21T0200Z.xml.gz``), read as UTC."""
-    m = None
-    for m in _STAMP.finditer(name):
-        pass
-    if m is None:
+    found = list(_STAMP.finditer(name))
+    if not found:
         return None
+    m = found[-1]
     try:
         return datetime(
-            int(m["y"]), int(m["m"]), int(m["d"]), int(m["H"]), int(m["M"]), int(m["S"] or 0),
+            int(m["y"]),
+            int(m["m"]),
+            int(m["d"]),
+            int(m["H"]),
+            int(m["M"]),
+            int(m["S"] or 0),
             tzinfo=UTC,
         )
     except ValueError:

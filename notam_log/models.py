@@ -119,9 +119,7 @@ class Notam:
         kwargs["issues"] = tuple(kwargs.get("issues") or ())
         windows = kwargs.get("windows")
         if windows is not None:
-            kwargs["windows"] = tuple(
-                (_req_iso(a), _req_iso(b)) for a, b in windows
-            )
+            kwargs["windows"] = tuple((_req_iso(a), _req_iso(b)) for a, b in windows)
         known = {f.name for f in dataclasses.fields(cls)}
         return cls(**{k: v for k, v in kwargs.items() if k in known})
 

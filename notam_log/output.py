@@ -100,16 +100,31 @@ def notam_table(notams: Sequence[Notam]) -> None:
 def notam_rows(rows: Sequence[NotamRow], *, as_json: bool) -> None:
     if as_json:
         json_lines(
-            {**r.notam.to_json(), "status": r.status, "first_seen": iso(r.first_seen),
-             "last_seen": iso(r.last_seen)}
+            {
+                **r.notam.to_json(),
+                "status": r.status,
+                "first_seen": iso(r.first_seen),
+                "last_seen": iso(r.last_seen),
+            }
             for r in rows
         )
         return
     notam_table([r.notam for r in rows])
 
 
-_EVENT_COLUMNS = ("seq", "kind", "key", "id", "locations", "category", "source", "observed_at",
-                  "after", "effective_at", "detail")
+_EVENT_COLUMNS = (
+    "seq",
+    "kind",
+    "key",
+    "id",
+    "locations",
+    "category",
+    "source",
+    "observed_at",
+    "after",
+    "effective_at",
+    "detail",
+)
 _STYLE = {
     "restriction_imposed": "bold red",
     "restriction_lifted": "bold green",
@@ -130,34 +145,73 @@ def events(evs: Sequence[Event], *, as_json: bool, as_csv: bool) -> None:
         _csv(
             _EVENT_COLUMNS,
             (
-                [e.seq, e.kind, e.key, e.id, " ".join(e.locations), e.category, e.source,
-                 iso(e.observed_at), e.after and iso(e.after),
-                 e.effective_at and iso(e.effective_at), json.dumps(e.detail, sort_keys=True)]
+                [
+                    e.seq,
+                    e.kind,
+                    e.key,
+                    e.id,
+                    " ".join(e.locations),
+                    e.category,
+                    e.source,
+                    iso(e.observed_at),
+                    e.after and iso(e.after),
+                    e.effective_at and iso(e.effective_at),
+                    json.dumps(e.detail, sort_keys=True),
+                ]
                 for e in evs
             ),
         )
     else:
         for e in evs:
-            console.print(Text(f"{e.seq:>6}  ", style="dim") + Text(event_line(e),
-                                                                    style=_STYLE.get(e.kind, "")))
+            console.print(
+                Text(f"{e.seq:>6}  ", style="dim")
+                + Text(event_line(e), style=_STYLE.get(e.kind, ""))
+            )
         if not evs:
             say("no events")
 
 
-def active(rows: Sequence[ActiveRow], at: datetime, *, as_json: bool, as_csv: bool,
-           local: bool) -> None:
+def active(
+    rows: Sequence[ActiveRow], at: datetime, *, as_json: bool, as_csv: bool, local: bool
+) -> None:
     if as_json:
-        json_lines({**r.notam.to_json(), "status": r.status, "first_seen": iso(r.first_seen),
-                    "last_seen": iso(r.last_seen)} for r in rows)
+        json_lines(
+            {
+                **r.notam.to_json(),
+                "status": r.status,
+                "first_seen": iso(r.first_seen),
+                "last_seen": iso(r.last_seen),
+            }
+            for r in rows
+        )
         return
     if as_csv:
         _csv(
-            ("key", "id", "locations", "category", "restriction", "start", "end", "estimated",
-             "text"),
-            ([r.notam.key, r.notam.id, " ".join(r.notam.locations), r.notam.category,
-              int(r.notam.restriction), r.notam.start and iso(r.notam.start),
-              r.notam.end and iso(r.notam.end), int(r.notam.end_estimated),
-              clean(r.notam.text, one_line=True)] for r in rows),
+            (
+                "key",
+                "id",
+                "locations",
+                "category",
+                "restriction",
+                "start",
+                "end",
+                "estimated",
+                "text",
+            ),
+            (
+                [
+                    r.notam.key,
+                    r.notam.id,
+                    " ".join(r.notam.locations),
+                    r.notam.category,
+                    int(r.notam.restriction),
+                    r.notam.start and iso(r.notam.start),
+                    r.notam.end and iso(r.notam.end),
+                    int(r.notam.end_estimated),
+                    clean(r.notam.text, one_line=True),
+                ]
+                for r in rows
+            ),
         )
         return
     from notam_log.airports import timezone_of
@@ -190,8 +244,9 @@ def history(found: Sequence[History], *, as_json: bool) -> None:
         if len(h.chain) > 1:
             console.print(Text("chain: " + " -> ".join(h.chain)))
         for v, observed, source, n in h.versions:
-            console.print(Text(f"  version {v}, seen {fmt_time(observed)} from {source}:",
-                               style="dim"))
+            console.print(
+                Text(f"  version {v}, seen {fmt_time(observed)} from {source}:", style="dim")
+            )
             console.print(Text("    " + clean(n.raw or n.text).replace("\n", "\n    ")))
         for e in h.events:
             console.print(Text(f"  {e.seq:>6}  " + event_line(e), style=_STYLE.get(e.kind, "")))
@@ -221,27 +276,57 @@ def episode_duration(ep: Episode, now: datetime) -> tuple[Any, Any]:
     return max(end_lo - start_hi, end_lo - end_lo), end_hi - start_lo
 
 
-def timeline(location: str, eps: Sequence[Episode], start: datetime, end: datetime, *,
-             as_json: bool, as_csv: bool) -> None:
+def timeline(
+    location: str,
+    eps: Sequence[Episode],
+    start: datetime,
+    end: datetime,
+    *,
+    as_json: bool,
+    as_csv: bool,
+) -> None:
     if as_json:
         json_lines(episode_json(ep, end) for ep in eps)
         return
     if as_csv:
         _csv(
-            ("location", "start_after", "start_by", "start_effective", "end_after", "end_by",
-             "end_effective", "categories", "keys"),
-            ([ep.location, ep.start_after and iso(ep.start_after), iso(ep.start_by),
-              ep.start_effective and iso(ep.start_effective), ep.end_after and iso(ep.end_after),
-              ep.end_by and iso(ep.end_by), ep.end_effective and iso(ep.end_effective),
-              " > ".join(c for _w, c in ep.categories), " ".join(ep.keys)] for ep in eps),
+            (
+                "location",
+                "start_after",
+                "start_by",
+                "start_effective",
+                "end_after",
+                "end_by",
+                "end_effective",
+                "categories",
+                "keys",
+            ),
+            (
+                [
+                    ep.location,
+                    ep.start_after and iso(ep.start_after),
+                    iso(ep.start_by),
+                    ep.start_effective and iso(ep.start_effective),
+                    ep.end_after and iso(ep.end_after),
+                    ep.end_by and iso(ep.end_by),
+                    ep.end_effective and iso(ep.end_effective),
+                    " > ".join(c for _w, c in ep.categories),
+                    " ".join(ep.keys),
+                ]
+                for ep in eps
+            ),
         )
         return
     from notam_log.airports import name_of
     from notam_log.timeline import day_bars
 
     title = f"{location} {name_of(location) or ''}".strip()
-    console.print(Text(f"{title}: {len(eps)} restriction episodes, {fmt_time(start)} to"
-                       f" {fmt_time(end)}", style="bold"))
+    console.print(
+        Text(
+            f"{title}: {len(eps)} restriction episodes, {fmt_time(start)} to {fmt_time(end)}",
+            style="bold",
+        )
+    )
     for ep in eps:
         lo, hi = episode_duration(ep, end)
         began = bounds(ep.start_after, ep.start_by)
@@ -274,8 +359,14 @@ def poll_line(s: Any) -> None:
         console.print(Text(line))
 
 
-def sources(cfgs: Sequence[Any], rows: dict[str, dict[str, Any]],
-            last_complete: dict[str, datetime | None], now: datetime, *, as_json: bool) -> None:
+def sources(
+    cfgs: Sequence[Any],
+    rows: dict[str, dict[str, Any]],
+    last_complete: dict[str, datetime | None],
+    now: datetime,
+    *,
+    as_json: bool,
+) -> None:
     from datetime import timedelta
 
     out = []
@@ -283,25 +374,48 @@ def sources(cfgs: Sequence[Any], rows: dict[str, dict[str, Any]],
         r = rows.get(c.name, {})
         last_poll = r.get("last_poll")
         due = (last_poll + timedelta(seconds=c.interval)) if last_poll else now
-        out.append({
-            "name": c.name, "kind": c.kind, "enabled": c.enabled,
-            "locations": list(c.locations), "interval_s": int(c.interval),
-            "last_complete": iso(last_complete[c.name]) if last_complete.get(c.name) else None,
-            "last_poll": iso(last_poll) if last_poll else None,
-            "last_error": r.get("last_error"), "failures": r.get("failures", 0),
-            "down_since": iso(r["down_since"]) if r.get("down_since") else None,
-            "next_due": iso(max(due, now)) if c.enabled else None,
-        })
+        out.append(
+            {
+                "name": c.name,
+                "kind": c.kind,
+                "enabled": c.enabled,
+                "locations": list(c.locations),
+                "interval_s": int(c.interval),
+                "last_complete": _iso_or_none(last_complete.get(c.name)),
+                "last_poll": iso(last_poll) if last_poll else None,
+                "last_error": r.get("last_error"),
+                "failures": r.get("failures", 0),
+                "down_since": iso(r["down_since"]) if r.get("down_since") else None,
+                "next_due": iso(max(due, now)) if c.enabled else None,
+            }
+        )
     if as_json:
         json_lines(out)
         return
     table = Table(title="sources")
-    for col in ("name", "kind", "state", "last complete poll", "failures", "next due",
-                "last error"):
+    for col in (
+        "name",
+        "kind",
+        "state",
+        "last complete poll",
+        "failures",
+        "next due",
+        "last error",
+    ):
         table.add_column(col, overflow="fold")
     for o in out:
         st = "disabled" if not o["enabled"] else ("failing" if o["down_since"] else "ok")
-        table.add_row(o["name"], o["kind"], Text(st, style="red" if st == "failing" else ""),
-                      o["last_complete"] or "never", str(o["failures"]), o["next_due"] or "-",
-                      Text(clean(o["last_error"] or "", one_line=True, limit=80)))
+        table.add_row(
+            o["name"],
+            o["kind"],
+            Text(st, style="red" if st == "failing" else ""),
+            o["last_complete"] or "never",
+            str(o["failures"]),
+            o["next_due"] or "-",
+            Text(clean(o["last_error"] or "", one_line=True, limit=80)),
+        )
     console.print(table)
+
+
+def _iso_or_none(value: datetime | None) -> str | None:
+    return iso(value) if value is not None else None

@@ -54,8 +54,9 @@ class Recorder:
         changes = diff.ingest(self.world, snap, self.rules)
         issues = sum(1 for n in snap.notams if n.issues)
         if changes.status == "skipped":
-            return Recorded(snap.source, snap.scope, "skipped", changes.reason, len(snap.notams),
-                            (), issues)
+            return Recorded(
+                snap.source, snap.scope, "skipped", changes.reason, len(snap.notams), (), issues
+            )
         poll = PollRecord(
             source=snap.source,
             scope=snap.scope,
@@ -66,8 +67,15 @@ class Recorder:
             notams=len(snap.notams),
         )
         events = self._write(changes, poll)
-        return Recorded(snap.source, snap.scope, changes.status, changes.reason,
-                        len(snap.notams), tuple(events), issues)
+        return Recorded(
+            snap.source,
+            snap.scope,
+            changes.status,
+            changes.reason,
+            len(snap.notams),
+            tuple(events),
+            issues,
+        )
 
     def tick(self, now: datetime) -> list[Event]:
         """Record the time-driven changes up to ``now``."""
@@ -81,8 +89,9 @@ class Recorder:
         changes = diff.source_result(self.world, source, now, error)
         return self._write(changes, None)
 
-    def failed_poll(self, source: str, scope: str, started: datetime, finished: datetime,
-                    reason: str) -> None:
+    def failed_poll(
+        self, source: str, scope: str, started: datetime, finished: datetime, reason: str
+    ) -> None:
         """Record a poll that produced nothing usable (it decides nothing)."""
         changes = diff.Changes(world=self.world, status="source")
         poll = PollRecord(source, scope, started, finished, "failed", reason)

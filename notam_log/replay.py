@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import subprocess
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -72,14 +73,16 @@ def items_from_git(
         raise InputError("git is not installed") from None
     except subprocess.CalledProcessError as exc:
         msg = (exc.stderr or "").strip().splitlines()
-        raise InputError(f"{repo}: not a readable git repository ({msg[0] if msg else exc})") from None
+        raise InputError(
+            f"{repo}: not a readable git repository ({msg[0] if msg else exc})"
+        ) from None
     reader = _CatFile(str(repo))
     items = []
     for line in out.splitlines():
         sha, ts = line.split()
         at = datetime.fromtimestamp(int(ts), UTC)
         spec = f"{sha}:{path}"
-        items.append(Item(f"{repo}@{sha[:10]}:{path}", at, lambda s=spec: reader.read(s)))
+        items.append(Item(f"{repo}@{sha[:10]}:{path}", at, functools.partial(reader.read, spec)))
     return items
 
 
@@ -109,9 +112,9 @@ class _CatFile:
         return data
 
 
-def timed(items: list[Item], *, prefer_issued: bool, at: datetime | None) -> Iterator[
-    tuple[datetime, Item, Parsed | None]
-]:
+def timed(
+    items: list[Item], *, prefer_issued: bool, at: datetime | None
+) -> Iterator[tuple[datetime, Item, Parsed | None]]:
     """Items in time order. An item without a time in its name is parsed to find the
     bulletin's issue time, else given ``at``; with ``prefer_issued`` (git) the
     bulletin's time wins over the commit's."""

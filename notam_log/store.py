@@ -160,7 +160,7 @@ def m001_initial(db: Database) -> None:
         CREATE TABLE meta (name TEXT PRIMARY KEY, value TEXT);
         """
     )
-    db["notams"].enable_fts(["id", "locations", "text"], create_triggers=True)
+    db.table("notams").enable_fts(["id", "locations", "text"], create_triggers=True)
 
 
 class Store:
@@ -292,7 +292,7 @@ class Store:
         out: list[Event] = []
         for ev in ch.events:
             cur = ex(
-                'INSERT INTO events (kind, key, id, locations, category, source, observed_at,'
+                "INSERT INTO events (kind, key, id, locations, category, source, observed_at,"
                 ' "after", effective_at, detail, poll_id) VALUES (?,?,?,?,?,?,?,?,?,?,?)',
                 [
                     ev.kind,
@@ -317,7 +317,7 @@ class Store:
         t = poll.started_at if poll is not None else None
         if ch.upserts:
             self.db.conn.executemany(
-                'INSERT INTO notams (key, id, source, scope, status, hash, version, first_seen,'
+                "INSERT INTO notams (key, id, source, scope, status, hash, version, first_seen,"
                 " last_seen, missing, missing_after, missing_by, type, ref, qcode, category,"
                 ' restriction, locations, start, "end", end_estimated, text, raw, issues, data)'
                 " VALUES (?,?,?,?,'active',?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
@@ -353,12 +353,16 @@ class Store:
             ended = {
                 ev.key: ev.effective_at if ev.kind == "expired" else ev.observed_at
                 for ev in ch.events
-                if ev.key in ch.finals and ev.kind in ("replaced", "cancelled", "expired", "withdrawn")
+                if ev.key in ch.finals
+                and ev.kind in ("replaced", "cancelled", "expired", "withdrawn")
             }
             fallback = ch.world.last_eval
             self.db.conn.executemany(
                 "UPDATE notams SET status = ?, ended_at = ? WHERE key = ?",
-                [(status, _s(ended.get(key) or fallback), key) for key, status in ch.finals.items()],
+                [
+                    (status, _s(ended.get(key) or fallback), key)
+                    for key, status in ch.finals.items()
+                ],
             )
         if poll is not None and ch.seen and ch.status in ("complete", "unchanged"):
             ex(
@@ -529,7 +533,7 @@ class Store:
             )
             params.extend(locations)
         sql = (
-            'SELECT e.seq, e.kind, e.key, e.id, e.locations, e.category, e.source,'
+            "SELECT e.seq, e.kind, e.key, e.id, e.locations, e.category, e.source,"
             ' e.observed_at, e."after", e.effective_at, e.detail FROM events e'
         )
         if where:
@@ -681,7 +685,10 @@ class Store:
         for loc, cat, k, by, af, ef in self.db.execute(
             "SELECT location, category, keys, since_by, since_after, since_effective FROM in_force"
         ):
-            yield (loc, cat), InForce(frozenset(json.loads(k)), _t(by), parse_iso(af), parse_iso(ef))
+            yield (
+                (loc, cat),
+                InForce(frozenset(json.loads(k)), _t(by), parse_iso(af), parse_iso(ef)),
+            )
 
     def polls(
         self,

@@ -218,9 +218,15 @@ class NotamTestServer:
             return _Reply(200, b"<html><body>Service maintenance</body></html>", "text/html"), None
         if fault in ("timeout", "slow", "truncated") and rec.route == "pib":
             # a body fault needs a body: answer in full even to a conditional request
-            rec = Recorded(rec.method, rec.path, rec.route, rec.query,
-                           {k: v for k, v in rec.headers.items() if k != "if-none-match"},
-                           rec.form, rec.body)
+            rec = Recorded(
+                rec.method,
+                rec.path,
+                rec.route,
+                rec.query,
+                {k: v for k, v in rec.headers.items() if k != "if-none-match"},
+                rec.form,
+                rec.body,
+            )
         reply = self._route(rec, short=fault == "short_count")
         return reply, fault if fault in ("timeout", "slow", "truncated") else None
 

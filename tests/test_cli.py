@@ -18,18 +18,20 @@ HEATHROW = DATA / "nats-pib" / "heathrow-2025-03"
 
 def invoke(*args: str, env: dict[str, str] | None = None, input: str | None = None) -> Result:
     runner = CliRunner()
-    return runner.invoke(cli, list(args), obj=State(), env=env, input=input,
-                         catch_exceptions=False)
+    return runner.invoke(cli, list(args), obj=State(), env=env, input=input, catch_exceptions=False)
 
 
 @pytest.fixture(scope="module")
 def db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A database with the 21 March bulletins of the Heathrow window replayed."""
     path = tmp_path_factory.mktemp("cli") / "h.db"
-    files = sorted(HEATHROW.glob("PIB-2025-03-21*.xml.gz")) + sorted(
-        HEATHROW.glob("PIB-2025-03-22T0*.xml.gz"))[:2]
-    res = invoke("replay", *map(str, files), "--db", str(path), "--source", "nats-uk",
-                 "--scope", "UK")
+    files = (
+        sorted(HEATHROW.glob("PIB-2025-03-21*.xml.gz"))
+        + sorted(HEATHROW.glob("PIB-2025-03-22T0*.xml.gz"))[:2]
+    )
+    res = invoke(
+        "replay", *map(str, files), "--db", str(path), "--source", "nats-uk", "--scope", "UK"
+    )
     assert res.exit_code == 0, res.output
     assert "replayed 26 snapshots" in res.output
     return path
@@ -38,10 +40,25 @@ def db(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_events_json_has_the_model_fields(db: Path) -> None:
     res = invoke("events", "--db", str(db), "--json", "--location", "EGLL", "--restrictions")
     rows = [json.loads(line) for line in res.output.splitlines()]
-    assert [r["kind"] for r in rows] == ["restriction_imposed", "restriction_imposed",
-                                          "restriction_lifted", "restriction_lifted"]
-    assert set(rows[0]) == {"seq", "kind", "key", "id", "locations", "category", "source",
-                            "observed_at", "after", "effective_at", "detail"}
+    assert [r["kind"] for r in rows] == [
+        "restriction_imposed",
+        "restriction_imposed",
+        "restriction_lifted",
+        "restriction_lifted",
+    ]
+    assert set(rows[0]) == {
+        "seq",
+        "kind",
+        "key",
+        "id",
+        "locations",
+        "category",
+        "source",
+        "observed_at",
+        "after",
+        "effective_at",
+        "detail",
+    }
     assert rows[0]["effective_at"] == "2025-03-21T01:43:00Z"
 
 
@@ -53,8 +70,18 @@ def test_db_option_after_or_before_the_command_and_env(db: Path) -> None:
 
 
 def test_events_csv_and_filters(db: Path) -> None:
-    res = invoke("events", "--db", str(db), "--csv", "--kind", "withdrawn",
-                 "--since", "2025-03-21T17:00Z", "--until", "2025-03-21T18:00:01Z")
+    res = invoke(
+        "events",
+        "--db",
+        str(db),
+        "--csv",
+        "--kind",
+        "withdrawn",
+        "--since",
+        "2025-03-21T17:00Z",
+        "--until",
+        "2025-03-21T18:00:01Z",
+    )
     lines = res.output.splitlines()
     assert lines[0].startswith("seq,kind,key")
     assert any("EGGN:A1918/25" in ln for ln in lines[1:])
@@ -62,12 +89,30 @@ def test_events_csv_and_filters(db: Path) -> None:
 
 
 def test_active_at_a_time(db: Path) -> None:
-    res = invoke("active", "--db", str(db), "--at", "2025-03-21T12:00Z", "--restrictions",
-                 "--location", "EGLL", "--json")
+    res = invoke(
+        "active",
+        "--db",
+        str(db),
+        "--at",
+        "2025-03-21T12:00Z",
+        "--restrictions",
+        "--location",
+        "EGLL",
+        "--json",
+    )
     keys = [json.loads(line)["key"] for line in res.output.splitlines()]
     assert keys == ["EGGN:A1918/25"]
-    res = invoke("active", "--db", str(db), "--at", "2025-03-21T20:00Z", "--restrictions",
-                 "--location", "EGLL", "--json")
+    res = invoke(
+        "active",
+        "--db",
+        str(db),
+        "--at",
+        "2025-03-21T20:00Z",
+        "--restrictions",
+        "--location",
+        "EGLL",
+        "--json",
+    )
     keys = [json.loads(line)["key"] for line in res.output.splitlines()]
     assert keys == ["EGGN:A1943/25"]
 
@@ -81,8 +126,7 @@ def test_history_by_id(db: Path) -> None:
 
 
 def test_timeline_text_and_json(db: Path) -> None:
-    res = invoke("timeline", "EGLL", "--db", str(db), "--until", "2025-03-22T06:00Z",
-                 "--days", "2")
+    res = invoke("timeline", "EGLL", "--db", str(db), "--until", "2025-03-22T06:00Z", "--days", "2")
     assert res.exit_code == 0
     assert "between 2025-03-21 01:00Z and 02:00Z" in res.output
     assert "aerodrome_closed > aerodrome_limited" in res.output
@@ -171,14 +215,13 @@ def test_check_config_errors_name_file_table_and_key(tmp_path: Path) -> None:
     cfg = tmp_path / "c.toml"
     runner = CliRunner()
     cases = {
-        'bogus = 1\n': "c.toml: bogus: unknown key",
+        "bogus = 1\n": "c.toml: bogus: unknown key",
         '[detection]\nwithdraw_after = "two"\n': "[detection]: withdraw_after: expected a whole number",
         '[[sources]]\nkind = "ftp"\n': "sources[0]: kind: unknown 'ftp'",
         '[[sources]]\nkind = "nats_pib"\ncolour = "red"\n': "sources[0] (nats_pib): colour: unknown key",
-        '[[sources]]\nkind = "icao_api"\nlocations = ["USII"]\napi_key_env = "NOTAM_TEST_UNSET_KEY"\n':
-            "api_key_env: environment variable NOTAM_TEST_UNSET_KEY is not set",
+        '[[sources]]\nkind = "icao_api"\nlocations = ["USII"]\napi_key_env = "NOTAM_TEST_UNSET_KEY"\n': "api_key_env: environment variable NOTAM_TEST_UNSET_KEY is not set",
         '[[sources]]\nkind = "nats_pib"\ninterval = "hourly"\n': "interval: expected a whole number or a number",
-        'x = [': "not valid TOML",
+        "x = [": "not valid TOML",
     }
     for text, needle in cases.items():
         cfg.write_text(text)
@@ -186,8 +229,7 @@ def test_check_config_errors_name_file_table_and_key(tmp_path: Path) -> None:
         assert res.exit_code == 1, text
         assert needle in res.output, (text, res.output)
         assert len(res.output.strip().splitlines()) == 1
-    res = runner.invoke(cli, ["check-config", "--config", str(tmp_path / "none.toml")],
-                        obj=State())
+    res = runner.invoke(cli, ["check-config", "--config", str(tmp_path / "none.toml")], obj=State())
     assert res.exit_code == 1 and "none.toml: no such file" in res.output
 
 

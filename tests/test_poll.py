@@ -81,11 +81,13 @@ def _changes(store: Store) -> list[tuple[object, ...]]:
 
 
 def _control(body: bytes, times: list[datetime], folder: Path) -> list[tuple[object, ...]]:
-    with Store(folder / "control.db") as control, NotamTestServer(
-        pib_snapshots=[body] * len(times)
-    ) as server:
-        source = build_source(SourceConfig(kind="nats_pib", name="uk",
-                                           base_url=server.base_url), {})
+    with (
+        Store(folder / "control.db") as control,
+        NotamTestServer(pib_snapshots=[body] * len(times)) as server,
+    ):
+        source = build_source(
+            SourceConfig(kind="nats_pib", name="uk", base_url=server.base_url), {}
+        )
         with make_client() as client:
             poller = Poller(Recorder(control), client)
             for t in times:
@@ -94,11 +96,17 @@ def _control(body: bytes, times: list[datetime], folder: Path) -> list[tuple[obj
 
 
 def test_pib_sequence_records_the_closure_and_its_withdrawal(store: Store) -> None:
-    stamps = ["2025-03-21T0100Z", "2025-03-21T0200Z", "2025-03-21T1600Z",
-              "2025-03-21T1700Z", "2025-03-21T1800Z"]
+    stamps = [
+        "2025-03-21T0100Z",
+        "2025-03-21T0200Z",
+        "2025-03-21T1600Z",
+        "2025-03-21T1700Z",
+        "2025-03-21T1800Z",
+    ]
     with NotamTestServer(pib_snapshots=[bulletin(s) for s in stamps]) as server:
-        source = build_source(SourceConfig(kind="nats_pib", name="uk",
-                                           base_url=server.base_url), {})
+        source = build_source(
+            SourceConfig(kind="nats_pib", name="uk", base_url=server.base_url), {}
+        )
         with make_client() as client:
             poller = Poller(Recorder(store), client)
             for h in (1, 2, 16, 17, 18):
@@ -119,8 +127,9 @@ def test_not_modified_counts_as_the_same_complete_bulletin(store: Store) -> None
     """A 304 keeps the NOTAMs present: nothing is withdrawn however often it comes."""
     same = bulletin("2025-03-21T1600Z")
     with NotamTestServer(pib_snapshots=[same] * 6) as server:
-        source = build_source(SourceConfig(kind="nats_pib", name="uk",
-                                           base_url=server.base_url), {})
+        source = build_source(
+            SourceConfig(kind="nats_pib", name="uk", base_url=server.base_url), {}
+        )
         with make_client() as client:
             poller = Poller(Recorder(store), client)
             results = [poller.poll([source], at(h))[0] for h in range(16, 21)]
@@ -134,7 +143,7 @@ def _config(tmp_path: Path, base: str) -> Path:
     cfg = tmp_path / "config.toml"
     cfg.write_text(
         f"""
-database = "{tmp_path / 'cli.db'}"
+database = "{tmp_path / "cli.db"}"
 [[sources]]
 kind = "nats_pib"
 name = "uk"
@@ -161,8 +170,12 @@ def test_poll_command_over_http_and_secrets_stay_out(tmp_path: Path) -> None:
     icao = json.loads((PAYLOADS / "icao-notams-list-records-navplan2-fixtures.json").read_text())
     env = {"NOTAM_LOG_TEST_ICAO_KEY": secret, "NOTAM_LOG_DB": ""}
     runner = CliRunner()
-    with NotamTestServer(pib_snapshots=[bulletin("2025-03-21T1600Z")] * 4,
-                         search_entries=[entry], icao_records=icao, api_key=secret) as server:
+    with NotamTestServer(
+        pib_snapshots=[bulletin("2025-03-21T1600Z")] * 4,
+        search_entries=[entry],
+        icao_records=icao,
+        api_key=secret,
+    ) as server:
         cfg = _config(tmp_path, server.base_url)
         res = runner.invoke(cli, ["poll", "--config", str(cfg), "-vv"], obj=State(), env=env)
         assert res.exit_code == 0, res.output
@@ -172,11 +185,13 @@ def test_poll_command_over_http_and_secrets_stay_out(tmp_path: Path) -> None:
         assert any(ln.startswith("icao: ") for ln in lines), lines
         # the bot page: reported as such, with advice, and exit 1
         server.fail("search", "bot")
-        res2 = runner.invoke(cli, ["poll", "--config", str(cfg), "--source", "search"],
-                             obj=State(), env=env)
+        res2 = runner.invoke(
+            cli, ["poll", "--config", str(cfg), "--source", "search"], obj=State(), env=env
+        )
         assert res2.exit_code == 1
-        assert "bot" in res2.output.lower() and ("faa_nms" in res2.output
-                                                 or "icao_api" in res2.output)
+        assert "bot" in res2.output.lower() and (
+            "faa_nms" in res2.output or "icao_api" in res2.output
+        )
         icao_requests = server.of("icao")
     assert icao_requests and icao_requests[0].query.get("api_key") == [secret]
     outputs = [res.output, res2.output]
@@ -191,14 +206,20 @@ def test_poll_command_over_http_and_secrets_stay_out(tmp_path: Path) -> None:
     assert secret.encode() not in db_bytes
 
 
-def test_secret_absent_from_logs_on_failure(tmp_path: Path, caplog: pytest.LogCaptureFixture,
-                                            store: Store) -> None:
+def test_secret_absent_from_logs_on_failure(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture, store: Store
+) -> None:
     secret = "another-s3cret-key-987654"
     icao = json.loads((PAYLOADS / "icao-notams-list-records-navplan2-fixtures.json").read_text())
     caplog.set_level(logging.DEBUG)
     with NotamTestServer(icao_records=icao, api_key=secret) as server:
-        cfg = SourceConfig(kind="icao_api", name="icao", locations=("VEBS",),
-                           base_url=server.base_url, options={"api_key_env": "K"})
+        cfg = SourceConfig(
+            kind="icao_api",
+            name="icao",
+            locations=("VEBS",),
+            base_url=server.base_url,
+            options={"api_key_env": "K"},
+        )
         source = build_source(cfg, {"K": secret})
         server.fail("icao", "500", "500", "500", "500", "call_limit")
         with make_client() as client:

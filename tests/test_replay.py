@@ -31,16 +31,25 @@ def do_replay(db: Path, paths: list[Path]) -> None:
     with Store(db) as store:
         rec = Recorder(store)
         items = replay.items_from_paths(paths)
-        replay.replay(rec, replay.timed(items, prefer_issued=False, at=None),
-                      source="nats-uk", scope="UK")
+        replay.replay(
+            rec, replay.timed(items, prefer_issued=False, at=None), source="nats-uk", scope="UK"
+        )
 
 
 def log_of(db: Path) -> list[tuple[object, ...]]:
     """The event log without sequence numbers (comparable across runs)."""
     with Store(db, create=False) as store:
         return [
-            (e.kind, e.key, e.locations, e.category, e.observed_at, e.after, e.effective_at,
-             json.dumps(e.detail, sort_keys=True))
+            (
+                e.kind,
+                e.key,
+                e.locations,
+                e.category,
+                e.observed_at,
+                e.after,
+                e.effective_at,
+                json.dumps(e.detail, sort_keys=True),
+            )
             for e in store.events()
         ]
 
@@ -63,7 +72,10 @@ def test_a1918_published_and_withdrawn_with_bounds(heathrow_db: Path) -> None:
     assert kinds == ["published", "restriction_imposed", "withdrawn", "restriction_lifted"]
     pub = evs[0]
     assert (pub.after, pub.observed_at, pub.effective_at) == (
-        z("2025-03-21T01:00Z"), z("2025-03-21T02:00Z"), z("2025-03-21T01:43Z"))
+        z("2025-03-21T01:00Z"),
+        z("2025-03-21T02:00Z"),
+        z("2025-03-21T01:43Z"),
+    )
     assert "baseline" not in pub.detail
     wd = evs[2]
     assert (wd.after, wd.observed_at) == (z("2025-03-21T16:00Z"), z("2025-03-21T17:00Z"))
@@ -75,14 +87,38 @@ def test_egll_restriction_events(heathrow_db: Path) -> None:
     evs = events_for(heathrow_db, locations=["EGLL"], restrictions=True)
     got = [(e.kind, e.category, e.key, e.after, e.observed_at, e.effective_at) for e in evs]
     assert got == [
-        ("restriction_imposed", "aerodrome_closed", "EGGN:A1918/25",
-         z("2025-03-21T01:00Z"), z("2025-03-21T02:00Z"), z("2025-03-21T01:43Z")),
-        ("restriction_imposed", "aerodrome_limited", "EGGN:A1936/25",
-         z("2025-03-21T16:00Z"), z("2025-03-21T17:00Z"), z("2025-03-21T16:31Z")),
-        ("restriction_lifted", "aerodrome_closed", "EGGN:A1918/25",
-         z("2025-03-21T16:00Z"), z("2025-03-21T17:00Z"), None),
-        ("restriction_lifted", "aerodrome_limited", "EGGN:A1943/25",
-         z("2025-03-21T23:00Z"), z("2025-03-22T00:00Z"), z("2025-03-21T23:59Z")),
+        (
+            "restriction_imposed",
+            "aerodrome_closed",
+            "EGGN:A1918/25",
+            z("2025-03-21T01:00Z"),
+            z("2025-03-21T02:00Z"),
+            z("2025-03-21T01:43Z"),
+        ),
+        (
+            "restriction_imposed",
+            "aerodrome_limited",
+            "EGGN:A1936/25",
+            z("2025-03-21T16:00Z"),
+            z("2025-03-21T17:00Z"),
+            z("2025-03-21T16:31Z"),
+        ),
+        (
+            "restriction_lifted",
+            "aerodrome_closed",
+            "EGGN:A1918/25",
+            z("2025-03-21T16:00Z"),
+            z("2025-03-21T17:00Z"),
+            None,
+        ),
+        (
+            "restriction_lifted",
+            "aerodrome_limited",
+            "EGGN:A1943/25",
+            z("2025-03-21T23:00Z"),
+            z("2025-03-22T00:00Z"),
+            z("2025-03-21T23:59Z"),
+        ),
     ]
 
 
@@ -92,9 +128,15 @@ def test_one_egll_episode(heathrow_db: Path) -> None:
     assert len(eps) == 1
     ep = eps[0]
     assert (ep.start_after, ep.start_by, ep.start_effective) == (
-        z("2025-03-21T01:00Z"), z("2025-03-21T02:00Z"), z("2025-03-21T01:43Z"))
+        z("2025-03-21T01:00Z"),
+        z("2025-03-21T02:00Z"),
+        z("2025-03-21T01:43Z"),
+    )
     assert (ep.end_after, ep.end_by, ep.end_effective) == (
-        z("2025-03-21T23:00Z"), z("2025-03-22T00:00Z"), z("2025-03-21T23:59Z"))
+        z("2025-03-21T23:00Z"),
+        z("2025-03-22T00:00Z"),
+        z("2025-03-21T23:59Z"),
+    )
     assert [c for _w, c in ep.categories] == ["aerodrome_closed", "aerodrome_limited"]
     assert ep.categories[1][0] == z("2025-03-21T17:00Z")
     assert set(ep.keys) >= {"EGGN:A1918/25", "EGGN:A1936/25", "EGGN:A1943/25"}
@@ -150,14 +192,24 @@ def test_sigkill_during_replay_then_rerun_gives_the_clean_log(
     expected = log_of(clean_db)
     db = tmp_path / "killed.db"
     rng = random.Random(20250321)
-    cmd = [sys.executable, "-m", "notam_log", "replay", *map(str, files), "--db", str(db),
-           "--source", "nats-uk", "--scope", "UK"]
+    cmd = [
+        sys.executable,
+        "-m",
+        "notam_log",
+        "replay",
+        *map(str, files),
+        "--db",
+        str(db),
+        "--source",
+        "nats-uk",
+        "--scope",
+        "UK",
+    ]
     env = {**os.environ, "NOTAM_LOG_CONFIG": str(tmp_path / "none.toml")}
     (tmp_path / "none.toml").write_text("")
     kills = 0
     for _ in range(15):
-        proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL,
-                                stderr=subprocess.DEVNULL)
+        proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         time.sleep(rng.uniform(0.4, 1.4))
         if proc.poll() is None:
             proc.send_signal(signal.SIGKILL)
