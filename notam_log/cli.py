@@ -21,7 +21,7 @@ import click
 from notam_log import __version__, output
 from notam_log.config import Config, find_config, load_config
 from notam_log.errors import InputError, NotamLogError
-from notam_log.models import CATEGORIES, EVENT_KINDS, parse_iso
+from notam_log.models import CATEGORIES, EVENT_KINDS, Notam, parse_iso
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -101,7 +101,8 @@ def command(*args: Any, **kwargs: Any) -> Callable[[F], F]:
             except KeyboardInterrupt:
                 sys.exit(130)
 
-        return cli.command(*args, **kwargs)(common(run))  # type: ignore[return-value]
+        cmd: F = cli.command(*args, **kwargs)(common(run))
+        return cmd
 
     return wrap
 
@@ -155,7 +156,7 @@ def parse_cmd(state: State, files: tuple[str, ...], as_json: bool) -> None:
     """Parse NOTAMs from FILES (ICAO or FAA text, JSON lines, PIB XML; gzip ok; - for stdin)."""
     from notam_log.formats import read_input
 
-    notams = []
+    notams: list[Notam] = []
     for name in files or ("-",):
         data = _read(name)
         notams.extend(read_input(data, name if name != "-" else "<stdin>").notams)
