@@ -1,0 +1,842 @@
+"""The daily digest: what was closed, restricted or lifted in a period, and how complete
+the record is.
+
+The core is pure: :func:`build` takes the events, episodes, polls and NOTAMs the shell
+read, the period and ``now``, and returns a :class:`Digest`; it does no I/O and reads
+no clock. The shell at the end (:func:`load`, :func:`make`, the ``digests`` table)
+reads the store and remembers when each digest was made, for ``--since-last``.
+
+How an event is placed in a period: each change is known only within
+``(after, observed_at]``; its best time is the NOTAM's own time (``effective_at``)
+when that lies inside the range, else ``observed_at``. So the lifting of Heathrow's
+restriction seen by the 00:00Z poll of 22 March, effective 23:59Z, belongs to
+21 March. Events from the first complete poll of a scope (``detail.baseline``, or a
+restriction with no earlier poll) were already there when watching began: they are
+counted apart and never reported as news.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import logging
+import statistics
+from collections.abc import Collection, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo
+
+from notam_log.models import DEFAULT_RESTRICTIONS, SEVERITY, Episode, Event, Notam, PollRecord, iso
+from notam_log.output import episode_duration
+from notam_log.text import clean
+
+if TYPE_CHECKING:
+    from notam_log.config import Config
+    from notam_log.store import NotamRow, Store
+
+logger = logging.getLogger(__name__)
+
+#: NOTAM event kinds counted in a digest, in display order.
+NOTAM_KINDS: tuple[str, ...] = (
+    "published",
+    "amended",
+    "replaced",
+    "cancelled",
+    "withdrawn",
+    "expired",
+    "reappeared",
+)
+GOOD_POLLS = ("complete", "unchanged")
+NOTABLE_LIMIT = 15
+OVERDUE_LOOKBACK = timedelta(days=7)
+#: How long after a period's end a change seen late may still be placed in it.
+LATE_GRACE = timedelta(days=1)
+#: A gap is reported when two good polls are further apart than this many intervals.
+GAP_FACTOR = 1.5
+SCHEMA_VERSION = 1
+
+
+# --------------------------------------------------------------------------- the model
+
+
+@dataclass(frozen=True, slots=True)
+class Period:
+    """``since <= t < until``; ``label`` names it for titles and file names."""
+
+    since: datetime
+    until: datetime
+    label: str
+    timezone: str = "UTC"
+    kind: str = "day"  # day, range, since-last
+
+
+@dataclass(frozen=True, slots=True)
+class Bounded:
+    """A change known to lie in ``(after, by]``; ``effective`` is the NOTAM's own time."""
+
+    by: datetime
+    after: datetime | None = None
+    effective: datetime | None = None
+
+    @property
+    def best(self) -> datetime:
+        """The best single estimate: the NOTAM's time when the polls allow it."""
+        return best_time(self.after, self.by, self.effective)
+
+    @property
+    def exact(self) -> bool:
+        eff = self.effective
+        return eff is not None and (self.after is None or eff > self.after) and eff <= self.by
+
+
+@dataclass(frozen=True, slots=True)
+class Imposed:
+    location: str
+    category: str
+    key: str | None
+    id: str | None
+    when: Bounded
+    text: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Lifted:
+    location: str
+    category: str
+    key: str | None
+    id: str | None
+    began: Bounded
+    when: Bounded
+    lasted: tuple[timedelta, timedelta]
+    text: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """A part of the timeline bar: fractions of the period, certain or only possible."""
+
+    start: float
+    end: float
+    certain: bool
+
+
+@dataclass(frozen=True, slots=True)
+class EpisodeItem:
+    """A restriction episode as the period saw it."""
+
+    began: Bounded
+    ended: Bounded | None  # None: still in force at the end of the period
+    categories: tuple[str, ...]
+    keys: tuple[str, ...]
+    lasted: tuple[timedelta, timedelta]  # to its end, or to the end of the period
+    before_watch: bool  # already in force when watching began
+    lifted_later: datetime | None = None  # known end after the period
+
+
+@dataclass(frozen=True, slots=True)
+class Notable:
+    kind: str
+    key: str | None
+    id: str | None
+    category: str | None
+    when: Bounded
+    text: str = ""
+    by: str | None = None  # the NOTAMR/NOTAMC that ended it
+
+
+@dataclass(frozen=True, slots=True)
+class Overdue:
+    key: str
+    id: str | None
+    category: str
+    end: datetime  # the estimated end (EST) that passed
+    text: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class LocationDigest:
+    location: str
+    name: str | None
+    imposed: tuple[Imposed, ...] = ()
+    lifted: tuple[Lifted, ...] = ()
+    episodes: tuple[EpisodeItem, ...] = ()
+    spans: tuple[Span, ...] = ()
+    counts: Mapping[str, int] = field(default_factory=dict)
+    baseline: int = 0
+    notable: tuple[Notable, ...] = ()
+    notable_more: int = 0
+    overdue: tuple[Overdue, ...] = ()
+
+    @property
+    def in_force(self) -> tuple[EpisodeItem, ...]:
+        return tuple(e for e in self.episodes if e.ended is None)
+
+    @property
+    def quiet(self) -> bool:
+        return not (
+            self.imposed
+            or self.lifted
+            or self.episodes
+            or self.overdue
+            or any(self.counts.values())
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Gap:
+    start: datetime
+    end: datetime
+    reason: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Coverage:
+    """One source and scope: good polls against expected, and the gaps between them."""
+
+    source: str
+    scope: str | None
+    interval: timedelta
+    interval_inferred: bool
+    expected: int
+    complete: int
+    partial: int
+    failed: int
+    gaps: tuple[Gap, ...] = ()
+    down: tuple[Gap, ...] = ()
+
+    @property
+    def covered(self) -> bool:
+        return not self.gaps and not self.down and self.complete > 0
+
+    @property
+    def label(self) -> str:
+        return self.source if self.scope is None else f"{self.source} ({self.scope})"
+
+
+@dataclass(frozen=True, slots=True)
+class Digest:
+    period: Period
+    made_at: datetime
+    locations: tuple[LocationDigest, ...]
+    coverage: tuple[Coverage, ...]
+    warnings: tuple[str, ...]
+    watched: bool  # the locations are the configured watch list
+
+    @property
+    def complete(self) -> bool:
+        return not self.warnings
+
+    @property
+    def totals(self) -> dict[str, int]:
+        out = {
+            "imposed": sum(len(loc.imposed) for loc in self.locations),
+            "lifted": sum(len(loc.lifted) for loc in self.locations),
+            "in_force": sum(len(loc.in_force) for loc in self.locations),
+            "overdue": sum(len(loc.overdue) for loc in self.locations),
+            "baseline": sum(loc.baseline for loc in self.locations),
+        }
+        for kind in NOTAM_KINDS:
+            out[kind] = sum(loc.counts.get(kind, 0) for loc in self.locations)
+        return out
+
+
+# --------------------------------------------------------------------------- periods
+
+
+def day_period(day: date, tz: str = "UTC") -> Period:
+    """One calendar day in ``tz`` (23 or 25 hours on a DST change)."""
+    zone = ZoneInfo(tz)
+    since = datetime.combine(day, time(0), zone).astimezone(UTC)
+    until = datetime.combine(day + timedelta(days=1), time(0), zone).astimezone(UTC)
+    return Period(since, until, day.isoformat(), tz, "day")
+
+
+def previous_day(now: datetime, tz: str = "UTC") -> Period:
+    """Yesterday in ``tz``, as seen at ``now``."""
+    return day_period(now.astimezone(ZoneInfo(tz)).date() - timedelta(days=1), tz)
+
+
+def range_period(since: datetime, until: datetime, tz: str = "UTC", kind: str = "range") -> Period:
+    label = f"{_stamp(since)}--{_stamp(until)}"
+    return Period(since, until, label, tz, kind)
+
+
+def _stamp(t: datetime) -> str:
+    return t.astimezone(UTC).strftime("%Y-%m-%dT%H%MZ")
+
+
+def best_time(after: datetime | None, by: datetime, effective: datetime | None) -> datetime:
+    """The NOTAM's own time when it lies inside ``(after, by]``, else ``by``."""
+    if effective is not None and (after is None or effective > after):
+        return min(effective, by)
+    return by
+
+
+def event_time(ev: Event) -> datetime:
+    return best_time(ev.after, ev.observed_at, ev.effective_at)
+
+
+def is_baseline(ev: Event) -> bool:
+    """Whether the event only records what was there when watching began."""
+    if ev.detail.get("baseline"):
+        return True
+    return ev.kind == "restriction_imposed" and ev.after is None
+
+
+# --------------------------------------------------------------------------- build (pure)
+
+
+def build(
+    events: Sequence[Event],
+    episodes: Sequence[Episode],
+    polls: Sequence[PollRecord],
+    period: Period,
+    now: datetime,
+    *,
+    locations: Sequence[str] = (),
+    notams: Sequence[NotamRow] = (),
+    intervals: Mapping[str, float] = {},
+    names: Mapping[str, str] = {},
+    restrictions: Collection[str] = DEFAULT_RESTRICTIONS,
+    late_after: datetime | None = None,
+) -> Digest:
+    """The digest of ``period`` as known at ``now``.
+
+    Args:
+        events: the log from ``period.since`` to ``now`` (more is harmless).
+        episodes: the restriction episodes that overlap the period.
+        polls: the polls from a day before the period to its end.
+        locations: the watch list; empty means every location with news.
+        notams: NOTAMs for texts and for overdue estimated ends (EST).
+        intervals: each configured source's poll interval in seconds.
+        names: airport names by location code.
+        restrictions: the categories that count as restrictions.
+        late_after: also take changes seen after this time that belong before the
+            period (``--since-last``: the previous digest's time), so none is lost.
+    """
+    end = min(period.until, now)
+    mine = [ev for ev in events if _in_period(ev, period, late_after)]
+    by_key = {row.notam.key: row for row in notams}
+    texts = {k: clean(r.notam.text, one_line=True, limit=200) for k, r in by_key.items()}
+
+    watched = bool(locations)
+    if watched:
+        places = [loc.upper() for loc in locations]
+    else:
+        found: set[str] = set()
+        for ev in mine:
+            if not is_baseline(ev) and ev.kind not in ("source_down", "source_up"):
+                found.update(ev.locations)
+        found.update(ep.location for ep in episodes if _overlaps(ep, period.since, end))
+        places = sorted(found)
+
+    by_loc: dict[str, list[Event]] = {p: [] for p in places}
+    for ev in mine:
+        for loc in ev.locations:
+            if loc in by_loc:
+                by_loc[loc].append(ev)
+    eps_by_loc: dict[str, list[Episode]] = {}
+    for ep in episodes:
+        if ep.location in by_loc and _overlaps(ep, period.since, end):
+            eps_by_loc.setdefault(ep.location, []).append(ep)
+    overdue = _overdue(notams, period, end)
+
+    sections = tuple(
+        _location(
+            loc,
+            names.get(loc),
+            by_loc[loc],
+            eps_by_loc.get(loc, []),
+            overdue.get(loc, []),
+            period,
+            end,
+            texts,
+            restrictions,
+        )
+        for loc in places
+    )
+    coverage = _coverage(polls, events, intervals, period.since, end)
+    warnings = _warnings(coverage, period, now)
+    return Digest(period, now, sections, coverage, warnings, watched)
+
+
+def _in_period(ev: Event, period: Period, late_after: datetime | None) -> bool:
+    t = event_time(ev)
+    if period.since <= t < period.until:
+        return True
+    return late_after is not None and t < period.since and ev.observed_at >= late_after
+
+
+def _overlaps(ep: Episode, since: datetime, end: datetime) -> bool:
+    start = best_time(ep.start_after, ep.start_by, ep.start_effective)
+    if start >= end:
+        return False
+    if ep.end_by is None:
+        return True
+    return best_time(ep.end_after, ep.end_by, ep.end_effective) > since
+
+
+def _location(
+    loc: str,
+    name: str | None,
+    events: list[Event],
+    episodes: list[Episode],
+    overdue: list[Overdue],
+    period: Period,
+    end: datetime,
+    texts: Mapping[str, str],
+    restrictions: Collection[str],
+) -> LocationDigest:
+    imposed: list[Imposed] = []
+    lifted: list[Lifted] = []
+    counts = dict.fromkeys(NOTAM_KINDS, 0)
+    baseline = 0
+    notable: list[Notable] = []
+    for ev in events:
+        if is_baseline(ev):
+            baseline += ev.kind == "published"
+            continue
+        when = Bounded(ev.observed_at, ev.after, ev.effective_at)
+        text = texts.get(ev.key or "", "") or clean(
+            str(ev.detail.get("text") or ""), one_line=True, limit=200
+        )
+        if ev.kind == "restriction_imposed":
+            imposed.append(Imposed(loc, ev.category or "other", ev.key, ev.id, when, text))
+        elif ev.kind == "restriction_lifted":
+            began = Bounded(
+                _req(ev.detail.get("since_by"), ev.observed_at),
+                _opt(ev.detail.get("since_after")),
+                _opt(ev.detail.get("since_effective")),
+            )
+            span = Episode(
+                location=loc,
+                start_by=began.by,
+                start_after=began.after,
+                start_effective=began.effective,
+                end_by=when.by,
+                end_after=when.after,
+                end_effective=when.effective,
+            )
+            lasted = episode_duration(span, end)
+            cat = ev.category or "other"
+            lifted.append(Lifted(loc, cat, ev.key, ev.id, began, when, lasted, text))
+        elif ev.kind in counts:
+            counts[ev.kind] += 1
+            if (ev.category or "other") in restrictions:
+                by = ev.detail.get("by")
+                notable.append(
+                    Notable(
+                        ev.kind, ev.key, ev.id, ev.category, when, text, str(by) if by else None
+                    )
+                )
+    imposed.sort(key=lambda i: (i.when.best, SEVERITY.get(i.category, 99)))
+    lifted.sort(key=lambda i: (i.when.best, SEVERITY.get(i.category, 99)))
+    notable.sort(key=lambda n: (SEVERITY.get(n.category or "other", 99), n.when.best, n.key or ""))
+    items = tuple(_episode_item(ep, end) for ep in episodes)
+    return LocationDigest(
+        location=loc,
+        name=name,
+        imposed=tuple(imposed),
+        lifted=tuple(lifted),
+        episodes=items,
+        spans=tuple(_spans(episodes, period.since, period.until, end)),
+        counts=counts,
+        baseline=baseline,
+        notable=tuple(notable[:NOTABLE_LIMIT]),
+        notable_more=max(0, len(notable) - NOTABLE_LIMIT),
+        overdue=tuple(sorted(overdue, key=lambda o: (o.end, o.key))),
+    )
+
+
+def _episode_item(ep: Episode, end: datetime) -> EpisodeItem:
+    began = Bounded(ep.start_by, ep.start_after, ep.start_effective)
+    ended: Bounded | None = None
+    later: datetime | None = None
+    if ep.end_by is not None:
+        ended = Bounded(ep.end_by, ep.end_after, ep.end_effective)
+        if ended.best >= end:
+            later, ended = ended.best, None
+    cats = [c for _w, c in ep.categories if _w < end] or [c for _w, c in ep.categories[:1]]
+    cut = (
+        ep
+        if ended is not None
+        else dataclasses.replace(ep, end_by=None, end_after=None, end_effective=None)
+    )
+    return EpisodeItem(
+        began=began,
+        ended=ended,
+        categories=tuple(cats),
+        keys=ep.keys,
+        lasted=episode_duration(cut, end),
+        before_watch=ep.start_after is None,
+        lifted_later=later,
+    )
+
+
+def _spans(eps: Sequence[Episode], since: datetime, until: datetime, end: datetime) -> list[Span]:
+    """Certain and possible restricted parts of the period, as fractions of it."""
+    total = (until - since).total_seconds()
+    out: list[Span] = []
+
+    def add(a: datetime, b: datetime, certain: bool) -> None:
+        a, b = max(a, since), min(b, until)
+        if b > a:
+            out.append(
+                Span(
+                    round((a - since).total_seconds() / total, 4),
+                    round((b - since).total_seconds() / total, 4),
+                    certain,
+                )
+            )
+
+    for ep in eps:
+        if ep.start_effective and (ep.start_after is None or ep.start_effective > ep.start_after):
+            s_lo = s_hi = min(ep.start_effective, ep.start_by)
+        else:
+            s_lo, s_hi = ep.start_after or ep.start_by, ep.start_by
+        if ep.end_by is None or best_time(ep.end_after, ep.end_by, ep.end_effective) >= end:
+            e_lo = e_hi = end
+        elif ep.end_effective and (ep.end_after is None or ep.end_effective > ep.end_after):
+            e_lo = e_hi = min(ep.end_effective, ep.end_by)
+        else:
+            e_lo, e_hi = ep.end_after or ep.end_by, ep.end_by
+        add(s_lo, s_hi, False)
+        add(s_hi, e_lo, True)
+        add(e_lo, e_hi, False)
+    return out
+
+
+def _overdue(rows: Sequence[NotamRow], period: Period, end: datetime) -> dict[str, list[Overdue]]:
+    """NOTAMs whose estimated end passed with no NOTAMR/NOTAMC by the period's end."""
+    answered = {r.notam.ref_key for r in rows if r.notam.type in ("R", "C") and r.first_seen <= end}
+    out: dict[str, list[Overdue]] = {}
+    for r in rows:
+        n = r.notam
+        if not n.end_estimated or n.end is None or not period.since - OVERDUE_LOOKBACK <= n.end:
+            continue
+        if n.end > end or n.key in answered or r.first_seen > end:
+            continue
+        if r.status in ("replaced", "cancelled", "withdrawn") and (
+            r.ended_at is None or r.ended_at <= end
+        ):
+            continue
+        item = Overdue(n.key, n.id, n.category, n.end, clean(n.text, one_line=True, limit=200))
+        for loc in n.locations or ((n.fir,) if n.fir else ()):
+            out.setdefault(loc, []).append(item)
+    return out
+
+
+def _coverage(
+    polls: Sequence[PollRecord],
+    events: Sequence[Event],
+    intervals: Mapping[str, float],
+    since: datetime,
+    end: datetime,
+) -> tuple[Coverage, ...]:
+    scopes: dict[tuple[str, str], list[PollRecord]] = {}
+    for p in polls:
+        scopes.setdefault((p.source, p.scope), []).append(p)
+    for name in intervals:
+        if not any(s == name for s, _ in scopes):
+            scopes[(name, "")] = []
+    per_source = {s for s, _ in scopes}
+    multi = {s for s in per_source if sum(1 for s2, _ in scopes if s2 == s) > 1}
+    downs = _down_spans(events, since, end)
+    out: list[Coverage] = []
+    for (source, scope), ps in sorted(scopes.items()):
+        ps = sorted(ps, key=lambda p: p.started_at)
+        good = [p.started_at for p in ps if p.status in GOOD_POLLS]
+        inferred = source not in intervals
+        if not inferred:
+            interval = timedelta(seconds=intervals[source])
+        else:
+            steps = [(b - a).total_seconds() for a, b in zip(good, good[1:], strict=False) if b > a]
+            interval = timedelta(seconds=statistics.median(steps) if steps else 3600)
+        inside = [p for p in ps if since <= p.started_at < end]
+        span = max(timedelta(0), end - since)
+        out.append(
+            Coverage(
+                source=source,
+                scope=scope if source in multi else None,
+                interval=interval,
+                interval_inferred=inferred,
+                expected=int(span / interval) if interval else 0,
+                complete=sum(1 for p in inside if p.status in GOOD_POLLS),
+                partial=sum(1 for p in inside if p.status in ("partial", "suspect")),
+                failed=sum(1 for p in inside if p.status == "failed"),
+                gaps=tuple(_gaps(ps, interval, since, end)),
+                down=tuple(downs.get(source, ())),
+            )
+        )
+    return tuple(out)
+
+
+def _gaps(
+    ps: Sequence[PollRecord], interval: timedelta, since: datetime, end: datetime
+) -> list[Gap]:
+    """Spans of the period with no good poll for longer than ``GAP_FACTOR`` intervals."""
+    limit = interval * GAP_FACTOR
+    good = sorted(p.started_at for p in ps if p.status in GOOD_POLLS and p.started_at < end)
+    before = [t for t in good if t <= since]
+    points = [t for t in good if t > since]
+    out: list[Gap] = []
+
+    def add(a: datetime, b: datetime) -> None:
+        a, b = max(a, since), min(b, end)
+        if b > a:
+            out.append(Gap(a, b, _gap_reason(ps, a, b)))
+
+    if not before and not points:
+        add(since, end)
+        return out
+    prev = before[-1] if before else None
+    if prev is None and points[0] - since > interval:
+        add(since, points[0])
+    for t in points:
+        if prev is not None and t - prev > limit:
+            add(prev, t)
+        prev = t
+    assert prev is not None
+    if end - prev > limit:
+        add(prev, end)
+    return out
+
+
+def _gap_reason(ps: Sequence[PollRecord], a: datetime, b: datetime) -> str | None:
+    bad = [p for p in ps if a <= p.started_at < b and p.status not in GOOD_POLLS]
+    if not bad:
+        return "no poll"
+    first = bad[0]
+    why = clean(first.reason, one_line=True, limit=160) if first.reason else first.status
+    return f"{len(bad)} {first.status} poll{'s' if len(bad) > 1 else ''}: {why}"
+
+
+def _down_spans(events: Sequence[Event], since: datetime, end: datetime) -> dict[str, list[Gap]]:
+    """When each source was reported down (``source_down`` .. ``source_up``)."""
+    out: dict[str, list[Gap]] = {}
+    open_: dict[str, tuple[datetime, str | None]] = {}
+    for ev in sorted(events, key=lambda e: e.observed_at):
+        if ev.kind == "source_down":
+            err = clean(str(ev.detail.get("error") or ""), one_line=True, limit=160) or None
+            open_.setdefault(ev.source, (ev.observed_at, err))
+        elif ev.kind == "source_up":
+            start = _opt(ev.detail.get("down_since"))
+            began, err = open_.pop(ev.source, (start or ev.observed_at, None))
+            if ev.observed_at > since and began < end:
+                out.setdefault(ev.source, []).append(
+                    Gap(max(began, since), min(ev.observed_at, end), err)
+                )
+    for source, (began, err) in open_.items():
+        if began < end:
+            out.setdefault(source, []).append(Gap(max(began, since), end, err))
+    return out
+
+
+def _warnings(coverage: Sequence[Coverage], period: Period, now: datetime) -> tuple[str, ...]:
+    out: list[str] = []
+    if now < period.until:
+        out.append(f"The period is not over: this digest covers it up to {iso(now)}.")
+    if not coverage:
+        out.append("No source was polled in this period: the record is empty, not quiet.")
+    for c in coverage:
+        if c.covered:
+            continue
+        if c.complete == 0:
+            out.append(f"{c.label}: no complete poll in this period.")
+            continue
+        worst = max((*c.gaps, *c.down), key=lambda g: g.end - g.start)
+        hours = (worst.end - worst.start).total_seconds() / 3600
+        out.append(
+            f"{c.label}: {c.complete} of {c.expected} expected polls complete; longest gap"
+            f" {hours:.1f} h ({iso(worst.start)} to {iso(worst.end)})."
+        )
+    return tuple(out)
+
+
+def _opt(value: Any) -> datetime | None:
+    from notam_log.models import parse_iso
+
+    return parse_iso(value) if isinstance(value, str) else None
+
+
+def _req(value: Any, default: datetime) -> datetime:
+    return _opt(value) or default
+
+
+# --------------------------------------------------------------------------- shell: the store
+
+
+def _digest_migrations() -> Any:
+    from sqlite_utils.migrations import Migrations
+
+    mig = Migrations("notam_log.digest")
+
+    @mig()
+    def m001_digests(db: Any) -> None:
+        db.executescript(
+            """
+            CREATE TABLE digests (
+                id INTEGER PRIMARY KEY AUTOINCREMENT,
+                made_at TEXT NOT NULL,
+                since TEXT NOT NULL,
+                "until" TEXT NOT NULL,
+                kind TEXT NOT NULL,
+                label TEXT NOT NULL,
+                files TEXT NOT NULL DEFAULT '[]',
+                delivered TEXT NOT NULL DEFAULT '[]',
+                errors TEXT NOT NULL DEFAULT '[]'
+            );
+            CREATE INDEX digests_made ON digests (made_at);
+            """
+        )
+
+    return mig
+
+
+migrations = _digest_migrations()
+
+
+@dataclass(frozen=True, slots=True)
+class DigestRecord:
+    made_at: datetime
+    since: datetime
+    until: datetime
+    kind: str
+    label: str
+
+
+def ensure_schema(store: Store) -> None:
+    """Create the ``digests`` table (its own migration set) if needed."""
+    migrations.apply(store.db)
+
+
+def last_digest(store: Store) -> DigestRecord | None:
+    ensure_schema(store)
+    row = store.db.execute(
+        'SELECT made_at, since, "until", kind, label FROM digests ORDER BY made_at DESC, id DESC'
+        " LIMIT 1"
+    ).fetchone()
+    if row is None:
+        return None
+    from notam_log.models import parse_iso
+
+    made, since, until = (parse_iso(v) for v in row[:3])
+    assert made is not None and since is not None and until is not None
+    return DigestRecord(made, since, until, row[3], row[4])
+
+
+def remember(
+    store: Store,
+    digest: Digest,
+    files: Sequence[str] = (),
+    delivered: Sequence[str] = (),
+    errors: Sequence[str] = (),
+) -> None:
+    """Note that a digest was made (for ``--since-last``); errors must be redacted."""
+    ensure_schema(store)
+    with store.db.atomic():
+        store.db.execute(
+            'INSERT INTO digests (made_at, since, "until", kind, label, files, delivered, errors)'
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                iso(digest.made_at),
+                iso(digest.period.since),
+                iso(digest.period.until),
+                digest.period.kind,
+                digest.period.label,
+                json.dumps(list(files)),
+                json.dumps(list(delivered)),
+                json.dumps(list(errors)),
+            ],
+        )
+
+
+def load(
+    store: Store,
+    config: Config,
+    period: Period,
+    now: datetime,
+    *,
+    late_after: datetime | None = None,
+    names: Mapping[str, str] | None = None,
+) -> Digest:
+    """Read what :func:`build` needs from the store and build the digest."""
+    start = min(period.since, late_after) if late_after else period.since
+    until = min(max(period.until, now), period.until + LATE_GRACE)
+    events = store.events(since=start, until=until)
+    episodes = [
+        ep
+        for ep in store.episodes(since=period.since - LATE_GRACE, until=period.until)
+        if not config.locations or ep.location in config.locations
+    ]
+    polls = store.polls(since=period.since - timedelta(days=1), until=min(period.until, now))
+    intervals = {s.name: s.interval for s in config.sources if s.enabled}
+    keys = {ev.key for ev in events if ev.key} | {k for ep in episodes for k in ep.keys}
+    rows = _notam_rows(store, keys, period)
+    if names is None:
+        from notam_log.airports import name_of
+
+        locs = set(config.locations) | {loc for ev in events for loc in ev.locations}
+        names = {loc: n for loc in locs if (n := name_of(loc))}
+    return build(
+        events,
+        episodes,
+        polls,
+        period,
+        now,
+        locations=config.locations,
+        notams=rows,
+        intervals=intervals,
+        names=names,
+        restrictions=config.restrictions,
+        late_after=late_after,
+    )
+
+
+def _notam_rows(store: Store, keys: Iterable[str], period: Period) -> list[NotamRow]:
+    """The NOTAMs of the period's events, the EST ones that may be overdue, and the
+    NOTAMR/NOTAMC that answer them."""
+    cols = "key, status, source, scope, first_seen, last_seen, ended_at, version, data"
+    wanted = sorted(set(keys))
+    rows: dict[str, NotamRow] = {}
+    for i in range(0, len(wanted), 500):
+        chunk = wanted[i : i + 500]
+        sql = f"SELECT {cols} FROM notams WHERE key IN ({','.join('?' * len(chunk))})"
+        for r in store.db.execute(sql, chunk).fetchall():
+            row = _row_notam(r)
+            rows[row.notam.key] = row
+    est = store.db.execute(
+        f'SELECT {cols} FROM notams WHERE end_estimated = 1 AND "end" >= ? AND "end" < ?',
+        [iso(period.since - OVERDUE_LOOKBACK), iso(period.until)],
+    ).fetchall()
+    ids: set[str] = set()
+    for r in est:
+        row = _row_notam(r)
+        rows[row.notam.key] = row
+        if row.notam.id:
+            ids.add(row.notam.id)
+    if ids:
+        id_list = sorted(ids)
+        sql = f"SELECT {cols} FROM notams WHERE ref IN ({','.join('?' * len(id_list))})"
+        for r in store.db.execute(sql, id_list).fetchall():
+            row = _row_notam(r)
+            rows[row.notam.key] = row
+    return list(rows.values())
+
+
+def _row_notam(r: Sequence[Any]) -> NotamRow:
+    from notam_log.models import parse_iso
+    from notam_log.store import NotamRow
+
+    key, status, source, scope, first, last, ended, version, data = r
+    return NotamRow(
+        notam=Notam.from_json(json.loads(data)),
+        status=status,
+        source=source,
+        scope=scope,
+        first_seen=parse_iso(first) or datetime.min.replace(tzinfo=UTC),
+        last_seen=parse_iso(last) or datetime.min.replace(tzinfo=UTC),
+        ended_at=parse_iso(ended),
+        version=version,
+    )
