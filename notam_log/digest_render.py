@@ -159,18 +159,19 @@ def coverage_text(c: Coverage) -> str:
 
 
 def bar(spans: Sequence[Span], width: int = BAR_WIDTH) -> str:
-    """``....####?...``: restricted (#), possibly restricted (?), not restricted (.)."""
+    """One cell per half hour of a day: ``#`` restricted for most of it, ``+`` for part
+    of it, ``?`` possibly restricted (inside a bounded range), ``.`` not restricted."""
     cells = []
     for i in range(width):
         a, b = i / width, (i + 1) / width
-        mark = "."
-        for s in spans:
-            if s.certain and s.start <= a and b <= s.end:
-                mark = "#"
-                break
-            if s.start < b and s.end > a:
-                mark = "?"
-        cells.append(mark)
+        sure = sum(max(0.0, min(b, s.end) - max(a, s.start)) for s in spans if s.certain)
+        maybe = any(s.start < b and s.end > a for s in spans if not s.certain)
+        if sure * width >= 0.5:
+            cells.append("#")
+        elif sure > 0:
+            cells.append("+")
+        else:
+            cells.append("?" if maybe else ".")
     return "".join(cells)
 
 
