@@ -40,7 +40,15 @@ def _event_minutes(day: date, lat: float, lon: float, rising: bool, guess: float
 
 
 @functools.lru_cache(maxsize=65536)
-def _event(day: date, lat: float, lon: float, rising: bool) -> datetime | None:
+def event_seconds(ordinal: int, lat: float, lon: float, rising: bool) -> int | None:
+    """Sunrise (``rising``) or sunset as whole seconds after 00:00 UTC of the day whose
+    proleptic Gregorian ordinal is ``ordinal`` (may be negative or past 86400 far from
+    Greenwich); None when the sun does not rise or set that day.
+
+    Memoised per (day, position): NOTAM positions are whole minutes of arc, so a
+    schedule asks for few distinct positions, and each day is computed once.
+    """
+    day = date.fromordinal(ordinal)
     minutes: float | None = 720.0 - 4 * lon
     for _ in range(2):  # evaluate the sun's position at the event itself
         assert minutes is not None
@@ -48,8 +56,15 @@ def _event(day: date, lat: float, lon: float, rising: bool) -> datetime | None:
         if minutes is None:
             return None
     assert minutes is not None
+    return round(minutes * 60)
+
+
+def _event(day: date, lat: float, lon: float, rising: bool) -> datetime | None:
+    seconds = event_seconds(day.toordinal(), lat, lon, rising)
+    if seconds is None:
+        return None
     midnight = datetime(day.year, day.month, day.day, tzinfo=UTC)
-    return midnight + timedelta(seconds=round(minutes * 60))
+    return midnight + timedelta(seconds=seconds)
 
 
 def sunrise(day: date, lat: float, lon: float) -> datetime | None:

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 
 import pytest
 
 from notam_log import sun
+from notam_log.icao_text import parse_icao
 from notam_log.schedule import HORIZON, windows
 
 
@@ -108,7 +111,16 @@ def test_polar_night_has_no_sunrise() -> None:
 
 @pytest.mark.parametrize(
     "item_d",
-    ["TOUS LES JOUR HJ", "1800-2200 ON MAR 7 AND 9", "MAR 15", "FEB 30 0800-0900", "2500-2600"],
+    [
+        "TOUS LES JOUR HJ",
+        "1800-2200 ON MAR 1 AND 2",  # read, but both days are before B
+        "MAR 15",
+        "FEB 30 0800-0900",
+        "2500-2600",
+        "SAT AND SUN",  # days without times: never guessed
+        "TOUS LES JOURS HJ/EVERY DAYS H",  # the English part is cut short
+        "MAI 0800-0900",  # MAI is May only before a day number
+    ],
 )
 def test_unreadable(item_d: str) -> None:
     got, why = windows(item_d, B, C)
@@ -118,3 +130,104 @@ def test_unreadable(item_d: str) -> None:
 def test_sr_needs_position_and_start() -> None:
     assert windows("SR-SS", B, C)[0] is None
     assert windows("DAILY 0800-0900", None, C)[0] is None
+
+
+# Item D forms from the real corpus (tests/data/corpus/notams.jsonl), read through the
+# ICAO parser so that B, C and the Q-line position are the record's own.
+_CORPUS = Path(__file__).parent / "data" / "corpus" / "notams.jsonl"
+TEXTS = {r["id"]: r["text"] for r in map(json.loads, _CORPUS.open(encoding="utf-8"))}
+
+
+def corpus_windows(record: str) -> tuple:
+    n = parse_icao(TEXTS[record])
+    assert not [i for i in n.issues if "schedule" in i], n.issues
+    assert n.windows is not None
+    return n.windows
+
+
+def hours(day: tuple[int, int, int], a: str, b: str) -> tuple[datetime, datetime]:
+    y, mo, d = day
+    return (
+        datetime(y, mo, d, int(a[:2]), int(a[2:]), tzinfo=UTC),
+        datetime(y, mo, d, int(b[:2]), int(b[2:]), tzinfo=UTC),
+    )
+
+
+def test_times_before_dates_on_month_days() -> None:
+    # n02833: D) 1800-2200 ON MAR 7 AND 9
+    assert corpus_windows("n02833") == (
+        hours((2023, 3, 7), "1800", "2200"),
+        hours((2023, 3, 9), "1800", "2200"),
+    )
+
+
+def test_times_before_day_numbers() -> None:
+    # n01792: D) 1800-2200 ON 01 08 15 22 AND 29 (B 2303011800)
+    got = corpus_windows("n01792")
+    assert [a.day for a, _ in got] == [1, 8, 15, 22, 29] and got[0] == hours(
+        (2023, 3, 1), "1800", "2200"
+    )
+
+
+def test_times_before_date_range() -> None:
+    # n01912: D) 1745-2145 07-13, B 2303071745 C 2303132145
+    got = corpus_windows("n01912")
+    assert got == tuple(hours((2023, 3, d), "1745", "2145") for d in range(7, 14))
+
+
+def test_times_before_every_weekday() -> None:
+    # n01955: D) 1730-2130 EVERY THU, B 2302231730 C 2305182130
+    got = corpus_windows("n01955")
+    assert len(got) == 13 and all(a.weekday() == 3 for a, _ in got)
+    assert got[0] == hours((2023, 2, 23), "1730", "2130")
+    assert got[-1] == hours((2023, 5, 18), "1730", "2130")
+
+
+def test_til_range_across_months() -> None:
+    # n01974: D) JUL 27 1302-1700 JUL 28 TIL SEP 30 0700-1700, C 2109301700 EST
+    got = corpus_windows("n01974")
+    assert got[0] == hours((2021, 7, 27), "1302", "1700")
+    assert got[1] == hours((2021, 7, 28), "0700", "1700")
+    assert got[-1] == hours((2021, 9, 30), "0700", "1700") and len(got) == 1 + 65
+
+
+def test_bilingual_reads_the_english_part() -> None:
+    # n03224: D) TOUS LE JOURS H24/EVERYDAY H24 -> one window, B to C
+    n = parse_icao(TEXTS["n03224"])
+    assert n.windows == ((n.start, n.end),)
+    # n02548: D) TOUS LES JOUR HJ/EVERY DAY HJ, but its Q-line centre is unreadable, so
+    # sunrise and sunset have no position: not read, and the reason says so
+    n = parse_icao(TEXTS["n02548"])
+    assert n.windows is None
+    assert any("SR/SS without a position" in i and "EVERY DAY HJ" in i for i in n.issues)
+
+
+def test_hj_and_hn() -> None:
+    day = datetime(2024, 6, 21, tzinfo=UTC)
+    rise = sun.sunrise(day.date(), 51.4779, -0.0015)
+    sset = sun.sunset(day.date(), 51.4779, -0.0015)
+    rise2 = sun.sunrise(day.date() + timedelta(days=1), 51.4779, -0.0015)
+    assert rise and sset and rise2
+    assert read("HJ", day, day + timedelta(days=1)) == ((rise, sset),)
+    got = read("HN", day, day + timedelta(days=2))
+    assert (sset, rise2) in got
+    assert read("EVERY DAY HJ", day, day + timedelta(days=1)) == ((rise, sset),)
+
+
+def test_mai_is_may_and_dates_grouped_by_time() -> None:
+    # n02727: dates listed by time of day, "MAI" for May, and APR listed after MAY
+    got = corpus_windows("n02727")
+    by_day = {a.date(): (a, b) for a, b in got}
+    assert by_day[date(2023, 5, 3)] == hours((2023, 5, 3), "0445", "0755")
+    assert by_day[date(2023, 4, 3)] == hours((2023, 4, 3), "0525", "0745")  # not 2024
+    assert by_day[date(2023, 6, 1)] == hours((2023, 6, 1), "0525", "0745")
+    assert all(a.year == 2023 for a, _ in got)
+
+
+def test_month_named_again_after_a_later_one() -> None:
+    # n01070 (W0902/22 part 2): "... MAY 03-05 10-12 0530-2100, APR 14 22 29 MAY 06 13
+    # 0530-1400, APR 19 25 ...": APR 14 is this April, between B and C, not next year's
+    got = corpus_windows("n01070")
+    days = [a.date() for a, _ in got]
+    assert date(2022, 4, 14) in days and date(2022, 4, 19) in days
+    assert len(got) == 21 and all(a.year == 2022 for a, _ in got)
