@@ -20,7 +20,7 @@ from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
-from notam_log.models import Episode, Event, Notam, iso
+from notam_log.models import Episode, Event, Notam, iso, parse_iso
 from notam_log.text import bounds, clean, duration_range, event_line, fmt_time
 
 if TYPE_CHECKING:
@@ -77,10 +77,12 @@ def notam_table(notams: Sequence[Notam]) -> None:
     for col in ("key", "type", "locations", "Q-code", "category", "from", "until"):
         table.add_column(col, no_wrap=True)
     table.add_column("text", overflow="fold", ratio=3, min_width=20)
-    table.add_column("issues", overflow="fold", ratio=1)
+    bad = sum(1 for n in notams if n.issues)
+    if bad:
+        table.add_column("issues", overflow="fold", ratio=1)
     for n in notams:
         until = "PERM" if n.permanent else fmt_time(n.end) + (" EST" if n.end_estimated else "")
-        table.add_row(
+        cells: list[Text | str] = [
             Text(clean(n.key)),
             Text(clean(n.type or "?")),
             Text(clean(" ".join(n.locations))),
@@ -89,10 +91,11 @@ def notam_table(notams: Sequence[Notam]) -> None:
             fmt_time(n.start),
             until,
             Text(clean(n.text, one_line=True, limit=90)),
-            Text(clean("; ".join(n.issues), one_line=True), style="yellow"),
-        )
+        ]
+        if bad:
+            cells.append(Text(clean("; ".join(n.issues), one_line=True), style="yellow"))
+        table.add_row(*cells)
     console.print(table)
-    bad = sum(1 for n in notams if n.issues)
     if bad:
         warn(f"{bad} of {len(notams)} NOTAMs could not be read completely (see issues)")
 
@@ -404,7 +407,18 @@ def sources(
     ):
         table.add_column(col, overflow="fold")
     for o in out:
-        st = "disabled" if not o["enabled"] else ("failing" if o["down_since"] else "ok")
+        if not o["enabled"]:
+            st = "disabled"
+        elif o["down_since"]:
+            st = f"failing since {o['down_since']}"
+        elif not o["last_poll"] and not o["last_complete"]:
+            st = "never polled"
+        elif not o["last_complete"] or (
+            now - _parse(o["last_complete"]) > timedelta(seconds=3 * o["interval_s"])
+        ):
+            st = "stale"
+        else:
+            st = "ok"
         table.add_row(
             o["name"],
             o["kind"],
@@ -415,6 +429,12 @@ def sources(
             Text(clean(o["last_error"] or "", one_line=True, limit=80)),
         )
     console.print(table)
+
+
+def _parse(value: str) -> datetime:
+    parsed = parse_iso(value)
+    assert parsed is not None
+    return parsed
 
 
 def _iso_or_none(value: datetime | None) -> str | None:
