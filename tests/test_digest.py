@@ -7,6 +7,7 @@ import json
 import os
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -217,9 +218,15 @@ def test_in_force_at_the_end_with_running_duration() -> None:
 
 
 def test_overdue_estimated_end_without_replacement() -> None:
-    def row(key: str, status: str, **kw: object) -> NotamRow:
-        n = Notam(key=key, id=key.split(":")[1], locations=("EGLL",), category="runway_closed",
-                  text="RWY 09L/27R CLSD <b>", **kw)  # type: ignore[arg-type]
+    def row(key: str, status: str, **kw: Any) -> NotamRow:
+        n = Notam(
+            key=key,
+            id=key.split(":")[1],
+            locations=("EGLL",),
+            category="runway_closed",
+            text="RWY 09L/27R CLSD <b>",
+            **kw,
+        )
         first = z("2025-03-20T00:00Z")
         return NotamRow(n, status, "s", "all", first, first, None, 1)
 

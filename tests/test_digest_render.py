@@ -103,10 +103,11 @@ def validate(value: Any, schema: dict[str, Any], root: dict[str, Any], path: str
     types = schema.get("type")
     if types is not None:
         kinds = types if isinstance(types, list) else [types]
-        py = {"object": dict, "array": list, "string": str, "integer": int, "number": (int, float),
+        py: dict[str, Any] = {"object": dict, "array": list, "string": str, "integer": int, "number": (int, float),
               "boolean": bool, "null": type(None)}  # fmt: skip
         ok = any(
-            isinstance(value, py[k]) and not (k in ("integer", "number") and isinstance(value, bool))
+            isinstance(value, py[k])
+            and not (k in ("integer", "number") and isinstance(value, bool))
             for k in kinds
         )
         assert ok, f"{path}: {value!r} is not {types}"
