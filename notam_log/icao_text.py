@@ -1,15 +1,35 @@
-"""Plain-text ICAO NOTAMs (``(A1234/25 NOTAMN Q) ... A) ... E) ...)``) into Notam records."""
+"""Plain-text ICAO NOTAMs (``(A1234/25 NOTAMN Q) ... A) ... E) ...)``) into Notam records.
+
+**Multi-part NOTAMs.** A NOTAM too long for one message is sent in parts that repeat
+the header and say ``PART n OF m`` in item A (``A) EDGG PART 2 OF 3``). Every part
+has the same ``id``. So that no part overwrites another in the event log (which
+keeps one record per key):
+
+* ``parse_text`` joins consecutive parts of one NOTAM found in the same text (same
+  id, part numbers following each other, same total) into one record, as
+  ``faa_text`` does for FAA multi-part NOTAMs: items Q to D from the first part,
+  item E the parts' texts joined by a line break, F/G from the last part that has
+  them, ``raw`` the parts' texts joined by a line break. When all the parts
+  ``1..m`` are there the key is the NOTAM's plain key (``EDGG:W0751/23``);
+  otherwise it is that of the first part present (below).
+* A part that stands alone (``parse_icao`` on one part, or a part whose neighbours
+  are not in the text) keeps its ``id`` and gets the key ``KEY#n``, ``n`` its part
+  number: ``EDGG:W0751/23#2``.
+"""
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import html
 import re
 from datetime import datetime
+from typing import Any
 
 from notam_log import classify, schedule
 from notam_log.fields import format_id, full_year, make_key, parse_coords, parse_yymmddhhmm
-from notam_log.models import Notam
+from notam_log.models import DEFAULT_RESTRICTIONS, Notam
+from notam_log.qcodes import decode
 
 #: A NOTAM id: ICAO ``A1234/25`` (series optional), a Russian part suffix
 #: ``U0702/25F06``, or the FAA month/number ``05/024`` that FAA renders in ICAO layout.
@@ -23,6 +43,7 @@ _FOOTER = re.compile(r"\s*(?:CREATED:\s*\d{1,2}\s+[A-Za-z]{3}\s+\d{4}|SOURCE:\s*
 _END_PART = re.compile(r"\s*(?:END\s+)?PART\s+\d+\s+OF\s+\d+\s*$", re.I)
 _WRAPPED = re.compile(rf"(?:^|\n)[ \t]*\(\s*(?:{_ID}\s*NOTAM|Q\))", re.I)
 _PART = re.compile(r"\bPART\s+\d+\s+OF\s+\d+\b.*$", re.I | re.S)
+_PART_NO = re.compile(r"\bPART\s+(\d+)\s+OF\s+(\d+)\b", re.I)
 _LOC_SPLIT = re.compile(r"[\s/,]+")
 _LOCATION = re.compile(r"[A-Z0-9]{3,4}")
 _COORD_RADIUS = re.compile(
@@ -32,6 +53,12 @@ _QCODE = re.compile(r"Q?[A-Z]{4}")
 _LEVEL = re.compile(r"\d{3}(?=$|\d{4}[NS])")
 _Q_SPLIT = re.compile(r"[ \t]*/[ \t]*|\s+")
 _DIGITS = re.compile(r"\D")
+#: The clean Q-line layout (``EGTT/QMRLC/IV/NBO/A/000/999/5129N00028W005``), read in
+#: one match; anything else goes through the field-by-field reader.
+_Q_CLEAN = re.compile(
+    r"\s*([A-Z]{4})/Q([A-Z]{4})/(IV|I|V|K)/([NBOMK]{1,3})/([AEWK]{1,2})/(\d{3})/(\d{3})/"
+    r"(\d{4}[NS]\d{5}[EW])(\d{1,3})?\s*"
+)
 
 # NOTAM starts for split_notams: an ICAO header, an FAA ``!ACC nn/nnn`` (with an
 # optional ``NOTAM-D`` wrapper), or a header-less ``Q)`` at the start of a line.
@@ -95,16 +122,70 @@ def split_notams(text: str) -> list[str]:
 
 
 def parse_text(text: str) -> list[Notam]:
-    """Every NOTAM in ``text``: FAA domestic chunks go to ``faa_text.parse_faa``."""
+    """Every NOTAM in ``text``: FAA domestic chunks go to ``faa_text.parse_faa``;
+    consecutive parts of one multi-part ICAO NOTAM are joined (module docstring)."""
     from notam_log.faa_text import parse_faa
 
     out: list[Notam] = []
+    group: list[tuple[Notam, tuple[int, int]]] = []
     for chunk in split_notams(text):
         if _FAA_START.match(chunk):
+            out.extend(_join(group))
+            group = []
             out.append(parse_faa(chunk))
-        else:
-            out.append(parse_icao(chunk))
+            continue
+        try:
+            notam, part = _parse_icao(chunk, "icao")
+        except Exception:  # pragma: no cover - parse_icao's last guard
+            notam, part = parse_icao(chunk), None
+        if part is None or notam.id is None:
+            out.extend(_join(group))
+            group = []
+            out.append(notam)
+            continue
+        if group:
+            prev, (pn, pm) = group[-1]
+            if not (
+                prev.id == notam.id
+                and prev.key.split("#")[0] == notam.key.split("#")[0]
+                and part == (pn + 1, pm)
+            ):
+                out.extend(_join(group))
+                group = []
+        group.append((notam, part))
+    out.extend(_join(group))
     return out
+
+
+def _join(group: list[tuple[Notam, tuple[int, int]]]) -> list[Notam]:
+    """One record for consecutive parts of one NOTAM (see the module docstring)."""
+    if len(group) < 2:
+        return [n for n, _ in group]
+    first, (n1, total) = group[0]
+    last_no = group[-1][1][0]
+    base = first.key.rsplit("#", 1)[0]
+    key = base if (n1, last_no) == (1, total) else first.key
+    texts = [n.text for n, _ in group]
+    lower = next((n.lower_limit for n, _ in reversed(group) if n.lower_limit), None)
+    upper = next((n.upper_limit for n, _ in reversed(group) if n.upper_limit), None)
+    issues: list[str] = []
+    for n, _ in group:
+        issues.extend(i for i in n.issues if i not in issues)
+    text = "\n".join(t for t in texts if t)
+    category = classify.category_of(first.qcode, text, first.source_format)
+    return [
+        dataclasses.replace(
+            first,
+            key=key,
+            text=text,
+            lower_limit=lower,
+            upper_limit=upper,
+            raw="\n".join(n.raw for n, _ in group),
+            issues=tuple(issues),
+            category=category,
+            restriction=category in DEFAULT_RESTRICTIONS,
+        )
+    ]
 
 
 def _markers(s: str) -> list[tuple[str, int, int]]:
@@ -135,7 +216,10 @@ def _fallback_key(raw: str) -> str:
 
 def _read_time(value: str) -> tuple[datetime | None, bool, bool]:
     """``2501010000``, ``2312302200EST``, ``2023-12-24 00:00``, ``PERM`` -> (time, est, perm)."""
-    v = value.strip().upper()
+    v = value.strip()
+    if len(v) == 10 and v.isdigit() and v[0] not in "789":  # the clean layout
+        return parse_yymmddhhmm(v), False, False
+    v = v.upper()
     if v.startswith("PERM"):
         return None, False, True
     est = v.endswith("EST")
@@ -171,6 +255,24 @@ def _read_q(q: str, issues: list[str]) -> dict[str, object]:
     three letter fields (traffic, purpose, scope, filled from the right), the two
     three-digit levels, then the centre and radius. Empty fields are simply absent;
     unreadable ones are reported."""
+    cm = _Q_CLEAN.fullmatch(q)
+    if cm:
+        coords = parse_coords(cm[8])
+        if coords is not None:
+            clean: dict[str, object] = {
+                "fir": cm[1],
+                "qcode": "Q" + cm[2],
+                "traffic": cm[3],
+                "purpose": cm[4],
+                "scope": cm[5],
+                "lower": int(cm[6]),
+                "upper": int(cm[7]),
+                "lat": coords[0],
+                "lon": coords[1],
+            }
+            if cm[9]:
+                clean["radius_nm"] = int(cm[9])
+            return clean
     out: dict[str, object] = {}
     tokens = _Q_SPLIT.split(q.strip().upper())
     if len(tokens) < 2:
@@ -231,7 +333,7 @@ def parse_icao(text: str, *, source_format: str = "icao") -> Notam:
     ``issues``. ``raw`` is the input as given; ``text`` (item E) has HTML entities
     unescaped, the ``CREATED:``/``SOURCE:`` footer and ``END PART n OF m`` removed."""
     try:
-        return _parse_icao(text, source_format)
+        return _parse_icao(text, source_format)[0]
     except Exception as exc:  # pragma: no cover - a last guard; the parser should not raise
         return Notam(
             key=make_key(None, fallback=_fallback_key(text)),
@@ -242,7 +344,8 @@ def parse_icao(text: str, *, source_format: str = "icao") -> Notam:
         )
 
 
-def _parse_icao(raw: str, source_format: str) -> Notam:
+def _parse_icao(raw: str, source_format: str) -> tuple[Notam, tuple[int, int] | None]:
+    """The record and, for one part of a multi-part NOTAM, (part number, parts)."""
     issues: list[str] = []
     s = raw
     if "&" in s:
@@ -298,9 +401,15 @@ def _parse_icao(raw: str, source_format: str) -> Notam:
         issues.append("no Q-line")
 
     a = items.get("A")
+    part: tuple[int, int] | None = None
     locations: tuple[str, ...] = ()
     if a is not None:
-        a_up = _PART.sub("", a.upper())
+        a_up = a.upper()
+        if "PART" in a_up:
+            pn = _PART_NO.search(a_up)
+            if pn and int(pn[2]) > 1:
+                part = (int(pn[1]), int(pn[2]))
+            a_up = _PART.sub("", a_up)
         locations = tuple(t for t in _LOC_SPLIT.split(a_up) if _LOCATION.fullmatch(t))
     if not locations:
         issues.append("no location (item A)")
@@ -359,7 +468,11 @@ def _parse_icao(raw: str, source_format: str) -> Notam:
         locations=locations,
         fallback=_fallback_key(raw),
     )
-    notam = Notam(
+    if part is not None:
+        key = f"{key}#{part[0]}"
+    notam = _notam(
+        fields,
+        issues,
         key=key,
         id=notam_id,
         locations=locations,
@@ -374,7 +487,29 @@ def _parse_icao(raw: str, source_format: str) -> Notam:
         upper_limit=(" ".join(g.split()) or None) if g is not None else None,
         source_format=source_format,
         raw=raw,
+    )
+    return notam, part
+
+
+def _notam(fields: dict[str, object], issues: list[str], **given: Any) -> Notam:
+    """The record, built once, with what ``classify.complete`` fills (subject,
+    condition, category, restriction and Q-code issues) worked out from the same
+    public readers (``qcodes.decode``, ``classify.category_of``) beforehand, so that
+    no second copy of the frozen record is made."""
+    qcode = fields.get("qcode")
+    subject, condition, q_issues = decode(qcode if isinstance(qcode, str) else None)
+    for issue in q_issues:
+        if issue not in issues:
+            issues.append(issue)
+    category = classify.category_of(
+        qcode if isinstance(qcode, str) else None, given["text"], given["source_format"]
+    )
+    return Notam(
+        subject=subject,
+        condition=condition,
+        category=category,
+        restriction=category in DEFAULT_RESTRICTIONS,
         issues=tuple(issues),
+        **given,
         **fields,  # type: ignore[arg-type]
     )
-    return classify.complete(notam)

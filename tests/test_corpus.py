@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections import Counter
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -42,8 +43,9 @@ def test_corpus_size() -> None:
 
 
 def test_parse_text_never_raises_and_keeps_ids() -> None:
-    """Each record through parse_text: one NOTAM, or one per part for multi-part ICAO
-    texts stored together (every part keeps the same id)."""
+    """Each record through parse_text: one NOTAM (the parts of a multi-part ICAO NOTAM
+    stored together are joined into one), or, for texts that hold parts that do not
+    follow each other, one per part, each with the same id."""
     odd = []
     for record, single in zip(RECORDS, PARSED, strict=True):
         got = parse_text(record["text"])
@@ -58,10 +60,22 @@ def test_parse_text_never_raises_and_keeps_ids() -> None:
     assert not odd, odd
 
 
+def _reason(n: Notam) -> str:
+    """Why a record is not clean, in a few words: its first issue without the detail."""
+    if n.issues:
+        return re.split(r"[:(]| in '", n.issues[0], maxsplit=1)[0].strip()
+    for name in ("id", "type", "locations", "start"):
+        if not getattr(n, name):
+            return f"no {name}"
+    return "?"  # pragma: no cover
+
+
 def test_clean_rate() -> None:
     """Overall and over the records whose text states a full header (id, type and, for
     NOTAMR/C, the reference). 43 avwx/FAA ICAO renderings of FDC NOTAMs carry no header
-    at all and 38 carry ``NOTAMR`` with no replaced id: their issues are true."""
+    at all and 38 carry ``NOTAMR`` with no replaced id: their issues are true.
+
+    Prints three lines to quote: total, clean, and the unclean records by reason."""
     clean = sum(is_clean(n) for n in PARSED)
     stated = [
         n
@@ -69,7 +83,21 @@ def test_clean_rate() -> None:
         if HAS_HEADER.search(r["text"]) and not REF_MISSING.search(r["text"])
     ]
     clean_stated = sum(is_clean(n) for n in stated)
-    print(f"clean: {clean}/{len(PARSED)}; with a full header: {clean_stated}/{len(stated)}")
+    formats = Counter(r["format"] for r in RECORDS)
+    reasons = Counter(_reason(n) for n in PARSED if not is_clean(n))
+    print(
+        f"\ncorpus total: {len(PARSED)} records "
+        f"({formats['icao']} ICAO, {formats['faa_domestic']} FAA domestic)"
+    )
+    print(
+        f"corpus clean: {clean}/{len(PARSED)} ({clean / len(PARSED):.1%}) overall; "
+        f"{clean_stated}/{len(stated)} ({clean_stated / len(stated):.1%}) "
+        "with a full header"
+    )
+    print(
+        f"corpus not clean by reason ({len(PARSED) - clean}): "
+        + "; ".join(f"{k} {v}" for k, v in reasons.most_common())
+    )
     assert clean / len(PARSED) >= 0.97, f"clean {clean}/{len(PARSED)}"
     assert clean_stated / len(stated) >= 0.99, f"clean {clean_stated}/{len(stated)}"
 

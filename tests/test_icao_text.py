@@ -161,3 +161,43 @@ def test_bad_input_gives_issues() -> None:
     n = parse_icao("(A1234/25 NOTAMN Q) XXXX/QFALC A) LFPG B) 2513010000 E) X)")
     assert any("item B" in i for i in n.issues)
     assert parse_icao("").issues and parse_text("") == []
+
+
+def test_multi_part_in_one_text_joined() -> None:
+    # n01208: W0751/23 parts 1 to 4 of a checklist, all in one text
+    text = TEXTS["n01208"]
+    assert len(split_notams(text)) == 4
+    got = parse_text(text)
+    assert len(got) == 1
+    n = got[0]
+    assert (n.key, n.id, n.ref) == ("LIXX:W0751/23", "W0751/23", "W0451/23")
+    assert n.locations == ("LIBB", "LIMM", "LIRR") and n.start == t(2023, 4, 1)
+    assert "PART" not in n.text and n.text.startswith("CHECKLIST")
+    assert n.text.endswith("A002/2023") and n.raw == "\n".join(split_notams(text))
+    # n01526: two parts; F and G come from the last part
+    n = parse_text(TEXTS["n01526"])[0]
+    assert (n.key, n.lower_limit, n.upper_limit) == ("PAZA:A0247/23", "SFC", "3000FT")
+
+
+def test_multi_part_alone_gets_a_part_key() -> None:
+    # n01068 / n01069: D3616/22 parts 1 and 2 of 2, each in its own text
+    one, two = parse_icao(TEXTS["n01068"]), parse_icao(TEXTS["n01069"])
+    assert (one.id, two.id) == ("D3616/22", "D3616/22")
+    assert (one.key, two.key) == ("EDGG:D3616/22#1", "EDGG:D3616/22#2")
+    assert parse_text(TEXTS["n01067"])[0].key == "EDGG:D3616/22#10"  # part 10 of 11
+    # both parts in one snapshot text, in order: one record under the plain key
+    joined = parse_text(TEXTS["n01068"] + "\n" + TEXTS["n01069"])
+    assert [n.key for n in joined] == ["EDGG:D3616/22"]
+    assert joined[0].upper_limit == "FL100"
+    # out of order, or not following each other: each keeps its part key
+    apart = parse_text(TEXTS["n01069"] + "\n" + TEXTS["n01068"])
+    assert [n.key for n in apart] == ["EDGG:D3616/22#2", "EDGG:D3616/22#1"]
+
+
+def test_multi_part_partial_join_keeps_first_part_key() -> None:
+    # parts 1 and 2 of W0751/23's four: joined, but not the whole NOTAM
+    chunks = split_notams(TEXTS["n01208"])
+    got = parse_text("\n".join(chunks[:2]))
+    assert [n.key for n in got] == ["LIXX:W0751/23#1"]
+    got = parse_text("\n".join(chunks[2:]))
+    assert [n.key for n in got] == ["LIXX:W0751/23#3"]
