@@ -96,7 +96,7 @@ def m001_initial(db: Database) -> None:
         );
         CREATE INDEX events_observed ON events (observed_at);
         CREATE INDEX events_key ON events (key);
-        CREATE INDEX events_kind ON events (kind, seq);
+        CREATE INDEX events_kind ON events (kind, observed_at);
         CREATE TABLE event_locations (
             location TEXT NOT NULL,
             seq INTEGER NOT NULL,

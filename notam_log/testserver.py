@@ -104,6 +104,7 @@ class NotamTestServer:
         api_key: str | None = None,
         token_ttl: int = 1799,
         timeout_sleep: float = 1.0,
+        delay: float = 0.0,
     ) -> None:
         self.pib_snapshots = [_gunzip(b) for b in pib_snapshots]
         self.pib_index = 0
@@ -122,6 +123,8 @@ class NotamTestServer:
         self.api_key = api_key
         self.token_ttl = token_ttl
         self.timeout_sleep = min(MAX_SLEEP, timeout_sleep)
+        #: Every answer waits this long (a slow service, for benchmarks).
+        self.delay = min(MAX_SLEEP, delay)
         self.tokens: dict[str, float] = {}  # token -> monotonic expiry
         self.requests: list[Recorded] = []
         self._faults: dict[str, deque[str]] = {}
@@ -427,6 +430,8 @@ class _Handler(BaseHTTPRequestHandler):
         with owner._lock:
             owner.requests.append(rec)
         reply, mode = owner.handle(rec)
+        if owner.delay:
+            time.sleep(owner.delay)
         if mode == "timeout":
             time.sleep(owner.timeout_sleep)
         self.send_response(reply.status)
