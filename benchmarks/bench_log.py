@@ -161,7 +161,7 @@ def make_big_db(path: Path, n_events: int) -> tuple[datetime, datetime]:
                 _flush(conn, batch_e, batch_l)
         _flush(conn, batch_e, batch_l)
         eps = []
-        for i in range(20_000):
+        for _ in range(20_000):
             loc = rng.choice(locations)
             a = start + timedelta(seconds=rng.randrange(span))
             b = a + timedelta(hours=rng.randrange(1, 48))
