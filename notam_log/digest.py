@@ -840,3 +840,11 @@ def _row_notam(r: Sequence[Any]) -> NotamRow:
         ended_at=parse_iso(ended),
         version=version,
     )
+
+
+def daily_job(config: Config, store: Store, now: datetime) -> None:
+    """The scheduler's daily job: yesterday's digest written to the folder, then sent
+    if ``[digest] send`` (see :func:`notam_log.notify.daily_job`)."""
+    from notam_log import notify
+
+    notify.daily_job(config, store, now)
