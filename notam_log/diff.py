@@ -243,7 +243,7 @@ def ingest(world: World, snap: Snapshot, rules: Rules | None = None) -> Changes:
     ch.status = status
     ch.reason = reason
     world = dataclasses.replace(world, active=active, terminal=terminal, scopes=scopes)
-    return _evaluate(ch, world, t, new_keys, after)
+    return _evaluate(ch, world, t, new_keys, after, baseline=baseline)
 
 
 def tick(world: World, now: datetime) -> Changes:
@@ -294,7 +294,13 @@ def source_result(world: World, source: str, now: datetime, error: str | None) -
 
 
 def _evaluate(
-    ch: Changes, world: World, t: datetime, new_keys: set[str], scope_after: datetime | None
+    ch: Changes,
+    world: World,
+    t: datetime,
+    new_keys: set[str],
+    scope_after: datetime | None,
+    *,
+    baseline: bool = False,
 ) -> Changes:
     """Expire what has ended, then compare the restrictions in force with before."""
     last_eval = world.last_eval
@@ -352,7 +358,9 @@ def _evaluate(
                 category=pair[1],
                 after=after,
                 effective_at=effective,
-                detail={"keys": sorted(keys)},
+                detail={"keys": sorted(keys), "baseline": True}
+                if baseline and lead in new_keys
+                else {"keys": sorted(keys)},
             )
         )
     for pair, old in before.items():

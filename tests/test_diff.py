@@ -70,6 +70,17 @@ def test_first_complete_poll_is_baseline() -> None:
     assert pub[0].effective_at == t(1, 30)
 
 
+def test_restrictions_in_force_at_the_first_poll_are_baseline() -> None:
+    closed = n("X:A0001/25", t(0), t(30))
+    ch = diff.ingest(diff.World(), snap(t(1), OTHER, closed))
+    (imposed,) = [e for e in ch.events if e.kind == "restriction_imposed"]
+    assert imposed.detail["baseline"] is True and imposed.effective_at == t(0)
+    later = n("X:A0002/25", t(2), t(30), loc="EGKK")
+    ch2 = diff.ingest(ch.world, snap(t(3), OTHER, closed, later))
+    (imposed2,) = [e for e in ch2.events if e.kind == "restriction_imposed"]
+    assert "baseline" not in imposed2.detail
+
+
 def test_same_snapshot_twice_adds_nothing() -> None:
     s = snap(t(1), OTHER, n("X:A0001/25", t(0), t(30)))
     w1 = diff.ingest(diff.World(), s)
