@@ -1,0 +1,225 @@
+"""Parse throughput: ICAO text, FAA domestic text and PIB XML, and aviconv-notam beside them.
+
+Run by hand, in one process::
+
+    .venv/bin/python benchmarks/bench_parse.py [--repeats N]
+
+Prints one table of NOTAMs per second (best-of and median over the repeats, measured
+with ``time.perf_counter``). Every repeat starts cold: the memo caches of notam-log
+(schedule windows, sunrise/sunset, Q-code decoding and rules) are cleared before it,
+so a repeat never reads a NOTAM that an earlier repeat already worked out.
+
+Inputs:
+
+* **ICAO text**: every ``icao`` record of ``tests/data/corpus/notams.jsonl``, through
+  ``icao_text.parse_icao``.
+* **ICAO text, aviconv-parseable**: the subset of those that aviconv-notam's
+  ``aviconv_notam.parser.parse`` reads without raising (found in the same run), timed
+  for both parsers on the same texts; the ratio is notam-log's rate over aviconv's.
+  Needs the ``bench`` extra (``pip install -e '.[bench]'``); without it those rows say
+  so and the rest still runs.
+* **FAA domestic text**: every ``faa_domestic`` record, through ``faa_text.parse_faa``.
+* **PIB XML**: the largest (decompressed) snapshot in
+  ``tests/data/nats-pib/heathrow-2025-03/``, through ``pib_xml.parse_pib``, against
+  lxml's ``etree.fromstring`` alone on the same bytes (the floor any reader pays); the
+  ratio there is parse_pib's time over fromstring's and is meant to stay <= 2.5.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import gzip
+import json
+import statistics
+import sys
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+from lxml import etree
+
+from notam_log import classify, qcodes, schedule, sun
+from notam_log.faa_text import parse_faa
+from notam_log.icao_text import parse_icao
+from notam_log.pib_xml import parse_pib
+
+ROOT = Path(__file__).resolve().parent.parent
+CORPUS = ROOT / "tests" / "data" / "corpus" / "notams.jsonl"
+PIB_DIR = ROOT / "tests" / "data" / "nats-pib" / "heathrow-2025-03"
+PIB_RATIO_LIMIT = 2.5
+
+
+def clear_caches() -> None:
+    """Forget every memo of notam-log, so that a repeat measures a cold parse."""
+    schedule.windows.cache_clear()
+    sun.event_seconds.cache_clear()
+    qcodes.decode.cache_clear()
+    classify._qcode_outcome.cache_clear()
+
+
+def timed(run: Callable[[], object], repeats: int, cold: bool = True) -> list[float]:
+    """Seconds per repeat of ``run``, garbage collected before each; with ``cold`` the
+    caches are cleared before each repeat, else they are primed once and kept."""
+    out: list[float] = []
+    if not cold:
+        run()
+    for _ in range(repeats):
+        if cold:
+            clear_caches()
+        gc.collect()
+        t0 = time.perf_counter()
+        run()
+        out.append(time.perf_counter() - t0)
+    return out
+
+
+def over(parse: Callable[[str], object], texts: Sequence[str]) -> Callable[[], object]:
+    def run() -> object:
+        for text in texts:
+            parse(text)
+        return None
+
+    return run
+
+
+def aviconv_parser() -> Callable[[str], object] | None:
+    try:
+        from aviconv_notam.parser import parse
+    except ImportError:
+        return None
+    return parse
+
+
+def aviconv_version() -> str:
+    try:
+        from importlib.metadata import version
+
+        return version("aviconv-notam")
+    except Exception:
+        return "?"
+
+
+def largest_pib() -> tuple[Path, bytes]:
+    best: tuple[Path, bytes] | None = None
+    for path in sorted(PIB_DIR.glob("*.xml*")):
+        data = path.read_bytes()
+        if data[:2] == b"\x1f\x8b":
+            data = gzip.decompress(data)
+        if best is None or len(data) > len(best[1]):
+            best = (path, data)
+    if best is None:
+        raise SystemExit(f"no PIB snapshot in {PIB_DIR}")
+    return best
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    ap.add_argument("--repeats", type=int, default=9, help="timed repeats per row (default 9)")
+    args = ap.parse_args(argv)
+    repeats: int = max(1, args.repeats)
+
+    records: list[dict[str, Any]] = [json.loads(line) for line in CORPUS.open(encoding="utf-8")]
+    icao = [r["text"] for r in records if r["format"] == "icao"]
+    faa = [r["text"] for r in records if r["format"] == "faa_domestic"]
+
+    Row = tuple[str, int, "list[float] | None", "list[float] | None", str]
+    rows: list[Row] = []
+    notes: list[str] = []
+
+    def measure(run: Callable[[], object]) -> tuple[list[float], list[float]]:
+        return timed(run, repeats), timed(run, repeats, cold=False)
+
+    cold, warm = measure(over(parse_icao, icao))
+    rows.append(("ICAO text, all corpus ICAO (notam-log)", len(icao), cold, warm, ""))
+
+    avi = aviconv_parser()
+    if avi is None:
+        notes.append("aviconv-notam not installed (pip install -e '.[bench]'): its rows skipped")
+    else:
+        ok: list[str] = []
+        faa_ok = 0
+        for fmt, texts in (("icao", icao), ("faa_domestic", faa)):
+            for text in texts:
+                try:
+                    avi(text)
+                except Exception:
+                    continue
+                if fmt == "icao":
+                    ok.append(text)
+                else:
+                    faa_ok += 1
+        notes.append(
+            f"aviconv-notam {aviconv_version()} parses {len(ok) + faa_ok} of {len(records)} "
+            f"corpus texts without error: {len(ok)} of {len(icao)} ICAO, "
+            f"{faa_ok} of {len(faa)} FAA domestic"
+        )
+        ours, ours_warm = measure(over(parse_icao, ok))
+        theirs, theirs_warm = measure(over(avi, ok))
+        ratio = min(theirs) / min(ours)
+        ratio_warm = min(theirs_warm) / min(ours_warm)
+        rows.append(
+            (
+                "ICAO text, aviconv-parseable (notam-log)",
+                len(ok),
+                ours,
+                ours_warm,
+                f"{ratio:.2f}x aviconv cold, {ratio_warm:.2f}x warm",
+            )
+        )
+        rows.append(
+            ("ICAO text, aviconv-parseable (aviconv-notam)", len(ok), theirs, theirs_warm, "1.00x")
+        )
+
+    cold, warm = measure(over(parse_faa, faa))
+    rows.append(("FAA domestic text (notam-log)", len(faa), cold, warm, ""))
+    if avi is not None:
+        rows.append(("FAA domestic text (aviconv-notam)", 0, None, None, "reads none: n/a"))
+
+    path, xml = largest_pib()
+    n_pib = len(parse_pib(xml).notams)
+    pib, pib_warm = measure(lambda: parse_pib(xml))
+    floor, floor_warm = measure(lambda: etree.fromstring(xml))
+    pib_ratio = min(pib) / min(floor)
+    pib_ratio_warm = min(pib_warm) / min(floor_warm)
+    verdict = "ok" if pib_ratio <= PIB_RATIO_LIMIT else f"OVER {PIB_RATIO_LIMIT}"
+    rows.append(
+        (
+            f"PIB XML {path.name} (parse_pib)",
+            n_pib,
+            pib,
+            pib_warm,
+            f"{pib_ratio:.2f}x lxml time cold ({verdict}), {pib_ratio_warm:.2f}x warm",
+        )
+    )
+    rows.append(("PIB XML, lxml etree.fromstring alone", n_pib, floor, floor_warm, "1.00x"))
+    if avi is not None:
+        rows.append(("PIB XML (aviconv-notam)", 0, None, None, "no PIB reader: n/a"))
+
+    print(
+        f"notam-log parse benchmark: Python {sys.version.split()[0]}, one process, "
+        f"{repeats} repeats per column; cold = caches cleared before each repeat, "
+        "warm = caches kept"
+    )
+    head = (
+        f"{'input (parser)':<46} {'NOTAMs':>6} {'cold best/s':>11} {'cold med/s':>10} "
+        f"{'warm best/s':>11}  ratio"
+    )
+    print(head)
+    print("-" * (len(head) + 30))
+    for name, n, times, warm_times, ratio_text in rows:
+        if times is None or warm_times is None:
+            print(f"{name:<46} {n:>6} {'-':>11} {'-':>10} {'-':>11}  {ratio_text}")
+            continue
+        best = n / min(times)
+        med = n / statistics.median(times)
+        wbest = n / min(warm_times)
+        print(f"{name:<46} {n:>6} {best:>11,.0f} {med:>10,.0f} {wbest:>11,.0f}  {ratio_text}")
+    for note in notes:
+        print(f"note: {note}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
