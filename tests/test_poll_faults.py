@@ -1,0 +1,86 @@
+"""Every fault mode of every source, through the real poller and store: a fault between
+two good polls changes nothing that the two good polls alone would not have changed.
+
+Detection is made maximally sensitive (``withdraw_after = 1``): a single faulty poll
+taken as complete would show up at once as a false ``withdrawn`` or ``restriction_lifted``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from test_sources_adapters import MATRIX, MAX_ATTEMPTS, NOW, RETRIED, SECRETS, setups
+
+from notam_log.config import SourceConfig
+from notam_log.diff import Rules
+from notam_log.http import make_client
+from notam_log.poll import Poller
+from notam_log.record import Recorder
+from notam_log.sources import build_source
+from notam_log.store import Store
+from notam_log.testserver import NotamTestServer, load_pib_folder
+
+PIBS = Path(__file__).parent / "data" / "nats-pib" / "heathrow-2025-03"
+SENSITIVE = Rules(withdraw_after=1)
+
+
+def server_kwargs(kind: str) -> dict[str, Any]:
+    kwargs = dict(setups()[kind].server)
+    if kind == "nats_pib":  # the same bulletin at every request: only faults differ
+        kwargs["pib_snapshots"] = [load_pib_folder(PIBS)[40]] * 20
+    return kwargs
+
+
+def run_polls(kind: str, db: Path, faults: list[str]) -> tuple[list[tuple[object, ...]], list[Any]]:
+    setup = setups()[kind]
+    later = setup.later
+    with (
+        Store(db) as store,
+        NotamTestServer(timeout_sleep=0.3, **server_kwargs(kind)) as server,
+        make_client(timeout=0.15) as client,
+    ):
+        cfg = SourceConfig(
+            kind=kind,
+            name=kind,
+            locations=setup.locations,
+            base_url=server.base_url,
+            options=setup.options,
+        )
+        source = build_source(cfg, SECRETS)
+        poller = Poller(
+            Recorder(store, rules=SENSITIVE), client, run_kwargs={"sleep": lambda _s: None}
+        )
+        summaries = [poller.poll([source], NOW)[0]]
+        if faults:
+            server.fail(setup.route, *faults)
+            summaries.append(poller.poll([source], NOW + later)[0])
+            server.clear_faults()
+        summaries.append(poller.poll([source], NOW + 2 * later)[0])
+        changes = sorted(
+            (e.kind, e.key, e.category, e.effective_at)
+            for e in store.events()
+            if not e.kind.startswith("source_")
+        )
+        outages = [e.kind for e in store.events() if e.kind.startswith("source_")]
+    return changes, [summaries, outages]
+
+
+_CONTROL: dict[str, list[tuple[object, ...]]] = {}
+
+
+@pytest.mark.parametrize(("kind", "fault"), MATRIX)
+def test_fault_between_good_polls_changes_nothing(tmp_path: Path, kind: str, fault: str) -> None:
+    times = MAX_ATTEMPTS if fault in RETRIED else (2 if fault == "expired_token" else 1)
+    if kind not in _CONTROL:
+        _CONTROL[kind] = run_polls(kind, tmp_path / "control.db", [])[0]
+    control = _CONTROL[kind]
+    got, (summaries, outages) = run_polls(kind, tmp_path / "faulty.db", [fault] * times)
+    assert summaries[0].error is None and summaries[-1].error is None, summaries
+    assert summaries[1].error, "the fault is reported"
+    assert got == control
+    assert control, "the good polls recorded something"
+    # a source that delivered nothing complete is down once and up once
+    if not any(v for k, v in summaries[1].statuses.items() if k in ("complete", "unchanged")):
+        assert outages == ["source_down", "source_up"]
