@@ -346,7 +346,12 @@ def search_cmd(state: State, text: str, limit: int, as_json: bool) -> None:
 @command("check-config")
 def check_config_cmd(state: State) -> None:
     """Validate the configuration without polling."""
+    from notam_log import notify
+    from notam_log.poll import build_sources
+
     cfg = state.config
+    build_sources(cfg, os.environ)  # every enabled source can be built
+    notify.channels(cfg)  # every [[notify]] table is valid
     enabled = [s.name for s in cfg.sources if s.enabled]
     output.say(
         f"{cfg.path}: ok ({len(cfg.sources)} sources, {len(enabled)} enabled:"
