@@ -67,12 +67,19 @@ def _xml(data: bytes, name: str) -> Parsed:
     if b"XNOTAM" in data[:400]:
         from notam_log.sources.faa_tfr import parse_detail
 
-        return Parsed((parse_detail(data, "", {}),), "faa_tfr")
+        try:
+            return Parsed((parse_detail(data, "", {}),), "faa_tfr")
+        except ValueError as exc:
+            raise InputError(f"{name}: not a readable TFR detail ({_line(exc)})") from None
     try:
         bulletin = parse_pib(data)
     except InputError as exc:
-        raise InputError(f"{name}: {exc}") from None
+        raise InputError(f"{name}: {_line(exc)}") from None
     return Parsed(bulletin.notams, "pib_xml", bulletin.issued)
+
+
+def _line(exc: BaseException) -> str:
+    return " ".join(str(exc).split())
 
 
 def _json(data: bytes, name: str) -> Parsed | None:
