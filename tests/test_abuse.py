@@ -185,9 +185,9 @@ def test_hostile_text_is_stored_faithfully(hostile_store: tuple[Store, list[str]
 
 def test_invalid_utf8_is_read_not_refused() -> None:
     raw = (
-        "(A0001/25 NOTAMN\nQ) EGTT/QFALC/IV/NBO/A/000/999/5129N00028W005\n"
-        "A) EGLL B) 2503210143 C) 2503212359\nE) AD CLSD "
-    ).encode() + b"\xff\xfe\x80)"
+        b"(A0001/25 NOTAMN\nQ) EGTT/QFALC/IV/NBO/A/000/999/5129N00028W005\n"
+        b"A) EGLL B) 2503210143 C) 2503212359\nE) AD CLSD "
+    ) + b"\xff\xfe\x80)"
     (n,) = read_input(raw, "latin.txt").notams
     assert n.id == "A0001/25" and n.category == "aerodrome_closed"
 
