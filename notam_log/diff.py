@@ -189,7 +189,6 @@ def ingest(world: World, snap: Snapshot, rules: Rules | None = None) -> Changes:
         kind = "replaced" if n.type == "R" else "cancelled"
         old = active.pop(target_key)
         ch.removed[target_key] = old
-        ch.upserts.pop(target_key, None)
         terminal[target_key] = kind
         ch.finals[target_key] = kind
         ch.events.append(
@@ -198,7 +197,7 @@ def ingest(world: World, snap: Snapshot, rules: Rules | None = None) -> Changes:
 
     # Disappearance, only inside this scope and only from complete snapshots.
     if complete:
-        for key, tr in list(active.items()):
+        for key, tr in sorted(active.items()):
             if tr.source != snap.source or tr.scope != snap.scope or key in seen:
                 continue
             end = tr.notam.end
@@ -216,7 +215,6 @@ def ingest(world: World, snap: Snapshot, rules: Rules | None = None) -> Changes:
                 ch.removed[key] = tr
                 terminal[key] = "withdrawn"
                 ch.finals[key] = "withdrawn"
-                ch.upserts.pop(key, None)
                 observed = tr.missing_by or t
                 ch.events.append(
                     _event(
@@ -307,12 +305,11 @@ def _evaluate(
     active = dict(world.active)
     terminal = dict(world.terminal)
     ended: dict[str, tuple[datetime | None, datetime, datetime | None]] = {}
-    for key, tr in list(active.items()):
+    for key, tr in sorted(active.items()):
         end = tr.notam.end
         if end is not None and end <= t:
             del active[key]
             ch.removed[key] = tr
-            ch.upserts.pop(key, None)
             terminal[key] = "expired"
             ch.finals[key] = "expired"
             ch.events.append(
@@ -336,7 +333,7 @@ def _evaluate(
     before = world.in_force
     in_force: dict[tuple[str, str], InForce] = {}
     lifted: list[tuple[tuple[str, str], InForce]] = []
-    for pair, keys in now_in_force.items():
+    for pair, keys in sorted(now_in_force.items()):
         old = before.get(pair)
         if old is not None:
             in_force[pair] = dataclasses.replace(old, keys=frozenset(keys))
