@@ -252,7 +252,7 @@ def render_screen(
     width = max(40, width)
     height = max(10, height)
     header = render_header(view, now, width)
-    banner = render_banner(view, now)
+    banner = render_banner(view, now, width)
     used = len(header) + len(banner) + 2 + 2  # two section titles, two table headers
     room = max(2, height - used)
     n_force = len(view.restrictions)
@@ -288,7 +288,7 @@ def render_header(view: ScreenData, now: datetime, width: int) -> list[Text]:
         line.append(clean(s.name, one_line=True), style="bold")
         line.append("  ")
         if s.down_since is not None:
-            line.append(f"failing since {fmt_time(s.down_since)} ({s.failures}x)", style="red")
+            line.append(f"failing since {_short(s.down_since, now)} ({s.failures}x)", style="red")
         elif s.name in stale:
             line.append("stale", style="yellow")
         else:
@@ -305,19 +305,21 @@ def render_header(view: ScreenData, now: datetime, width: int) -> list[Text]:
     return lines
 
 
-def render_banner(view: ScreenData, now: datetime) -> list[Text]:
+def render_banner(view: ScreenData, now: datetime, width: int = 80) -> list[Text]:
     """A warning when a source has no recent complete poll, so that an empty list is
     never mistaken for "nothing is closed"."""
     out = []
     for s in stale_sources(view, now):
         if s.last_complete is None:
-            msg = f" {clean(s.name, one_line=True)}: no complete poll yet -"
+            msg = f" {clean(s.name, one_line=True)}: no complete poll yet:"
         else:
             msg = (
                 f" {clean(s.name, one_line=True)}: last complete poll"
-                f" {fmt_time(s.last_complete)}, over {STALE_INTERVALS} intervals ago -"
+                f" {_short(s.last_complete, now)} (over {STALE_INTERVALS} intervals ago):"
             )
-        out.append(Text(msg + " this list may be out of date ", style="bold reverse yellow"))
+        line = Text(msg + " the lists may be out of date ", style="bold reverse yellow")
+        line.truncate(width, overflow="ellipsis")
+        out.append(line)
     return out
 
 
@@ -586,6 +588,7 @@ def watch_database(config: Config, db_path: str, *, local: bool = False, poll: b
                 client = stack.enter_context(make_client())
                 sources = build_sources(config, os.environ)
                 sched = NotamScheduler(config, store, sources, client)
+                stack.callback(sched.stop)  # before the store closes: jobs finish first
             view = stack.enter_context(Store(db_path, create=True))
             stack.enter_context(stop_on_signals(stop))
             if sched is not None:
@@ -607,7 +610,5 @@ def watch_database(config: Config, db_path: str, *, local: bool = False, poll: b
 
                 follow_events(new_events, sys.stdout, stop, tz_mode=tz_mode)
     finally:
-        if sched is not None:
-            sched.stop()
         lock.release()
     return 0

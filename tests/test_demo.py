@@ -1,0 +1,75 @@
+"""The offline demo: packaged bulletins, trimming, the simulated clock, and `demo --no-screen`."""
+
+from __future__ import annotations
+
+import gzip
+import subprocess
+import sys
+from datetime import UTC, datetime, timedelta
+from importlib import resources
+from pathlib import Path
+
+import pytest
+
+from notam_log.demo import SimClock, bulletin_time, demo_bulletins, trim_bulletin
+from notam_log.pib_xml import parse_pib
+
+BIN = Path(sys.executable).parent / "notam-log"
+FULL = Path(__file__).parent / "data" / "nats-pib" / "heathrow-2025-03"
+
+
+def test_packaged_data_is_small_and_documented() -> None:
+    folder = resources.files("notam_log").joinpath("data/demo")
+    files = list(folder.iterdir())
+    assert sum(len(f.read_bytes()) for f in files) <= 2_000_000
+    assert any(f.name == "PROVENANCE.md" for f in files)
+    bulletins = demo_bulletins()
+    assert bulletins[0][0] == datetime(2025, 3, 20, tzinfo=UTC)
+    assert bulletins[-1][0] == datetime(2025, 3, 22, 2, tzinfo=UTC)
+    assert [t for t, _ in bulletins] == sorted(t for t, _ in bulletins)
+
+
+def test_trimmed_bulletin_keeps_heathrow_and_the_shape() -> None:
+    full = (FULL / "PIB-2025-03-21T0300Z.xml.gz").read_bytes()
+    trimmed = trim_bulletin(full)
+    assert trimmed.rstrip().endswith(b"</Pib>")
+    before, after = parse_pib(gzip.decompress(full)), parse_pib(trimmed)
+    ids = {n.key for n in after.notams}
+    assert "EGGN:A1918/25" in ids
+    egll = {n.key for n in before.notams if "EGLL" in n.locations}
+    assert egll <= ids
+    assert len(after.notams) < len(before.notams) / 2
+    packaged = dict(demo_bulletins())[datetime(2025, 3, 21, 3, tzinfo=UTC)]
+    assert gzip.decompress(packaged) == trimmed  # the shipped files are reproducible
+
+
+def test_bulletin_time() -> None:
+    assert bulletin_time("PIB-2025-03-21T1101Z.xml.gz") == datetime(2025, 3, 21, 11, 1, tzinfo=UTC)
+    assert bulletin_time("PROVENANCE.md") is None
+
+
+def test_sim_clock_never_reaches_the_next_bulletin() -> None:
+    hours = [datetime(2025, 3, 21, h, tzinfo=UTC) for h in (0, 1, 2)]
+    clock = SimClock(hours, speed=1e12)
+    assert clock.now() < hours[0]
+    assert clock.next_poll() == hours[0]
+    assert clock.now() == hours[1] - timedelta(minutes=1)
+    assert clock.next_poll() == hours[1]
+    assert clock.next_poll() == hours[2]
+    assert clock.exhausted
+    assert clock.next_poll() is None
+
+
+@pytest.mark.slow
+def test_demo_no_screen_tells_the_heathrow_story(tmp_path: Path) -> None:
+    proc = subprocess.run([str(BIN), "demo", "--no-screen", "--speed", "36000"],
+                          capture_output=True, text=True, timeout=120, cwd=tmp_path)  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    out = proc.stdout
+    assert "restriction imposed  EGLL  aerodrome_closed  EGGN:A1918/25" in out
+    lifted = [x for x in out.splitlines() if "restriction lifted  EGLL  aerodrome_closed" in x]
+    assert lifted and "EGGN:A1918/25" in lifted[0]
+    assert "between 2025-03-21 16:00Z and 17:00Z" in lifted[0]
+    assert "restriction imposed  EGLL  aerodrome_limited  EGGN:A1936/25" in out
+    assert "EGLL London Heathrow Airport: aerodrome_closed > aerodrome_limited" in out
+    assert "\x1b" not in out

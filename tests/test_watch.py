@@ -1,0 +1,268 @@
+"""The watcher: pure render functions against golden text, and `watch` in a pseudo-terminal."""
+
+from __future__ import annotations
+
+import gzip
+import os
+import re
+import sqlite3
+import subprocess
+import sys
+import time
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from rich.console import Console
+
+from notam_log.demo import demo_bulletins
+from notam_log.lock import PollerLock
+from notam_log.models import Event
+from notam_log.testserver import NotamTestServer
+from notam_log.watch import RestrictionRow, ScreenData, SourceView, render_screen
+
+GOLDEN = Path(__file__).parent / "golden"
+NOW = datetime(2025, 3, 21, 17, 30, tzinfo=UTC)
+H = timedelta(hours=1)
+HOSTILE = "[bold red]PWNED[/] \x1b[31mRED\x1b[0m \x1b]0;title\x07 bell\x07 nul\x00 " + "LONG " * 80
+
+
+def t(hh: int, mm: int = 0, day: int = 21) -> datetime:
+    return datetime(2025, 3, day, hh, mm, tzinfo=UTC)
+
+
+def sample_view(**changes: object) -> ScreenData:
+    rows = (
+        RestrictionRow("EGLL", "London Heathrow Airport", "aerodrome_closed", t(2), t(1), t(1, 43),
+                       "EGGN:A1918/25", "A1918/25", t(23, 59), False, False,
+                       "AD CLOSED DUE TO A MAJOR INCIDENT IN THE LOCAL VICINTY.\nSECOND LINE"),
+        RestrictionRow("EGLL", "London Heathrow Airport", "aerodrome_limited", t(17), t(16),
+                       t(16, 31), "EGGN:A1936/25", "A1936/25", t(23, 59), True, False,
+                       "AD AVBL FOR LIMITED REPATRIATION FLIGHTS IN AN ORDERLY MANNER"),
+        RestrictionRow("EGKK", "London Gatwick Airport", "runway_closed", t(9), t(8), None,
+                       "EGGN:A1900/25", "A1900/25", None, False, True, HOSTILE),
+    )  # fmt: skip
+    events = (
+        Event("restriction_imposed", "nats-uk", t(17), "EGGN:A1936/25", "A1936/25", ("EGLL",),
+              "aerodrome_limited", t(16), t(16, 31), {}, 9),
+        Event("restriction_lifted", "nats-uk", t(17), "EGGN:A1918/25", "A1918/25", ("EGLL",),
+              "aerodrome_closed", t(16), None, {}, 8),
+        Event("amended", "nats-uk", t(15), "EGGN:A1900/25", "A1900/25", ("EGKK",),
+              "runway_closed", t(14), None, {"changed": ["end", "text"]}, 7),
+        Event("source_down", "faa-search", t(12), None, None, (), None, t(11), None,
+              {"error": HOSTILE}, 6),
+        Event("restriction_imposed", "nats-uk", t(2), "EGGN:A1918/25", "A1918/25",
+              ("EGLL", "[red]X\x1b[2J"), "aerodrome_closed", t(1), t(1, 43), {}, 5),
+    )  # fmt: skip
+    view = ScreenData(
+        db="/var/lib/notam-log/notam-log.db",
+        sources=(
+            SourceView("nats-uk", 900, t(17), t(17), t(17, 15)),
+            SourceView("faa-search", 1800, t(12), t(9), t(18), t(12), 3, HOSTILE),
+        ),
+        restrictions=rows,
+        events=events,
+        locations=("EGLL", "EGKK"),
+        total_events=1234,
+    )
+    return replace(view, **changes)  # type: ignore[arg-type]
+
+
+def capture(view: ScreenData, width: int, height: int, tz_mode: str = "utc") -> str:
+    console = Console(width=width, height=height, force_terminal=True, color_system=None,
+                      _environ={})  # fmt: skip
+    console.begin_capture()
+    console.print(render_screen(view, NOW, width, height, tz_mode))  # type: ignore[arg-type]
+    return console.end_capture()
+
+
+@pytest.mark.parametrize(("width", "height"), [(80, 24), (120, 40)])
+def test_golden(width: int, height: int) -> None:
+    text = capture(sample_view(), width, height)
+    path = GOLDEN / f"watch-{width}x{height}.txt"
+    if os.environ.get("UPDATE_GOLDEN"):
+        path.write_text(text)
+    assert text == path.read_text()
+
+
+@pytest.mark.parametrize(("width", "height"), [(80, 24), (120, 40), (200, 60)])
+def test_fits_and_hostile_text_is_inert(width: int, height: int) -> None:
+    many = sample_view().restrictions * 400
+    evs = sample_view().events * 200
+    text = capture(sample_view(restrictions=many, events=evs), width, height)
+    lines = text.splitlines()
+    assert len(lines) <= height
+    assert max(len(line) for line in lines) <= width
+    assert "\x1b" not in text and "\x07" not in text and "\x00" not in text
+    assert "more" in text  # the cut is said
+
+
+def test_markup_in_feed_text_is_shown_literally() -> None:
+    text = capture(sample_view(), 200, 40)
+    assert "[bold red]PWNED[/]" in text
+    assert "[red]X" in text
+
+
+def test_closures_first_and_est_marked() -> None:
+    text = capture(sample_view(), 120, 40)
+    assert text.index("AD closed") < text.index("AD limited")
+    assert "23:59Z EST" in text
+    assert "PERM" in text
+    assert "lifted" in text and "between 2025-03-21 16:00Z and 17:00Z" in text
+    assert "between 16:00Z and 17:00Z" in capture(sample_view(), 80, 24)
+    assert "changed end, text" in text
+
+
+def test_stale_banner_only_when_stale() -> None:
+    fresh = sample_view(sources=(SourceView("nats-uk", 900, t(17), t(17), t(17, 15)),))
+    assert "out of date" not in capture(fresh, 80, 24)
+    stale = sample_view(sources=(SourceView("nats-uk", 900, t(17), t(16, 44), t(17, 15)),))
+    assert "nats-uk: last complete poll 16:44Z (over 3 intervals ago)" in capture(stale, 80, 24)
+    never = sample_view(sources=(SourceView("nats-uk", 900),))
+    assert "no complete poll yet" in capture(never, 80, 24)
+
+
+def test_local_time() -> None:
+    summer = NOW + timedelta(days=60)
+    view = sample_view()
+    console = Console(width=120, height=40, force_terminal=True, color_system=None, _environ={})
+    console.begin_capture()
+    console.print(render_screen(view, summer, 120, 40, "local"))
+    text = console.end_capture()
+    assert "02:43 GMT" not in text and "01:43 GMT" in text  # March: GMT in London
+
+
+def test_no_color_and_colour() -> None:
+    coloured = Console(width=80, height=24, force_terminal=True, color_system="standard",
+                       _environ={})  # fmt: skip
+    coloured.begin_capture()
+    coloured.print(render_screen(sample_view(), NOW, 80, 24))
+    assert "\x1b[1;31m" in coloured.end_capture()  # imposed in red
+    plain = Console(width=80, height=24, force_terminal=True, color_system="standard",
+                    _environ={"NO_COLOR": "1"})  # fmt: skip
+    plain.begin_capture()
+    plain.print(render_screen(sample_view(), NOW, 80, 24))
+    assert not re.search(r"\x1b\[[0-9;]*3[0-7]m", plain.end_capture())
+
+
+# ---------------------------------------------------------------------- the command
+
+BIN = Path(sys.executable).parent / "notam-log"
+
+
+def _config(tmp_path: Path, base_url: str) -> Path:
+    cfg = tmp_path / "config.toml"
+    cfg.write_text(
+        '[watch]\nlocations = ["EGLL", "EGKK"]\n[detection]\ntick_interval = 60\n'
+        f'[[sources]]\nkind = "nats_pib"\nname = "nats-uk"\ninterval = 60\nbase_url = "{base_url}"\n'
+    )
+    return cfg
+
+
+def _bulletin(hour: str = "2025-03-21T03") -> bytes:
+    """A real bulletin whose NOTAMs end in 2048, so that they are in force at the
+    wall-clock time the command runs."""
+    data = next(b for at, b in demo_bulletins() if at.isoformat().startswith(hour))
+    return re.sub(rb"<EndValidity>25", b"<EndValidity>48", gzip.decompress(data))
+
+
+def _pty(
+    args: list[str], seconds: float, *, term_after: float | None, until: bytes = b""
+) -> tuple[str, int]:
+    import fcntl
+    import pty
+    import select
+    import signal
+    import struct
+    import termios
+
+    pid, fd = pty.fork()
+    if pid == 0:  # pragma: no cover - the child
+        env = {k: v for k, v in os.environ.items() if k != "NO_COLOR"}
+        env.update(TERM="xterm-256color", COLUMNS="120", LINES="30")
+        os.execve(args[0], args, env)
+    fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", 30, 120, 0, 0))
+    buf, start, sent = b"", time.monotonic(), False
+    while time.monotonic() - start < seconds:
+        elapsed = time.monotonic() - start
+        if not sent and ((term_after and elapsed > term_after) or (until and until in buf)):
+            time.sleep(0.5)
+            os.kill(pid, signal.SIGTERM)
+            sent = True
+        ready, _, _ = select.select([fd], [], [], 0.1)
+        if ready:
+            try:
+                data = os.read(fd, 65536)
+            except OSError:
+                break
+            if not data:
+                break
+            buf += data
+    _, status = os.waitpid(pid, 0)
+    os.close(fd)
+    return buf.decode("utf-8", "replace"), os.waitstatus_to_exitcode(status)
+
+
+def _wait_for_poll(db: Path, timeout: float = 30.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            with sqlite3.connect(db) as conn:
+                if conn.execute("SELECT count(*) FROM polls").fetchone()[0]:
+                    return
+        except sqlite3.Error:
+            pass
+        time.sleep(0.2)
+    raise AssertionError("no poll recorded")
+
+
+def _integrity(db: Path) -> str:
+    with sqlite3.connect(db) as conn:
+        return str(conn.execute("PRAGMA integrity_check").fetchone()[0])
+
+
+@pytest.mark.slow
+def test_watch_in_a_pty_polls_shows_and_exits_0_on_sigterm(tmp_path: Path) -> None:
+    db = tmp_path / "w.db"
+    with NotamTestServer(pib_snapshots=[_bulletin()]) as server:
+        cfg = _config(tmp_path, server.base_url)
+        out, code = _pty([str(BIN), "watch", "--db", str(db), "--config", str(cfg)], 40,
+                         term_after=25, until=b"A1918/25")  # fmt: skip
+        assert server.count("pib") >= 1
+    out = re.sub(r"\x1b\[[0-9;?]*[a-zA-Z]", "", out)
+    assert code == 0, out[-2000:]
+    assert "A1918/25" in out, out[-3000:] and "AD closed" in out and "London Heathrow" in out
+    assert "nats-uk" in out and "In force now" in out
+    assert _integrity(db) == "ok"
+
+
+@pytest.mark.slow
+def test_watch_without_a_terminal_prints_event_lines(tmp_path: Path) -> None:
+    db = tmp_path / "w.db"
+    with NotamTestServer(pib_snapshots=[_bulletin()]) as server:
+        cfg = _config(tmp_path, server.base_url)
+        proc = subprocess.Popen([str(BIN), "watch", "--db", str(db), "--config", str(cfg)],
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)  # fmt: skip
+        _wait_for_poll(db)
+        time.sleep(2.5)  # a refresh or two
+        proc.terminate()
+        out, err = proc.communicate(timeout=30)
+    assert proc.returncode == 0, err
+    assert "restriction imposed  EGLL  aerodrome_closed  EGGN:A1918/25" in out, (out, err)
+    assert "\x1b" not in out
+    assert _integrity(db) == "ok"
+
+
+@pytest.mark.slow
+def test_second_watcher_only_displays(tmp_path: Path) -> None:
+    db = tmp_path / "w.db"
+    with NotamTestServer(pib_snapshots=[_bulletin()]) as server, PollerLock(db) as lock:
+        assert lock.acquire()
+        cfg = _config(tmp_path, server.base_url)
+        out, code = _pty([str(BIN), "watch", "--db", str(db), "--config", str(cfg)], 15,
+                         term_after=4)  # fmt: skip
+        assert server.count("pib") == 0
+    assert code == 0
+    assert f"process {os.getpid()} already polls this database" in out
+    assert "display only" in out
