@@ -140,6 +140,7 @@ def load_screen(
     next_polls: Mapping[str, datetime] | None = None,
     note: str | None = None,
     event_limit: int = 60,
+    row_limit: int = 200,
     locations: Sequence[str] | None = None,
 ) -> ScreenData:
     """Read what the screen shows: source health, restrictions in force at the
@@ -151,29 +152,32 @@ def load_screen(
         for (loc, cat), inf in store.in_force().items()
         if not wanted or loc in wanted
     ]
-    keys = {k for _loc, _cat, inf in in_force for k in inf.keys}
+    pairs = sorted(
+        ((loc, cat, inf, key) for loc, cat, inf in in_force for key in inf.keys),
+        key=lambda p: (SEVERITY.get(p[1], 99), p[0], p[2].since_by, p[3]),
+    )
+    # Only the rows a screen can show need their NOTAM (parsed JSON): the rest are counted.
+    keys = {key for _loc, _cat, _inf, key in pairs[:row_limit]}
     notams = {r.notam.key: r.notam for r in store.notams(keys=keys)} if keys else {}
     rows: list[RestrictionRow] = []
-    for loc, cat, inf in in_force:
-        for key in sorted(inf.keys):
-            n = notams.get(key)
-            rows.append(
-                RestrictionRow(
-                    location=loc,
-                    name=name_of(loc),
-                    category=cat,
-                    since_by=inf.since_by,
-                    since_after=inf.since_after,
-                    since_effective=inf.since_effective,
-                    key=key,
-                    id=n.id if n else None,
-                    end=n.end if n else None,
-                    end_estimated=bool(n and n.end_estimated),
-                    permanent=bool(n and n.permanent),
-                    text=n.text if n else "",
-                )
+    for loc, cat, inf, key in pairs:
+        n = notams.get(key)
+        rows.append(
+            RestrictionRow(
+                location=loc,
+                name=name_of(loc) if n else None,
+                category=cat,
+                since_by=inf.since_by,
+                since_after=inf.since_after,
+                since_effective=inf.since_effective,
+                key=key,
+                id=n.id if n else None,
+                end=n.end if n else None,
+                end_estimated=bool(n and n.end_estimated),
+                permanent=bool(n and n.permanent),
+                text=n.text if n else "",
             )
-    rows.sort(key=lambda r: (SEVERITY.get(r.category, 99), r.location, r.since_by, r.key))
+        )
     merged = screen_events(store, watched, limit=event_limit)
     return ScreenData(
         db=str(store.path),

@@ -1,0 +1,170 @@
+"""Benchmark of the watcher (run by hand): screen load and render times, and memory.
+
+    .venv/bin/python benchmarks/bench_watch.py [--notams 30000] [--restrictions 2000]
+
+Builds a database with synthetic NOTAMs (one complete snapshot, so every NOTAM gives a
+``published`` event and every restriction a ``restriction_imposed`` one, plus amendments),
+then times :func:`notam_log.watch.load_screen` and :func:`notam_log.watch.render_screen`
+(captured at 80x24 and 200x60) and measures the peak memory of a fresh process that
+does what ``watch`` does (the scheduler's recorder loads every active NOTAM, then ten
+screen refreshes). Prints a table.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from rich.console import Console
+from rich.table import Table
+
+from notam_log.config import Config, SourceConfig
+from notam_log.models import Notam, Snapshot
+from notam_log.record import Recorder
+from notam_log.store import Store
+from notam_log.watch import load_screen, render_screen
+
+NOW = datetime(2025, 3, 21, 12, tzinfo=UTC)
+CATS = ("aerodrome_closed", "aerodrome_limited", "runway_closed", "airspace_restricted")
+
+
+def _code(i: int) -> str:
+    letters = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+    return "X" + letters[i // 676 % 26] + letters[i // 26 % 26] + letters[i % 26]
+
+
+def _notams(total: int, restrictions: int, version: int) -> list[Notam]:
+    out = []
+    for i in range(total):
+        restricted = i < restrictions
+        text = f"SYNTHETIC NOTAM {i} VERSION {version if i % 10 == 0 else 0}. " + "X " * 120
+        out.append(
+            Notam(
+                key=f"BNCH:A{i:05d}/25",
+                id=f"A{i:05d}/25",
+                type="N",
+                qcode="QFALC" if restricted else "QOBCE",
+                locations=(_code(i % 3000),),
+                start=NOW - timedelta(days=1),
+                end=NOW + timedelta(days=30),
+                text=text,
+                category=CATS[i % len(CATS)] if restricted else "obstacle",
+                restriction=restricted,
+                source_format="bench",
+                raw=text,
+            )
+        )
+    return out
+
+
+def build(db: Path, total: int, restrictions: int) -> dict[str, int]:
+    with Store(db) as store:
+        rec = Recorder(store)
+        for v, at in enumerate((NOW - timedelta(hours=2), NOW - timedelta(hours=1), NOW)):
+            rec.snapshot(Snapshot("bench", "ALL", at, tuple(_notams(total, restrictions, v))))
+        return {
+            "notams": total,
+            "in force (rows)": sum(len(i.keys) for i in store.in_force().values()),
+            "events": store.count_events(),
+        }
+
+
+def _config(db: Path) -> Config:
+    return Config(
+        path="<bench>",
+        database=str(db),
+        locations=(),
+        sources=(SourceConfig(kind="nats_pib", name="bench", interval=900),),
+    )
+
+
+def timings(db: Path, runs: int = 15) -> list[tuple[str, float, float]]:
+    out = []
+    with Store(db, create=False) as store:
+        cfg = _config(db)
+        load = [_timed(lambda: load_screen(store, cfg)) for _ in range(runs)]
+        view = load_screen(store, cfg)
+    out.append(("load_screen (all locations)", statistics.median(load), max(load)))
+    for w, h in ((80, 24), (200, 60)):
+        console = Console(width=w, height=h, force_terminal=True, color_system="truecolor")
+
+        def draw(w: int = w, h: int = h, console: Console = console) -> None:
+            console.begin_capture()
+            console.print(render_screen(view, NOW, w, h))
+            console.end_capture()
+
+        t = [_timed(draw) for _ in range(runs)]
+        out.append((f"render_screen + draw {w}x{h}", statistics.median(t), max(t)))
+    return out
+
+
+def _timed(fn: object) -> float:
+    start = time.perf_counter()
+    fn()  # type: ignore[operator]
+    return (time.perf_counter() - start) * 1000
+
+
+def memory(db: Path, polling: bool) -> float:
+    """Peak RSS (MB) of a fresh process doing what `watch` does (with ``polling``, the
+    scheduler's recorder too, which holds every active NOTAM in memory)."""
+    code = f"""
+import resource, sys, httpx
+sys.path.insert(0, "benchmarks")
+from pathlib import Path
+from notam_log.store import Store
+from notam_log.scheduler import NotamScheduler
+from notam_log.watch import load_screen, render_screen
+from rich.console import Console
+import bench_watch as b
+db = Path({str(db)!r})
+cfg = b._config(db)
+store = Store(db, create=False)
+sched = NotamScheduler(cfg, store, [], httpx.Client()) if {polling!r} else None
+view_store = Store(db, create=False)
+console = Console(width=200, height=60, force_terminal=True)
+for _ in range(10):
+    console.begin_capture()
+    console.print(render_screen(load_screen(view_store, cfg), b.NOW, 200, 60))
+    console.end_capture()
+print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+"""
+    root = Path(__file__).resolve().parent.parent
+    res = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=root
+    )
+    return float(res.stdout.strip().splitlines()[-1])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--notams", type=int, default=30000)
+    parser.add_argument("--restrictions", type=int, default=2000)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        db = Path(tmp) / "bench.db"
+        t0 = time.perf_counter()
+        sizes = build(db, args.notams, args.restrictions)
+        built = time.perf_counter() - t0
+        table = Table(title="notam-log watch benchmark")
+        table.add_column("measure")
+        table.add_column("median ms", justify="right")
+        table.add_column("max ms", justify="right")
+        for name, med, mx in timings(db):
+            table.add_row(name, f"{med:.1f}", f"{mx:.1f}")
+        table.add_row("peak RSS, watch --no-poll (MB)", f"{memory(db, False):.0f}", "")
+        table.add_row("peak RSS, watch polling (MB)", f"{memory(db, True):.0f}", "")
+        console = Console()
+        size = db.stat().st_size / 1e6
+        console.print(f"database: {json.dumps(sizes)}, {size:.0f} MB, built in {built:.0f} s")
+        console.print(table)
+
+
+if __name__ == "__main__":
+    main()
