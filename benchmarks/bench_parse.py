@@ -6,7 +6,7 @@ Run by hand, in one process::
 
 Prints one table of NOTAMs per second (best-of and median over the repeats, measured
 with ``time.perf_counter``). Every repeat starts cold: the memo caches of notam-log
-(schedule windows, sunrise/sunset, Q-code decoding and rules) are cleared before it,
+(item D rules and windows, sunrise/sunset, Q-code decoding and rules) are cleared before it,
 so a repeat never reads a NOTAM that an earlier repeat already worked out.
 
 Inputs:
@@ -53,6 +53,7 @@ PIB_RATIO_LIMIT = 2.5
 
 def clear_caches() -> None:
     """Forget every memo of notam-log, so that a repeat measures a cold parse."""
+    schedule.read.cache_clear()
     schedule.windows.cache_clear()
     sun.event_seconds.cache_clear()
     qcodes.decode.cache_clear()

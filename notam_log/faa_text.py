@@ -141,13 +141,11 @@ def _parse_faa(raw: str) -> Notam:
     body = body.strip()
 
     sched: str | None = None
-    wins = None
     dly = _DLY.findall(body)
     if len(dly) == 1 and start is not None:
         candidate = f"DAILY {dly[0]}"
-        got, why = schedule.windows(candidate, start, end)
-        if why is None:
-            sched, wins = candidate, got
+        if not isinstance(schedule.read(candidate, start, end), str):
+            sched = candidate
 
     notam = Notam(
         key=make_key(notam_id, office=acc),
@@ -162,7 +160,6 @@ def _parse_faa(raw: str) -> Notam:
         end_estimated=est,
         permanent=perm,
         schedule=sched,
-        windows=wins,
         text=body,
         source_format="faa_domestic",
         raw=raw,

@@ -435,22 +435,21 @@ def _parse_icao(raw: str, source_format: str) -> tuple[Notam, tuple[int, int] | 
         issues.append("item C is before item B")
 
     sched: str | None = None
-    wins = None
     d = items.get("D")
     if d is not None:
         sched = " ".join(d.split()) or None
         if sched:
             lat = fields.get("lat")
             lon = fields.get("lon")
-            wins, why = schedule.windows(
+            rule = schedule.read(
                 sched,
                 start,
                 end,
                 lat if isinstance(lat, float) else None,
                 lon if isinstance(lon, float) else None,
             )
-            if why:
-                issues.append(why)
+            if isinstance(rule, str):
+                issues.append(rule)
 
     e = items.get("E")
     body = ""
@@ -481,7 +480,6 @@ def _parse_icao(raw: str, source_format: str) -> tuple[Notam, tuple[int, int] | 
         end_estimated=end_est,
         permanent=permanent,
         schedule=sched,
-        windows=wins,
         text=body,
         lower_limit=(" ".join(f.split()) or None) if f is not None else None,
         upper_limit=(" ".join(g.split()) or None) if g is not None else None,

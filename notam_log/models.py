@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-Window = tuple[datetime, datetime]
+from notam_log import schedule as _schedule
+from notam_log.schedule import Window as Window  # re-exported
 
 #: The fixed list of categories (see classify.py and the README).
 CATEGORIES: tuple[str, ...] = (
@@ -83,8 +84,7 @@ class Notam:
     end: datetime | None = None  # None when permanent or unknown
     end_estimated: bool = False
     permanent: bool = False
-    schedule: str | None = None  # item D as written
-    windows: tuple[Window, ...] | None = None  # None: no item D, or not readable
+    schedule: str | None = None  # item D as written; see the windows property
     text: str = ""  # item E
     lower_limit: str | None = None  # item F as written
     upper_limit: str | None = None  # item G as written
@@ -102,11 +102,24 @@ class Notam:
         prefix = self.key.split(":", 1)[0] if ":" in self.key else None
         return f"{prefix}:{self.ref}" if prefix else self.ref
 
+    @property
+    def windows(self) -> tuple[Window, ...] | None:
+        """The UTC windows of item D inside B-C (derived from ``schedule``, ``start``,
+        ``end`` and the Q-line position, worked out on first use and memoised by
+        :func:`notam_log.schedule.windows`); None when there is no item D or it cannot
+        be read (the parser then says why in ``issues``)."""
+        if self.schedule is None:
+            return None
+        return _schedule.windows(self.schedule, self.start, self.end, self.lat, self.lon)
+
     def to_json(self) -> dict[str, Any]:
-        """The model's fields with JSON-friendly values (ISO 8601 UTC with ``Z``)."""
+        """The model's fields with JSON-friendly values (ISO 8601 UTC with ``Z``), and
+        the derived ``windows`` right after ``schedule``."""
         out: dict[str, Any] = {}
-        for f in dataclasses.fields(self):
-            out[f.name] = to_jsonable(getattr(self, f.name))
+        for name in _NOTAM_FIELDS:
+            out[name] = to_jsonable(getattr(self, name))
+            if name == "schedule":
+                out["windows"] = to_jsonable(self.windows)
         return out
 
     @classmethod
@@ -117,11 +130,8 @@ class Notam:
             kwargs[name] = parse_iso(kwargs.get(name))
         kwargs["locations"] = tuple(kwargs.get("locations") or ())
         kwargs["issues"] = tuple(kwargs.get("issues") or ())
-        windows = kwargs.get("windows")
-        if windows is not None:
-            kwargs["windows"] = tuple((_req_iso(a), _req_iso(b)) for a, b in windows)
-        known = {f.name for f in dataclasses.fields(cls)}
-        return cls(**{k: v for k, v in kwargs.items() if k in known})
+        # ``windows`` (derived from the schedule) and unknown keys are ignored
+        return cls(**{k: v for k, v in kwargs.items() if k in _NOTAM_FIELD_SET})
 
     def content_hash(self) -> str:
         """A hash of what the NOTAM says (not of how the feed wrapped it)."""
@@ -139,6 +149,9 @@ class Notam:
             return any(a <= at < b for a, b in self.windows)
         return True
 
+
+_NOTAM_FIELDS: tuple[str, ...] = tuple(f.name for f in dataclasses.fields(Notam))
+_NOTAM_FIELD_SET: frozenset[str] = frozenset(_NOTAM_FIELDS)
 
 #: The fields whose change is an amendment.
 CONTENT_FIELDS: tuple[str, ...] = (
@@ -252,13 +265,6 @@ def parse_iso(value: str | None) -> datetime | None:
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=UTC)
     return parsed.astimezone(UTC)
-
-
-def _req_iso(value: str) -> datetime:
-    parsed = parse_iso(value)
-    if parsed is None:
-        raise ValueError("empty time")
-    return parsed
 
 
 @dataclass(frozen=True, slots=True)

@@ -261,11 +261,10 @@ def _notam(f: dict[str, str], items_a: list[str], q: dict[str, str]) -> Notam:
     estimated = f.get("Estimation", "").strip().upper() == "EST"
 
     item_d = " ".join(f.get("ItemD", "").split()) or None  # one line, as the text parser
-    windows = None
     if item_d is not None:
-        windows, problem = schedule.windows(item_d, start, end, lat, lon)
-        if problem:
-            issues.append(f"item D: {problem}")
+        rule = schedule.read(item_d, start, end, lat, lon)
+        if isinstance(rule, str):
+            issues.append(f"item D: {rule}")
     text = f.get("ItemE", "").strip()
     if not text:
         issues.append("no item E")
@@ -305,7 +304,6 @@ def _notam(f: dict[str, str], items_a: list[str], q: dict[str, str]) -> Notam:
         end_estimated=estimated,
         permanent=permanent,
         schedule=item_d,
-        windows=windows,
         text=text,
         lower_limit=lower_limit,
         upper_limit=upper_limit,

@@ -1,5 +1,9 @@
 """Item D schedules (``MON-FRI 0600-1800``, ``MAR 15-17 0600-1800``, ``SR-SS``) into UTC windows.
 
+Two steps: :func:`read` (cheap, done by the parsers) reads item D into a :class:`Rule`
+or says why it cannot be read; :func:`windows` (done when someone asks, memoised)
+expands a rule into windows. ``Notam.windows`` is derived this way from ``schedule``.
+
 Windows are worked out in whole seconds counted from 00:00 UTC of the day before B
 (integers, one addition per day and time), clipped and merged as integers, and turned
 into datetimes once at the end; sunrise and sunset are computed only for the days the
@@ -10,11 +14,15 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
 from notam_log import sun
 from notam_log.fields import parse_yymmddhhmm
-from notam_log.models import Window
+
+#: One time window, [start, end), both aware UTC.
+Window = tuple[datetime, datetime]
 
 #: When C) is PERM (None), windows are produced up to B + this many days.
 HORIZON = timedelta(days=370)
@@ -69,15 +77,87 @@ class _Unreadable(Exception):
     pass
 
 
+#: A day selection: (dates as day indices, weekdays); both empty means every day.
+_Selection = tuple[tuple[int, ...], frozenset[int]]
+
+
+@dataclass(frozen=True, slots=True)
+class _Range:
+    """``YYMMDDhhmm TO YYMMDDhhmm``: one window, in seconds from the epoch."""
+
+    a: int
+    b: int
+
+
+@dataclass(frozen=True, slots=True)
+class _Fixed:
+    """``hhmm-hhmm`` on the selected days: from ``s1`` for ``span`` seconds."""
+
+    sel: _Selection
+    s1: int
+    span: int
+
+
+@dataclass(frozen=True, slots=True)
+class _Sun:
+    """Times with SR/SS (``fixed*`` is None for SR/SS) and offsets in seconds."""
+
+    sel: _Selection
+    t1: str
+    t2: str
+    o1: int
+    o2: int
+    fixed1: int | None
+    fixed2: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class _H24:
+    """``H24`` on the selected days."""
+
+    sel: _Selection
+
+
+_Op = _Range | _Fixed | _Sun | _H24
+
+#: Below this latitude (degrees, either side) the sun rises and sets every day (the
+#: polar circle less refraction is about 65.7), so an SR/SS schedule is read without
+#: working out sunrises; above it every SR/SS day is checked when it is read.
+_NO_POLAR_DAYS = 64.0
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    """A schedule as read by :func:`read`, which :func:`windows` expands.
+
+    Times are whole seconds from ``epoch`` (00:00 UTC of the day before B); days are
+    indices from that day (0) to ``last_k`` (the day of C, or of B + ``HORIZON``).
+    """
+
+    text: str  # what was read: item D, or its English part / days-first layout
+    start: datetime
+    stop: datetime  # C, or B + HORIZON
+    epoch: datetime
+    last_k: int
+    lo: int  # start in seconds from epoch
+    hi: int  # stop in seconds from epoch
+    ops: tuple[_Op, ...]
+    #: After ``EXC``: the (dates, weekdays) whose windows are taken out.
+    exclude: tuple[frozenset[int], frozenset[int]] | None = None
+
+
 @functools.lru_cache(maxsize=16384)
-def windows(
+def read(
     item_d: str,
     start: datetime | None,
     end: datetime | None,
     lat: float | None = None,
     lon: float | None = None,
-) -> tuple[tuple[Window, ...] | None, str | None]:
-    """Item D text -> (UTC windows inside B-C, None) or (None, the reason it cannot be read).
+) -> Rule | str:
+    """Item D text -> the :class:`Rule` it states, or the reason it cannot be read
+    (``"schedule not read: ..."``). Cheap: no window list is built and no sunrise is
+    worked out (but for SR/SS schedules above 64 degrees of latitude, where the sun
+    may not rise or set on some day, and for the first window, to be sure there is one).
 
     Read: ``DAILY``/``DLY``/``EVERY DAY``/no day at all (every day), weekdays and
     weekday ranges (``MON-FRI``, ``SUN-THU``, ``MON TIL SAT``), dates with or without
@@ -97,28 +177,43 @@ def windows(
     is the one such date between B and C when B-C is shorter than a year (schedules
     list dates grouped by time of day, not in order); otherwise an earlier date after
     a month name means the next year. ``EXC`` after the times removes days; anything
-    else unknown gives ``(None, "schedule not read: ...")``: no window is ever guessed.
-
-    Windows are clipped to [B, C) and merged when they touch. When C) is None
-    (PERM), windows stop at B + 370 days (``HORIZON``).
+    else unknown gives ``"schedule not read: ..."``, as does a schedule that leaves no
+    window between B and C: no window is ever guessed.
     """
     text = item_d.strip().upper()
     if start is None:
-        return None, f"schedule not read (no start time): {item_d!r}"
+        return f"schedule not read (no start time): {item_d!r}"
     stop = end if end is not None else start + HORIZON
     try:
-        got = _windows(text, start, stop, lat, lon)
+        rule = _rule(text, start, stop, lat, lon)
     except _Unreadable as why:
         alt = _alternative(text)
         if alt is None:
-            return None, f"schedule not read: {why} in {item_d!r}"
+            return f"schedule not read: {why} in {item_d!r}"
         try:
-            got = _windows(alt, start, stop, lat, lon)
+            rule = _rule(alt, start, stop, lat, lon)
         except _Unreadable as alt_why:
-            return None, f"schedule not read: {alt_why} in {item_d!r} (read as {alt!r})"
-    if not got:
-        return None, f"schedule not read: no window between B and C in {item_d!r}"
-    return got, None
+            return f"schedule not read: {alt_why} in {item_d!r} (read as {alt!r})"
+    if not _any_window(rule, lat, lon):
+        return f"schedule not read: no window between B and C in {item_d!r}"
+    return rule
+
+
+@functools.lru_cache(maxsize=16384)
+def windows(
+    item_d: str,
+    start: datetime | None,
+    end: datetime | None,
+    lat: float | None = None,
+    lon: float | None = None,
+) -> tuple[Window, ...] | None:
+    """The UTC windows of item D inside B-C, or None when it cannot be read (the
+    reason is :func:`read`'s). Windows are clipped to [B, C) and merged when they
+    touch. When C) is None (PERM), windows stop at B + 370 days (``HORIZON``)."""
+    rule = read(item_d, start, end, lat, lon)
+    if isinstance(rule, str):
+        return None
+    return expand(rule, lat, lon)
 
 
 def _alternative(text: str) -> str | None:
@@ -132,16 +227,24 @@ def _alternative(text: str) -> str | None:
     return None
 
 
-def _windows(
-    text: str, start: datetime, stop: datetime, lat: float | None, lon: float | None
-) -> tuple[Window, ...]:
-    first_day = start.date() - timedelta(days=1)
-    epoch = datetime(first_day.year, first_day.month, first_day.day, tzinfo=UTC)
-    lo = (start - epoch) // _SECOND
-    hi = (stop - epoch) // _SECOND
-    raw = _read(text, first_day, (stop.date() - first_day).days, epoch, lat, lon)
+def _any_window(rule: Rule, lat: float | None, lon: float | None) -> bool:
+    """Whether :func:`expand` gives at least one window: raw windows are made in order
+    only until one is left after clipping to [B, C)."""
+    lo, hi = rule.lo, rule.hi
+    for a, b in _raw(rule, lat, lon):
+        if b > lo and a < hi and (b if b < hi else hi) > (a if a > lo else lo):
+            return True
+    return False
+
+
+def expand(rule: Rule, lat: float | None = None, lon: float | None = None) -> tuple[Window, ...]:
+    """The windows of a rule that :func:`read` gave for the same ``lat``/``lon``."""
+    lo, hi = rule.lo, rule.hi
+    start, stop, epoch = rule.start, rule.stop, rule.epoch
     clipped = sorted(
-        (a if a > lo else lo, b if b < hi else hi) for a, b in raw if b > lo and a < hi
+        (a if a > lo else lo, b if b < hi else hi)
+        for a, b in _raw(rule, lat, lon)
+        if b > lo and a < hi
     )
     if not clipped:
         return ()
@@ -174,6 +277,85 @@ def _windows(
     return tuple(zip(got[::2], got[1::2], strict=True))
 
 
+def _selected(sel: _Selection, first_wd: int, last_k: int) -> Iterable[int]:
+    """The day indices a selection names that can have a window (-1 to ``last_k``)."""
+    dates, weekdays = sel
+    if dates:
+        return [
+            k
+            for k in dates
+            if -1 <= k <= last_k and (not weekdays or (first_wd + k) % 7 in weekdays)
+        ]
+    if weekdays:
+        return [k for k in range(last_k + 1) if (first_wd + k) % 7 in weekdays]
+    return range(last_k + 1)
+
+
+def _any_day(sel: _Selection, first_wd: int, last_k: int) -> bool:
+    """Whether :func:`_selected` is not empty (without listing it)."""
+    dates, weekdays = sel
+    if dates:
+        return any(
+            -1 <= k <= last_k and (not weekdays or (first_wd + k) % 7 in weekdays) for k in dates
+        )
+    if weekdays:
+        return any((first_wd + k) % 7 in weekdays for k in range(min(last_k, 6) + 1))
+    return last_k >= 0
+
+
+def _sun_at(base: int, k: int, rising: bool, lat: float | None, lon: float | None) -> int:
+    if lat is None or lon is None:
+        raise _Unreadable("SR/SS without a position")
+    got = sun.event_seconds(base + k, lat, lon, rising)
+    if got is None:
+        raise _Unreadable("no sunrise or sunset on that day")
+    return k * _DAY + got
+
+
+def _raw(rule: Rule, lat: float | None, lon: float | None) -> Iterator[tuple[int, int]]:
+    """The raw windows of a rule (seconds from its epoch), in the order stated, less
+    those of the days after ``EXC``."""
+    first_day = rule.epoch.date()
+    base = first_day.toordinal()
+    first_wd = first_day.weekday()
+    last_k = rule.last_k
+    for op in rule.ops:
+        got: Iterable[tuple[int, int]]
+        if isinstance(op, _Range):
+            got = ((op.a, op.b),)
+        elif isinstance(op, _Fixed):
+            s1, span = op.s1, op.span
+            got = (
+                (k * _DAY + s1, k * _DAY + s1 + span) for k in _selected(op.sel, first_wd, last_k)
+            )
+        elif isinstance(op, _Sun):
+            got = _sun_windows(op, _selected(op.sel, first_wd, last_k), base, lat, lon)
+        else:
+            got = ((k * _DAY, (k + 1) * _DAY) for k in _selected(op.sel, first_wd, last_k))
+        if rule.exclude is None:
+            yield from got
+        else:
+            gone, weekdays = rule.exclude
+            for a, b in got:
+                k = a // _DAY
+                if k not in gone and (first_wd + k) % 7 not in weekdays:
+                    yield a, b
+
+
+def _sun_windows(
+    op: _Sun, days: Iterable[int], base: int, lat: float | None, lon: float | None
+) -> Iterator[tuple[int, int]]:
+    fixed1, fixed2, o1, o2 = op.fixed1, op.fixed2, op.o1, op.o2
+    r1, r2 = op.t1 == "SR", op.t2 == "SR"
+    for k in days:
+        a = (k * _DAY + fixed1 if fixed1 is not None else _sun_at(base, k, r1, lat, lon)) + o1
+        b = (k * _DAY + fixed2 if fixed2 is not None else _sun_at(base, k, r2, lat, lon)) + o2
+        if b <= a:
+            k2 = k + 1
+            b = (k2 * _DAY + fixed2 if fixed2 is not None else _sun_at(base, k2, r2, lat, lon)) + o2
+        yield a, b
+
+
 def _seconds_of_day(value: str) -> int:
     hh, mm = int(value[:2]), int(value[2:])
     if hh > 24 or mm > 59 or (hh == 24 and mm):
@@ -181,17 +363,14 @@ def _seconds_of_day(value: str) -> int:
     return hh * 3600 + mm * 60
 
 
-def _read(
-    text: str,
-    first_day: date,
-    last_k: int,
-    epoch: datetime,
-    lat: float | None,
-    lon: float | None,
-) -> list[tuple[int, int]]:
-    """Raw windows in seconds from ``epoch`` (00:00 UTC of ``first_day``, day index 0);
-    days run from index 0 to ``last_k`` (the day of C)."""
-    out: list[tuple[int, int]] = []
+def _rule(text: str, start: datetime, stop: datetime, lat: float | None, lon: float | None) -> Rule:
+    """Read ``text`` into a :class:`Rule` for B = ``start`` and C = ``stop``, or raise
+    :class:`_Unreadable` with the reason."""
+    first_day = start.date() - timedelta(days=1)
+    epoch = datetime(first_day.year, first_day.month, first_day.day, tzinfo=UTC)
+    last_k = (stop.date() - first_day).days
+    ops: list[_Op] = []
+    has_window = False  # some op has a day (or is a range): the raw list is not empty
     month: int | None = None
     month_fresh = False  # a month name was just read: an earlier date means next year
     dates: list[int] = []  # day indices
@@ -229,21 +408,6 @@ def _read(
         last = got
         return got
 
-    def selected() -> range | list[int]:
-        if dates:
-            return [k for k in dates if not weekdays or (first_wd + k) % 7 in weekdays]
-        if weekdays:
-            return [k for k in range(last_k + 1) if (first_wd + k) % 7 in weekdays]
-        return range(last_k + 1)
-
-    def sun_at(k: int, rising: bool) -> int:
-        if lat is None or lon is None:
-            raise _Unreadable("SR/SS without a position")
-        got = sun.event_seconds(base + k, lat, lon, rising)
-        if got is None:
-            raise _Unreadable("no sunrise or sunset on that day")
-        return k * _DAY + got
-
     pos = 0
     n = len(text)
     while pos < n:
@@ -256,12 +420,13 @@ def _read(
         pos = m.end()
         kind = m.lastgroup
         if m["dt1"]:
-            out.append(
-                (
+            ops.append(
+                _Range(
                     (_parse_dt(m["dt1"]) - epoch) // _SECOND,
                     (_parse_dt(m["dt2"]) - epoch) // _SECOND,
                 )
             )
+            has_window = True
             used = True
         elif m["t1"] or m["hj"]:
             if excluding:
@@ -272,38 +437,33 @@ def _read(
                 t1, t2 = ("SR", "SS") if m["hj"] == "HJ" else ("SS", "SR")
             o1 = int(m["o1"] or 0) * (-60 if m["s1"] == "MINUS" else 60)
             o2 = int(m["o2"] or 0) * (-60 if m["s2"] == "MINUS" else 60)
-            days = [k for k in selected() if -1 <= k <= last_k]
+            sel: _Selection = (tuple(dates), frozenset(weekdays))
             if t1 not in ("SR", "SS") and t2 not in ("SR", "SS"):
                 s1 = _seconds_of_day(t1) + o1
                 s2 = _seconds_of_day(t2) + o2
-                span = s2 - s1 if s2 > s1 else s2 + _DAY - s1
-                for k in days:
-                    a0 = k * _DAY + s1
-                    out.append((a0, a0 + span))
+                ops.append(_Fixed(sel, s1, s2 - s1 if s2 > s1 else s2 + _DAY - s1))
             else:
                 fixed1 = None if t1 in ("SR", "SS") else _seconds_of_day(t1)
                 fixed2 = None if t2 in ("SR", "SS") else _seconds_of_day(t2)
-                for k in days:
-                    a = (k * _DAY + fixed1 if fixed1 is not None else sun_at(k, t1 == "SR")) + o1
-                    b = (k * _DAY + fixed2 if fixed2 is not None else sun_at(k, t2 == "SR")) + o2
-                    if b <= a:
-                        k2 = k + 1
-                        b = (
-                            k2 * _DAY + fixed2 if fixed2 is not None else sun_at(k2, t2 == "SR")
-                        ) + o2
-                    out.append((a, b))
+                op = _Sun(sel, t1, t2, o1, o2, fixed1, fixed2)
+                if lat is None or lon is None or abs(lat) > _NO_POLAR_DAYS:
+                    # every day, as expand would: no position, or a day without sunrise
+                    for _ in _sun_windows(op, _selected(sel, first_wd, last_k), base, lat, lon):
+                        pass
+                ops.append(op)
+            has_window = has_window or _any_day(sel, first_wd, last_k)
             used = True
         elif m["exc"]:
-            if not out:
+            if not has_window:
                 raise _Unreadable("EXC before any time")
             excluding = True
             dates, weekdays, used = [], set(), False
         elif m["h24"]:
             if excluding:
                 raise _Unreadable("times after EXC")
-            for k in selected():
-                if -1 <= k <= last_k:
-                    out.append((k * _DAY, (k + 1) * _DAY))
+            sel = (tuple(dates), frozenset(weekdays))
+            ops.append(_H24(sel))
+            has_window = has_window or _any_day(sel, first_wd, last_k)
             used = True
         elif m["mon"]:
             if used:
@@ -339,20 +499,27 @@ def _read(
                 dates, weekdays, used = [], set(), False
         elif kind == "skip":
             continue
+    exclude = None
     if excluding:
         if not dates and not weekdays:
             raise _Unreadable("EXC without days")
-        gone = set(dates)
-        return [
-            (a, b)
-            for a, b in out
-            if a // _DAY not in gone and (first_wd + a // _DAY) % 7 not in weekdays
-        ]
-    if (dates or weekdays) and not used:
-        raise _Unreadable("days without times")
-    if not out:
-        raise _Unreadable("no times")
-    return out
+        exclude = (frozenset(dates), frozenset(weekdays))
+    else:
+        if (dates or weekdays) and not used:
+            raise _Unreadable("days without times")
+        if not has_window:
+            raise _Unreadable("no times")
+    return Rule(
+        text=text,
+        start=start,
+        stop=stop,
+        epoch=epoch,
+        last_k=last_k,
+        lo=(start - epoch) // _SECOND,
+        hi=(stop - epoch) // _SECOND,
+        ops=tuple(ops),
+        exclude=exclude,
+    )
 
 
 def _same_day(year: int, month: int, day: int) -> date | None:

@@ -23,7 +23,7 @@ def n(
     text: str = "AD CLSD",
     type: str = "N",
     ref: str | None = None,
-    windows: tuple[tuple[datetime, datetime], ...] | None = None,
+    schedule: str | None = None,
 ) -> Notam:
     return Notam(
         key=key,
@@ -36,7 +36,7 @@ def n(
         category=category,
         restriction=restriction,
         text=text,
-        windows=windows,
+        schedule=schedule,
     )
 
 
@@ -201,7 +201,8 @@ def test_episode_spans_a_closure_then_a_limitation() -> None:
 
 def test_schedule_window_end_lifts_and_next_window_imposes() -> None:
     w = ((t(8), t(16)), (t(32), t(40)))
-    a = n("X:A0001/25", t(8), t(40), windows=w, category="runway_closed")
+    a = n("X:A0001/25", t(8), t(40), schedule="DAILY 0800-1600", category="runway_closed")
+    assert a.windows == w  # derived from item D, B and C
     ch = diff.ingest(diff.World(), snap(t(9), OTHER, a))
     assert ("restriction_imposed", t(8)) in [(e.kind, e.effective_at) for e in ch.events]
     ch2 = diff.tick(ch.world, t(17))

@@ -10,7 +10,7 @@ import pytest
 
 from notam_log import sun
 from notam_log.icao_text import parse_icao
-from notam_log.schedule import HORIZON, windows
+from notam_log.schedule import HORIZON, Rule, expand, read, windows
 
 
 def t(mo: int, d: int, h: int = 0, mi: int = 0, y: int = 2025) -> datetime:
@@ -21,72 +21,78 @@ B = t(3, 14)  # a Friday
 C = t(3, 31)
 
 
-def read(item_d: str, start: datetime = B, end: datetime | None = C) -> tuple:
-    got, why = windows(item_d, start, end, 51.4779, -0.0015)
-    assert why is None, why
-    assert got is not None
+def read_windows(item_d: str, start: datetime = B, end: datetime | None = C) -> tuple:
+    rule = read(item_d, start, end, 51.4779, -0.0015)
+    assert isinstance(rule, Rule), rule
+    got = windows(item_d, start, end, 51.4779, -0.0015)
+    assert got is not None and got == expand(rule, 51.4779, -0.0015)
     return got
 
 
 def test_daily_and_dly() -> None:
-    got = read("DAILY 0800-1600")
+    got = read_windows("DAILY 0800-1600")
     assert len(got) == 17 and got[0] == (t(3, 14, 8), t(3, 14, 16)) and got[-1][0] == t(3, 30, 8)
-    assert read("DLY 0800-1600") == got == read("0800-1600") == read("DAILY 0800 - 1600")
+    assert (
+        read_windows("DLY 0800-1600")
+        == got
+        == read_windows("0800-1600")
+        == read_windows("DAILY 0800 - 1600")
+    )
 
 
 def test_weekdays() -> None:
-    got = read("MON-FRI 0600-1800")
+    got = read_windows("MON-FRI 0600-1800")
     assert all(a.weekday() < 5 for a, _ in got) and len(got) == 11  # Fri 14, 17-21, 24-28
     assert got[1] == (t(3, 17, 6), t(3, 17, 18))
 
 
 def test_several_weekday_clauses() -> None:
-    got = read("SUN-THU 0300-1900, FRI 0300-1300")
+    got = read_windows("SUN-THU 0300-1900, FRI 0300-1300")
     assert got[0] == (t(3, 14, 3), t(3, 14, 13))  # Friday
     assert got[1] == (t(3, 16, 3), t(3, 16, 19))  # Sunday; Saturday has none
 
 
 def test_h24_merges() -> None:
-    assert read("H24") == ((B, C),)
+    assert read_windows("H24") == ((B, C),)
 
 
 def test_dates() -> None:
     assert (
-        read("MAR 15-17 0600-1800")
-        == read("15 16 17 0600-1800")
+        read_windows("MAR 15-17 0600-1800")
+        == read_windows("15 16 17 0600-1800")
         == (
             (t(3, 15, 6), t(3, 15, 18)),
             (t(3, 16, 6), t(3, 16, 18)),
             (t(3, 17, 6), t(3, 17, 18)),
         )
     )
-    assert read("MAR 15 0800-1200 MAR 16 1000-1400") == (
+    assert read_windows("MAR 15 0800-1200 MAR 16 1000-1400") == (
         (t(3, 15, 8), t(3, 15, 12)),
         (t(3, 16, 10), t(3, 16, 14)),
     )
-    got = read("FEB 09-20 0800-1400, FEB 23-27 0800-1400", t(2, 1), t(3, 1))
+    got = read_windows("FEB 09-20 0800-1400, FEB 23-27 0800-1400", t(2, 1), t(3, 1))
     assert len(got) == 17 and got[-1] == (t(2, 27, 8), t(2, 27, 14))
 
 
 def test_dates_into_next_year() -> None:
-    got = read("DEC 24 25 26 31 JAN 01 H24", t(12, 24, y=2023), t(1, 2, y=2024))
+    got = read_windows("DEC 24 25 26 31 JAN 01 H24", t(12, 24, y=2023), t(1, 2, y=2024))
     assert got == ((t(12, 24, y=2023), t(12, 27, y=2023)), (t(12, 31, y=2023), t(1, 2, y=2024)))
 
 
 def test_crossing_midnight_clipped() -> None:
-    got = read("2200-0600")
+    got = read_windows("2200-0600")
     assert got[0] == (B, t(3, 14, 6))  # the night that began before B, clipped
     assert got[1] == (t(3, 14, 22), t(3, 15, 6))
     assert got[-1] == (t(3, 30, 22), C)
 
 
 def test_perm_horizon() -> None:
-    got = read("DAILY 0800-0900", B, None)
+    got = read_windows("DAILY 0800-0900", B, None)
     assert got[-1][1] <= B + HORIZON and len(got) == 370
 
 
 def test_exc_final_clause() -> None:
-    got = read("0500-1600 DAILY EXC SUN")
+    got = read_windows("0500-1600 DAILY EXC SUN")
     assert (
         all(a.weekday() != 6 for a, _ in got) and len(got) == 14
     )  # 17 days less Sundays 16, 23, 30
@@ -99,7 +105,7 @@ def test_sr_ss_greenwich() -> None:
     assert rise is not None and sset is not None
     assert abs(rise - datetime(2024, 6, 21, 3, 43, tzinfo=UTC)) <= timedelta(minutes=3)
     assert abs(sset - datetime(2024, 6, 21, 20, 21, tzinfo=UTC)) <= timedelta(minutes=3)
-    got = read(
+    got = read_windows(
         "SR MINUS30-SS PLUS30", datetime(2024, 6, 21, tzinfo=UTC), datetime(2024, 6, 22, tzinfo=UTC)
     )
     assert got == ((rise - timedelta(minutes=30), sset + timedelta(minutes=30)),)
@@ -123,13 +129,41 @@ def test_polar_night_has_no_sunrise() -> None:
     ],
 )
 def test_unreadable(item_d: str) -> None:
-    got, why = windows(item_d, B, C)
-    assert got is None and why is not None and why.startswith("schedule not read")
+    why = read(item_d, B, C)
+    assert isinstance(why, str) and why.startswith("schedule not read")
+    assert windows(item_d, B, C) is None
 
 
 def test_sr_needs_position_and_start() -> None:
-    assert windows("SR-SS", B, C)[0] is None
-    assert windows("DAILY 0800-0900", None, C)[0] is None
+    assert read("SR-SS", B, C) == "schedule not read: SR/SS without a position in 'SR-SS'"
+    assert windows("SR-SS", B, C) is None
+    assert windows("DAILY 0800-0900", None, C) is None
+    assert read("DAILY 0800-0900", None, C) == (
+        "schedule not read (no start time): 'DAILY 0800-0900'"
+    )
+
+
+def test_read_finds_days_without_sunrise_only_where_there_are_some() -> None:
+    # 78N: no sunrise from late October; a summer-only SR-SS schedule reads
+    winter = read("SR-SS", t(10, 1), t(12, 1), 78.2, 15.6)
+    assert winter == "schedule not read: no sunrise or sunset on that day in 'SR-SS'"
+    assert isinstance(read("SR-SS", t(6, 1), t(6, 3), 69.7, 18.9), str)  # midnight sun
+    assert isinstance(read("SR-SS", t(4, 1), t(4, 3), 69.7, 18.9), Rule)
+
+
+def test_read_is_cheap_and_windows_derive_from_the_record() -> None:
+    rule = read("MON-FRI 0600-1800", B, C)
+    assert isinstance(rule, Rule) and rule.text == "MON-FRI 0600-1800"
+    n = parse_icao(
+        "(A0001/25 NOTAMN\nQ) EGTT/QMRLC/IV/NBO/A/000/999/5129N00028W005\n"
+        "A) EGLL B) 2503140000 C) 2503310000\nD) MON-FRI 0600-1800\nE) RWY 09L CLSD)"
+    )
+    assert n.windows == windows("MON-FRI 0600-1800", n.start, n.end, n.lat, n.lon)
+    assert n.windows == read_windows("MON-FRI 0600-1800")
+    assert (
+        "windows" in n.to_json()
+        and list(n.to_json()).index("windows") == list(n.to_json()).index("schedule") + 1
+    )
 
 
 # Item D forms from the real corpus (tests/data/corpus/notams.jsonl), read through the
@@ -208,10 +242,10 @@ def test_hj_and_hn() -> None:
     sset = sun.sunset(day.date(), 51.4779, -0.0015)
     rise2 = sun.sunrise(day.date() + timedelta(days=1), 51.4779, -0.0015)
     assert rise and sset and rise2
-    assert read("HJ", day, day + timedelta(days=1)) == ((rise, sset),)
-    got = read("HN", day, day + timedelta(days=2))
+    assert read_windows("HJ", day, day + timedelta(days=1)) == ((rise, sset),)
+    got = read_windows("HN", day, day + timedelta(days=2))
     assert (sset, rise2) in got
-    assert read("EVERY DAY HJ", day, day + timedelta(days=1)) == ((rise, sset),)
+    assert read_windows("EVERY DAY HJ", day, day + timedelta(days=1)) == ((rise, sset),)
 
 
 def test_mai_is_may_and_dates_grouped_by_time() -> None:
