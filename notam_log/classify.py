@@ -288,23 +288,94 @@ CLASSIFICATION_TABLE = """\
 | `XX`, `FAXX`, `MRXX`, `AFXX`, `S*`, no Q: item E within the scope  | see TEXT_RULES      |
 """
 
-#: Cheap substring tests: a rule's pattern cannot match unless one of these occurs.
+#: Cheap substring tests: a rule's pattern cannot match unless one of these occurs in
+#: the (upper case) text, so a rule is tried only when one does.
 _HINTS: Mapping[str, tuple[str, ...]] = {
     "procedure": ("IAP", "ODP", "SID", "STAR", "INSTRUMENT APPROACH", "TAKEOFF", "PROCEDURE"),
-    "deactivated area": ("ACTIV", "CANCEL", "NOT ACTIVE"),
+    "deactivated area": ("ACTIV", "CANCEL"),
     "flight restriction": ("RESTRICTION", "TFR", " AREA"),
+    "taxiway head": ("TWY", "TAXI", "TXL"),
+    "apron head": ("APRON", "APN", "RAMP", "STAND"),
     "aerodrome closed": ("CLSD", "CLOSED"),
+    "aerodrome limited": ("AD", "AERODROME", "AIRPORT", "AIRFIELD", "HELIPORT"),
+    "aerodrome hours": ("HR", "HOURS"),
     "runway closed": ("CLSD", "CLOSED"),
     "airspace closed": ("CLSD", "CLOSED"),
+    "obstacle": ("OBST", "CRANE", "TOWER", "MAST", "WIND"),
+    "navaid": (
+        "ILS",
+        "LOC",
+        "GP",
+        "GLIDE",
+        "VOR",
+        "DME",
+        "NDB",
+        "TACAN",
+        "MLS",
+        "GBAS",
+        "GNSS",
+        "RAIM",
+    ),
+    "lighting": (
+        "LGT",
+        "LIGHT",
+        "PAPI",
+        "VASI",
+        "REIL",
+        "ALS",
+        "HIRL",
+        "MIRL",
+        "RCLL",
+        "TDZL",
+        "ABN",
+        "STOP",
+    ),
     "taxiway": ("TWY", "TAXI", "TXL"),
     "apron": ("APRON", "APN", "RAMP", "STAND"),
     "runway limited": ("RWY", "RUNWAY"),
+    "warning": (
+        "UAS",
+        "UAV",
+        "UNMANNED",
+        "DRONE",
+        "PJE",
+        "PARACHUT",
+        "BALLOON",
+        "FIREWORK",
+        "LASER",
+        "AEROBATIC",
+        "GLID",
+        "EXER",
+        "MISSILE",
+        "FIRING",
+        "BLASTING",
+        "SEARCHLIGHT",
+        "AIR DISPLAY",
+        "MODEL FLYING",
+        "AERIAL SURVEY",
+        "HIRTA",
+    ),
 }
 
 _COMPILED_TEXT: tuple[tuple[str, re.Pattern[str], str, tuple[str, ...]], ...] = tuple(
     (name, re.compile(pattern), category, _HINTS.get(name, ()))
     for name, pattern, category in TEXT_RULES
 )
+
+
+@functools.cache
+def _scope_rules(scope: str) -> tuple[tuple[re.Pattern[str], str, tuple[str, ...]], ...]:
+    """The text rules that can decide within ``scope``: those whose category it allows,
+    and ``procedure`` (which stops the search when it is not allowed); the others
+    match or not without changing the outcome, so they are never tried."""
+    allowed = _scope(scope)[0]
+    return tuple(
+        (pattern, category, hints)
+        for _name, pattern, category, hints in _COMPILED_TEXT
+        if category in allowed or category == "procedure"
+    )
+
+
 _EXCEPTION = re.compile(EXCEPTION_PATTERN)
 _DEACTIVATED = re.compile(r"\b(?:DEACTIVATED|DE-ACTIVATED|CANCELLED|CANCELED|NOT ACTIVE)\b")
 _FAA_HEAD = re.compile(r"^!\s*(\w+)\s+\S+\s+\S+\s+(\S+)\s*(.*)$", re.S)
@@ -332,14 +403,17 @@ def _by_text(text: str, scope: str) -> str:
     if scope == "restricted_area":
         return "other" if _DEACTIVATED.search(text) else "airspace_restricted"
     allowed, default = _scope(scope)
-    for _name, pattern, category, hints in _COMPILED_TEXT:
-        if hints and not any(h in text for h in hints):
-            continue
+    for pattern, category, hints in _scope_rules(scope):
+        for hint in hints:
+            if hint in text:
+                break
+        else:
+            if hints:
+                continue
         if pattern.search(text):
             if category in allowed:
                 return category
-            if category == "procedure":
-                break  # a procedure NOTAM is never something else
+            break  # a procedure NOTAM is never something else
     return default
 
 

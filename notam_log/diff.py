@@ -10,7 +10,9 @@ The rules that keep the log true:
   disappearance is confirmed as ``withdrawn`` only after the NOTAM stayed absent
   from ``withdraw_after`` consecutive complete snapshots of its scope.
 * A snapshot not newer than the scope's last complete one is ignored, so that
-  ingesting the same data twice adds nothing.
+  ingesting the same data twice adds nothing. A snapshot older than the last tick (its
+  fetch overlapped a tick) is recorded all the same; time-driven changes are then
+  evaluated at the tick's time, so evaluation never goes backwards.
 * Every event carries the range ``(after, observed_at]`` in which the change
   happened; ``effective_at`` is the time the NOTAM itself gives (B, C, a window edge).
 """
@@ -113,10 +115,13 @@ def ingest(world: World, snap: Snapshot, rules: Rules | None = None) -> Changes:
     info = world.scopes.get(sid, ScopeInfo())
     after = info.last_complete
     ch = Changes(world=world)
-    if (after is not None and t <= after) or (world.last_eval is not None and t < world.last_eval):
+    if after is not None and t <= after:
         ch.status = "skipped"
-        ch.reason = "not newer than what the log already holds"
+        ch.reason = "not newer than the last complete snapshot of this scope"
         return ch
+    # Time-driven changes were already evaluated up to world.last_eval (a tick may have
+    # run while this poll was fetching): evaluate at the later of the two, never backwards.
+    evaluate_at = t if world.last_eval is None else max(t, world.last_eval)
 
     active = dict(world.active)
     terminal = dict(world.terminal)
@@ -241,7 +246,7 @@ def ingest(world: World, snap: Snapshot, rules: Rules | None = None) -> Changes:
     ch.status = status
     ch.reason = reason
     world = dataclasses.replace(world, active=active, terminal=terminal, scopes=scopes)
-    return _evaluate(ch, world, t, new_keys, after, baseline=baseline)
+    return _evaluate(ch, world, evaluate_at, new_keys, after, baseline=baseline)
 
 
 def tick(world: World, now: datetime) -> Changes:

@@ -848,3 +848,16 @@ def daily_job(config: Config, store: Store, now: datetime) -> None:
     from notam_log import notify
 
     notify.daily_job(config, store, now)
+
+
+def render_day(store: Store, config: Config, day: datetime, fmt: str = "text") -> str:
+    """The digest of one UTC day, as of the store's latest poll (used by the offline demo,
+    whose clock is simulated)."""
+    from notam_log import digest_render
+    from notam_log.models import parse_iso
+
+    row = store.db.execute("SELECT max(finished_at) FROM polls").fetchone()
+    latest = parse_iso(row[0]) if row and row[0] else None
+    period = day_period(day.date(), "UTC")
+    now = latest if latest is not None and latest > period.until else period.until
+    return digest_render.render(load(store, config, period, now), fmt)

@@ -112,7 +112,7 @@ class Poller:
             any_complete = any(s.complete for s in run.snapshots)
             down = run.error if (run.fatal or not any_complete or not run.snapshots) else None
             summary.events.extend(rec.source_outcome(source.name, now, down))
-        rec.store.save_source_state(source.name, source.state())
+        rec.store.save_source_state(source.name, source.state(), last_poll=now)
         logger.info(
             "%s: %d NOTAMs, %d events, %.1f s%s",
             source.name,

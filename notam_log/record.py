@@ -54,6 +54,13 @@ class Recorder:
         changes = diff.ingest(self.world, snap, self.rules)
         issues = sum(1 for n in snap.notams if n.issues)
         if changes.status == "skipped":
+            logger.info(
+                "%s %s: snapshot of %s skipped: %s",
+                snap.source,
+                snap.scope,
+                snap.taken_at,
+                changes.reason,
+            )
             return Recorded(
                 snap.source, snap.scope, "skipped", changes.reason, len(snap.notams), (), issues
             )

@@ -116,6 +116,10 @@ class NotamScheduler:
             executors={"default": {"type": "threadpool", "max_workers": 4}},
         )
         self._intervals = {s.name: s.interval for s in config.sources}
+        from notam_log.notify import NotifyState
+
+        self.notify_state = NotifyState()
+        self._notify_lock = threading.Lock()
         self._inflight: dict[str, datetime] = {}
         self._inflight_lock = threading.Lock()
 
@@ -194,7 +198,21 @@ class NotamScheduler:
                 self._inflight.pop(source.name, None)
         if self.on_poll is not None:
             self.on_poll(summary, now)
+        self.notify(summary.events, now)
         return summary
+
+    def notify(self, events: Sequence[Event], now: datetime) -> None:
+        """Event notifications through ``[[notify]]`` (rate-limited, batched; never raises).
+        Called with no events too, so that batches whose wait is over go out."""
+        if not self.config.notify:
+            return
+        from notam_log.notify import notify_events
+
+        try:
+            with self._notify_lock:
+                notify_events(self.config, events, now, self.notify_state)
+        except NotamLogError as exc:
+            logger.error("notifications not sent: %s", exc)
 
     def tick_job(self) -> list[Event]:
         """Record the time-driven changes up to now (under the poller's lock), but not
@@ -203,10 +221,12 @@ class NotamScheduler:
         now = self.tick_time()
         try:
             with self.poller.lock:
-                return self.recorder.tick(now)
+                events = self.recorder.tick(now)
         except NotamLogError as exc:
             logger.error("tick not recorded: %s", exc)
             return []
+        self.notify(events, self.clock())
+        return events
 
     def tick_time(self) -> datetime:
         """``clock()``, held back to just before the oldest poll in flight."""

@@ -469,13 +469,17 @@ class Store:
                     ],
                 )
 
-    def save_source_state(self, name: str, state: Mapping[str, Any]) -> None:
+    def save_source_state(
+        self, name: str, state: Mapping[str, Any], *, last_poll: datetime | None = None
+    ) -> None:
+        """Keep a source's state (ETag, seen TFRs, quota reset; never secrets)."""
         try:
             with self.db.atomic():
                 self.db.conn.execute(
-                    "INSERT INTO sources (name, state) VALUES (?, ?)"
-                    " ON CONFLICT (name) DO UPDATE SET state=excluded.state",
-                    [name, json.dumps(dict(state), sort_keys=True, default=str)],
+                    "INSERT INTO sources (name, state, last_poll) VALUES (?, ?, ?)"
+                    " ON CONFLICT (name) DO UPDATE SET state=excluded.state,"
+                    " last_poll=coalesce(excluded.last_poll, sources.last_poll)",
+                    [name, json.dumps(dict(state), sort_keys=True, default=str), _s(last_poll)],
                 )
         except sqlite3.DatabaseError as exc:
             raise StoreError(f"{self.path}: {describe_sqlite_error(exc)}") from exc

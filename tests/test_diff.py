@@ -219,3 +219,15 @@ def test_source_down_and_up_once_each() -> None:
         w = ch.world
         kinds.append([e.kind for e in ch.events])
     assert kinds == [["source_down"], [], [], ["source_up"], []]
+
+
+def test_a_poll_whose_fetch_overlapped_a_tick_is_still_recorded() -> None:
+    a = n("X:A0001/25", t(0), t(40))
+    ch = diff.ingest(diff.World(), snap(t(1), OTHER))
+    ticked = diff.tick(ch.world, t(2, 30))  # the tick ran while the next poll was fetching
+    late = diff.ingest(ticked.world, snap(t(2), OTHER, a))  # the poll's own time is t(2)
+    assert late.status == "complete"
+    kinds = [(e.kind, e.observed_at) for e in late.events]
+    assert ("published", t(2)) in kinds
+    assert ("restriction_imposed", t(2, 30)) in kinds  # evaluated no earlier than the tick
+    assert late.world.last_eval == t(2, 30)
