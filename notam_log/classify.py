@@ -44,7 +44,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 import re
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Iterable, Mapping
 
 from notam_log.models import CATEGORIES, DEFAULT_RESTRICTIONS, Notam
 from notam_log.qcodes import decode, split
@@ -57,6 +57,7 @@ __all__ = [
     "TEXT_SCOPES",
     "category_of",
     "complete",
+    "fields",
 ]
 
 #: (subject, conditions, outcome).  ``subject``: two letters, ``X*`` or ``*``;
@@ -382,14 +383,25 @@ _FAA_HEAD = re.compile(r"^!\s*(\w+)\s+\S+\s+\S+\s+(\S+)\s*(.*)$", re.S)
 _FAA_TIMES = re.compile(r"\s\d{10}-(?:\d{10}(?:EST)?|PERM)$")
 
 
+#: QCODE_RULES ready to test: (subject, wildcard first letter or "", conditions or None).
+_QCODE_TESTS: tuple[tuple[str, str, frozenset[str] | None, str], ...] = tuple(
+    (
+        subj,
+        subj[0] if subj.endswith("*") and subj != "*" else "",
+        None if conds == "*" else frozenset(conds.split()),
+        outcome,
+    )
+    for subj, conds, outcome in QCODE_RULES
+)
+
+
 @functools.lru_cache(maxsize=2048)
 def _qcode_outcome(subject: str, condition: str) -> str:
-    for subj, conds, outcome in QCODE_RULES:
-        if subj != "*" and not (
-            subj == subject or (subj.endswith("*") and subject.startswith(subj[0]))
-        ):
+    first = subject[:1]
+    for subj, letter, conds, outcome in _QCODE_TESTS:
+        if subj != "*" and subj != subject and letter != first:
             continue
-        if conds != "*" and condition not in conds.split():
+        if conds is not None and condition not in conds:
             continue
         return outcome
     return "text:any"
@@ -468,19 +480,37 @@ def category_of(qcode: str | None, text: str, source_format: str) -> str:
     return category
 
 
+def fields(
+    qcode: str | None,
+    text: str,
+    source_format: str,
+    issues: Iterable[str] = (),
+    restrictions: Collection[str] = DEFAULT_RESTRICTIONS,
+) -> tuple[str | None, str | None, str, bool, tuple[str, ...]]:
+    """What :func:`complete` fills, for a record about to be built (so that no second
+    copy of it is made): ``(subject, condition, category, restriction, issues)``, the
+    issues being ``issues`` followed by the Q-code's own not already among them."""
+    subject, condition, q_issues = decode(qcode)
+    category = category_of(qcode, text, source_format)
+    all_issues = tuple(issues)
+    if q_issues:
+        all_issues += tuple(i for i in q_issues if i not in all_issues)
+    return subject, condition, category, category in restrictions, all_issues
+
+
 def complete(notam: Notam, restrictions: Collection[str] = DEFAULT_RESTRICTIONS) -> Notam:
     """Fill ``subject``, ``condition``, ``category`` and ``restriction`` of a parsed NOTAM.
 
     Q-code issues (unknown subject or condition) are appended to ``issues`` once.
     """
-    subject, condition, issues = decode(notam.qcode)
-    category = category_of(notam.qcode, notam.text, notam.source_format)
-    new_issues = notam.issues + tuple(i for i in issues if i not in notam.issues)
+    subject, condition, category, restriction, issues = fields(
+        notam.qcode, notam.text, notam.source_format, notam.issues, restrictions
+    )
     return dataclasses.replace(
         notam,
         subject=subject,
         condition=condition,
         category=category,
-        restriction=category in restrictions,
-        issues=new_issues,
+        restriction=restriction,
+        issues=issues,
     )

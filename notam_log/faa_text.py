@@ -84,16 +84,21 @@ def _parse_faa(raw: str) -> Notam:
     s = s.rstrip()
     m = _FAA.match(s)
     if not m:
-        fallback = _fallback(raw)
-        return classify.complete(
-            Notam(
-                key=make_key(None, fallback=fallback),
-                id=None,
-                text=s.strip(),
-                source_format="faa_domestic",
-                raw=raw,
-                issues=("not an FAA domestic NOTAM: no '!ACC nn/nnn' start",),
-            )
+        text = s.strip()
+        subject, condition, category, restriction, all_issues = classify.fields(
+            None, text, "faa_domestic", ("not an FAA domestic NOTAM: no '!ACC nn/nnn' start",)
+        )
+        return Notam(
+            key=make_key(None, fallback=_fallback(raw)),
+            id=None,
+            subject=subject,
+            condition=condition,
+            text=text,
+            category=category,
+            restriction=restriction,
+            source_format="faa_domestic",
+            raw=raw,
+            issues=all_issues,
         )
     acc = m["acc"].upper()
     notam_id = m["id"]
@@ -147,13 +152,18 @@ def _parse_faa(raw: str) -> Notam:
         if not isinstance(schedule.read(candidate, start, end), str):
             sched = candidate
 
-    notam = Notam(
+    subject, condition, category, restriction, all_issues = classify.fields(
+        None, body, "faa_domestic", issues
+    )
+    return Notam(
         key=make_key(notam_id, office=acc),
         id=notam_id,
         series=None,
         number=int(tail),
         year=_year_for(int(head), acc == "FDC", start),
         type="N",
+        subject=subject,
+        condition=condition,
         locations=(loc,) if loc else (),
         start=start,
         end=end,
@@ -161,8 +171,9 @@ def _parse_faa(raw: str) -> Notam:
         permanent=perm,
         schedule=sched,
         text=body,
+        category=category,
+        restriction=restriction,
         source_format="faa_domestic",
         raw=raw,
-        issues=tuple(issues),
+        issues=all_issues,
     )
-    return classify.complete(notam)

@@ -29,7 +29,6 @@ from typing import Any
 from notam_log import classify, schedule
 from notam_log.fields import format_id, full_year, make_key, parse_coords, parse_yymmddhhmm
 from notam_log.models import DEFAULT_RESTRICTIONS, Notam
-from notam_log.qcodes import decode
 
 #: A NOTAM id: ICAO ``A1234/25`` (series optional), a Russian part suffix
 #: ``U0702/25F06``, or the FAA month/number ``05/024`` that FAA renders in ICAO layout.
@@ -465,7 +464,7 @@ def _parse_icao(raw: str, source_format: str) -> tuple[Notam, tuple[int, int] | 
         notam_id,
         fir=fir if isinstance(fir, str) else None,
         locations=locations,
-        fallback=_fallback_key(raw),
+        fallback=None if notam_id else _fallback_key(raw),
     )
     if part is not None:
         key = f"{key}#{part[0]}"
@@ -491,23 +490,18 @@ def _parse_icao(raw: str, source_format: str) -> tuple[Notam, tuple[int, int] | 
 
 def _notam(fields: dict[str, object], issues: list[str], **given: Any) -> Notam:
     """The record, built once, with what ``classify.complete`` fills (subject,
-    condition, category, restriction and Q-code issues) worked out from the same
-    public readers (``qcodes.decode``, ``classify.category_of``) beforehand, so that
-    no second copy of the frozen record is made."""
+    condition, category, restriction and Q-code issues) worked out beforehand by
+    ``classify.fields``, so that no second copy of the frozen record is made."""
     qcode = fields.get("qcode")
-    subject, condition, q_issues = decode(qcode if isinstance(qcode, str) else None)
-    for issue in q_issues:
-        if issue not in issues:
-            issues.append(issue)
-    category = classify.category_of(
-        qcode if isinstance(qcode, str) else None, given["text"], given["source_format"]
+    subject, condition, category, restriction, all_issues = classify.fields(
+        qcode if isinstance(qcode, str) else None, given["text"], given["source_format"], issues
     )
     return Notam(
         subject=subject,
         condition=condition,
         category=category,
-        restriction=category in DEFAULT_RESTRICTIONS,
-        issues=tuple(issues),
+        restriction=restriction,
+        issues=all_issues,
         **given,
         **fields,  # type: ignore[arg-type]
     )

@@ -35,12 +35,10 @@ from typing import Any
 
 from lxml import etree
 
-from notam_log import schedule
-from notam_log.classify import category_of
+from notam_log import classify, schedule
 from notam_log.errors import InputError
 from notam_log.fields import format_id, full_year, make_key, parse_coords, parse_yymmddhhmm
-from notam_log.models import DEFAULT_RESTRICTIONS, Notam, parse_iso
-from notam_log.qcodes import decode
+from notam_log.models import Notam, parse_iso
 
 __all__ = ["PibBulletin", "parse_pib", "render_icao"]
 
@@ -107,13 +105,14 @@ def parse_pib(data: bytes) -> PibBulletin:
     # A NOTAM listed under several aerodromes or sections is read once: identical
     # element content gives the same (immutable) record.
     seen: dict[tuple[Any, ...], Notam] = {}
+    times: dict[str, datetime | None] = {}
     out: list[Notam] = []
     for el in elements:
         f, items_a, q = _fields(el, ns)
         memo = (tuple(f.items()), tuple(items_a), tuple(q.items()))
         notam = seen.get(memo)
         if notam is None:
-            notam = seen[memo] = _notam(f, items_a, q)
+            notam = seen[memo] = _notam(f, items_a, q, times)
         out.append(notam)
     notams = tuple(out)
     return PibBulletin(issued, valid_from, valid_to, notams, tuple(issues))
@@ -195,91 +194,142 @@ def _fields(el: Any, ns: str) -> tuple[dict[str, str], list[str], dict[str, str]
 
 
 def _int(value: str | None, name: str, issues: list[str]) -> int | None:
-    if value is None or not value.strip():
+    if value is None:
+        return None
+    if value.isdecimal():  # the clean case, read at once
+        return int(value)
+    value = value.strip()
+    if not value:
         return None
     try:
-        return int(value.strip())
+        return int(value)
     except ValueError:
-        issues.append(f"{name}: not a number: {value.strip()!r}")
+        issues.append(f"{name}: not a number: {value!r}")
         return None
 
 
-def _notam(f: dict[str, str], items_a: list[str], q: dict[str, str]) -> Notam:
-    issues: list[str] = []
+_NO_TIME: Any = object()
 
-    nof = f.get("NOF", "").strip() or None
-    series = f.get("Series", "").strip() or None
-    number = _int(f.get("Number"), "Number", issues)
-    yy = _int(f.get("Year"), "Year", issues)
+
+def _time(text: str, times: dict[str, datetime | None]) -> datetime | None:
+    """``YYMMDDhhmm`` -> aware UTC or None, memoised in ``times`` (one bulletin's)."""
+    got = times.get(text, _NO_TIME)
+    if got is _NO_TIME:
+        got = times[text] = parse_yymmddhhmm(text) if text else None
+    return got  # type: ignore[no-any-return]
+
+
+def _notam(
+    f: dict[str, str],
+    items_a: list[str],
+    q: dict[str, str],
+    times: dict[str, datetime | None] | None = None,
+) -> Notam:
+    if times is None:
+        times = {}
+    issues: list[str] = []
+    get = f.get
+    nof = get("NOF", "").strip() or None
+    series = get("Series", "").strip() or None
+    number = _int(get("Number"), "Number", issues)
+    yy = _int(get("Year"), "Year", issues)
     notam_id = format_id(series, number, yy) if number is not None and yy is not None else None
     if notam_id is None:
         issues.append("no NOTAM number or year")
     year = full_year(yy) if yy is not None else None
-    ntype = f.get("Type", "").strip() or None
+    ntype = get("Type", "").strip() or None
     if ntype not in (None, "N", "R", "C"):
         issues.append(f"Type: unknown {ntype!r}")
     ref = None
     if "ReferredNumber" in f:
-        rnum = _int(f.get("ReferredNumber"), "ReferredNumber", issues)
-        ryear = _int(f.get("ReferredYear"), "ReferredYear", issues)
+        rnum = _int(get("ReferredNumber"), "ReferredNumber", issues)
+        ryear = _int(get("ReferredYear"), "ReferredYear", issues)
         if rnum is not None and ryear is not None:
-            ref = format_id(f.get("ReferredSeries", "").strip() or None, rnum, ryear)
+            ref = format_id(get("ReferredSeries", "").strip() or None, rnum, ryear)
     if ntype in ("R", "C") and ref is None:
         issues.append(f"NOTAM{ntype} without a referred NOTAM")
 
-    fir = q.get("FIR", "").strip() or None
-    c23, c45 = q.get("Code23", "").strip(), q.get("Code45", "").strip()
+    qget = q.get
+    fir = qget("FIR", "").strip() or None
+    c23, c45 = qget("Code23", "").strip(), qget("Code45", "").strip()
     qcode = f"Q{c23}{c45}" if c23 and c45 else None
     if not q:
         issues.append("no QLine")
     elif qcode is None:
         issues.append("QLine without Code23/Code45")
-    lower = _int(q.get("Lower"), "Lower", issues)
-    upper = _int(q.get("Upper"), "Upper", issues)
+    lower = _int(qget("Lower"), "Lower", issues)
+    upper = _int(qget("Upper"), "Upper", issues)
 
     lat = lon = None
-    coords = f.get("Coordinates", "").strip()
+    coords = get("Coordinates", "").strip()
     if coords:
         point = parse_coords(coords)
         if point is None:
             issues.append(f"Coordinates: not readable: {coords!r}")
         else:
             lat, lon = point
-    radius = _int(f.get("Radius"), "Radius", issues)
+    radius = _int(get("Radius"), "Radius", issues)
 
-    start_text = f.get("StartValidity", "").strip()
-    start = parse_yymmddhhmm(start_text) if start_text else None
+    start_text = get("StartValidity", "").strip()
+    start = _time(start_text, times)
     if start is None:
         issues.append(f"StartValidity: not a time: {start_text!r}")
-    end_text = f.get("EndValidity", "").strip()
+    end_text = get("EndValidity", "").strip()
     permanent = end_text.upper() == "PERM"
     end = None
     if not permanent:
-        end = parse_yymmddhhmm(end_text) if end_text else None
+        end = _time(end_text, times)
         if end is None:
             issues.append(f"EndValidity: not a time: {end_text!r}")
-    estimated = f.get("Estimation", "").strip().upper() == "EST"
+    estimated = get("Estimation", "").strip().upper() == "EST"
 
-    item_d = " ".join(f.get("ItemD", "").split()) or None  # one line, as the text parser
+    d_text = get("ItemD")
+    item_d = " ".join(d_text.split()) or None if d_text else None  # one line, as ICAO text
     if item_d is not None:
         rule = schedule.read(item_d, start, end, lat, lon)
         if isinstance(rule, str):
             issues.append(f"item D: {rule}")
-    text = f.get("ItemE", "").strip()
+    text = get("ItemE", "").strip()
     if not text:
         issues.append("no item E")
-    lower_limit = f.get("ItemF", "").strip() or None
-    upper_limit = f.get("ItemG", "").strip() or None
+    lower_limit = get("ItemF", "").strip() or None
+    upper_limit = get("ItemG", "").strip() or None
     locations = tuple(items_a)
     if not locations:
         issues.append("no item A")
 
-    subject, condition, q_issues = decode(qcode)
-    issues.extend(q_issues)
-    category = category_of(qcode, text, SOURCE_FORMAT)
-    key = make_key(notam_id, office=nof, fir=fir, locations=locations, fallback=text[:40])
-    fields: dict[str, Any] = dict(
-        key=key,
+    subject, condition, category, restriction, issues_t = classify.fields(
+        qcode, text, SOURCE_FORMAT, issues
+    )
+    traffic = qget("Traffic", "").strip() or None
+    purpose = qget("Purpose", "").strip() or None
+    scope = qget("Scope", "").strip() or None
+
+    # raw: the item as ICAO text (see render_icao), in one join
+    lines = [
+        f"({notam_id or ''} NOTAM{ntype or 'N'} {ref}"
+        if ref
+        else f"({notam_id or ''} NOTAM{ntype or 'N'}"
+    ]
+    if qcode or fir:
+        lines.append(
+            f"Q) {fir or ''}/{qcode or ''}/{traffic or ''}/{purpose or ''}/{scope or ''}/"
+            f"{'' if lower is None else format(lower, '03d')}/"
+            f"{'' if upper is None else format(upper, '03d')}/{coords}"
+            f"{'' if radius is None else format(radius, '03d')}"
+        )
+    c_text = "PERM" if permanent else end_text
+    if estimated and c_text and c_text != "PERM":
+        c_text += "EST"
+    lines.append(f"A) {' '.join(locations)} B) {start_text} C) {c_text}".rstrip())
+    if item_d:
+        lines.append(f"D) {item_d}")
+    lines.append(f"E) {text}")
+    if lower_limit or upper_limit:
+        lines.append(f"F) {lower_limit or ''} G) {upper_limit or ''}".rstrip())
+
+    return Notam(
+        key=make_key(notam_id, office=nof, fir=fir, locations=locations, fallback=text[:40]),
         id=notam_id,
         series=series,
         number=number,
@@ -290,9 +340,9 @@ def _notam(f: dict[str, str], items_a: list[str], q: dict[str, str]) -> Notam:
         qcode=qcode,
         subject=subject,
         condition=condition,
-        traffic=q.get("Traffic", "").strip() or None,
-        purpose=q.get("Purpose", "").strip() or None,
-        scope=q.get("Scope", "").strip() or None,
+        traffic=traffic,
+        purpose=purpose,
+        scope=scope,
         lower=lower,
         upper=upper,
         lat=lat,
@@ -308,12 +358,11 @@ def _notam(f: dict[str, str], items_a: list[str], q: dict[str, str]) -> Notam:
         lower_limit=lower_limit,
         upper_limit=upper_limit,
         category=category,
-        restriction=category in DEFAULT_RESTRICTIONS,
+        restriction=restriction,
         source_format=SOURCE_FORMAT,
-        issues=tuple(issues),
+        raw="\n".join(lines) + ")",
+        issues=issues_t,
     )
-    fields["raw"] = _render(fields, coords, start_text, end_text)
-    return Notam(**fields)
 
 
 def render_icao(

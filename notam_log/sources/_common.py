@@ -12,7 +12,7 @@ from typing import Any
 import httpx
 
 from notam_log import __version__
-from notam_log.classify import complete
+from notam_log.classify import fields as classify_fields
 from notam_log.config import SourceConfig
 from notam_log.errors import ConfigError, SourceError
 from notam_log.fields import full_year, make_key, parse_coords
@@ -280,7 +280,12 @@ def structured_notam(
     schedule = get("schedule")
     if isinstance(schedule, str) and "~" in schedule:
         schedule = schedule.split("~", 1)[1]
-    notam = Notam(
+    text = str(get("text") or "")
+    qcode_text = str(qcode).upper() if qcode else None
+    subject, condition, category, restriction, all_issues = classify_fields(
+        qcode_text, text, source_format, issues
+    )
+    return Notam(
         key=key,
         id=notam_id,
         series=str(series) if series else None,
@@ -289,7 +294,7 @@ def structured_notam(
         type=kind or None,
         ref=ref,
         fir=fir or get("affectedFir", "affectedFIR"),
-        qcode=str(qcode).upper() if qcode else None,
+        qcode=qcode_text,
         traffic=get("traffic"),
         purpose=get("purpose"),
         scope=get("scope"),
@@ -304,14 +309,17 @@ def structured_notam(
         end_estimated=estimated,
         permanent=permanent,
         schedule=schedule if isinstance(schedule, str) else None,
-        text=str(get("text") or ""),
+        text=text,
         lower_limit=get("lowerLimit"),
         upper_limit=get("upperLimit"),
         source_format=source_format,
         raw=raw or json.dumps(dict(fields), sort_keys=True),
-        issues=tuple(issues),
+        subject=subject,
+        condition=condition,
+        category=category,
+        restriction=restriction,
+        issues=all_issues,
     )
-    return complete(notam)
 
 
 def fill_from(parsed: Notam, fields: Notam, *, domestic: bool = False) -> Notam:
