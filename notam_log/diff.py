@@ -9,7 +9,7 @@ The rules that keep the log true:
 * Only a complete snapshot may decide that a NOTAM disappeared, and a
   disappearance is confirmed as ``withdrawn`` only after the NOTAM stayed absent
   from ``withdraw_after`` consecutive complete snapshots of its scope.
-* A snapshot not newer than the scope's last complete one is ignored, so that
+* A snapshot not newer than the scope's last snapshot is ignored, so that
   ingesting the same data twice adds nothing. A snapshot older than the last tick (its
   fetch overlapped a tick) is recorded all the same; time-driven changes are then
   evaluated at the tick's time, so evaluation never goes backwards.
@@ -51,6 +51,7 @@ class ScopeInfo:
     last_complete: datetime | None = None
     last_count: int = 0
     present: frozenset[str] = frozenset()  # keys in the last complete snapshot
+    last_poll: datetime | None = None  # the last snapshot of any status
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,7 +98,8 @@ class Changes:
 
     world: World
     events: list[Event] = field(default_factory=list)
-    upserts: dict[str, Tracked] = field(default_factory=dict)  # active rows to (re)write
+    upserts: dict[str, Tracked] = field(default_factory=dict)  # new or amended: whole rows
+    marks: dict[str, Tracked] = field(default_factory=dict)  # only the missing counters changed
     versions: list[Tracked] = field(default_factory=list)  # new versions of NOTAM content
     finals: dict[str, str] = field(default_factory=dict)  # key -> terminal status
     removed: dict[str, Tracked] = field(default_factory=dict)  # what left the active set
@@ -115,9 +117,10 @@ def ingest(world: World, snap: Snapshot, rules: Rules | None = None) -> Changes:
     info = world.scopes.get(sid, ScopeInfo())
     after = info.last_complete
     ch = Changes(world=world)
-    if after is not None and t <= after:
+    last = info.last_poll or after
+    if last is not None and t <= last:
         ch.status = "skipped"
-        ch.reason = "not newer than the last complete snapshot of this scope"
+        ch.reason = "not newer than the last snapshot of this scope"
         return ch
     # Time-driven changes were already evaluated up to world.last_eval (a tick may have
     # run while this poll was fetching): evaluate at the later of the two, never backwards.
@@ -170,7 +173,8 @@ def ingest(world: World, snap: Snapshot, rules: Rules | None = None) -> Changes:
                 detail["baseline"] = True
             ch.events.append(_event(kind, n, snap.source, t, after, n.start, detail))
             continue
-        if _content(n) != _content(tr.notam):
+        amended = _content(n) != _content(tr.notam)
+        if amended:
             h = n.content_hash()
             changed = [f for f in CONTENT_FIELDS if getattr(tr.notam, f) != getattr(n, f)]
             tr = dataclasses.replace(tr, notam=n, hash=h, version=tr.version + 1)
@@ -182,7 +186,10 @@ def ingest(world: World, snap: Snapshot, rules: Rules | None = None) -> Changes:
             tr = dataclasses.replace(tr, missing=0, missing_after=None, missing_by=None)
         if tr is not active[key]:
             active[key] = tr
-            ch.upserts[key] = tr
+            if amended:
+                ch.upserts[key] = tr
+            else:
+                ch.marks[key] = tr
 
     # NOTAMR / NOTAMC name what they end.
     for key, n in notams.items():
@@ -234,7 +241,7 @@ def ingest(world: World, snap: Snapshot, rules: Rules | None = None) -> Changes:
                 )
             else:
                 active[key] = tr
-                ch.upserts[key] = tr
+                ch.marks[key] = tr
 
     scopes = dict(world.scopes)
     if complete:
@@ -242,7 +249,10 @@ def ingest(world: World, snap: Snapshot, rules: Rules | None = None) -> Changes:
             last_complete=t,
             last_count=info.last_count if unchanged else len(notams),
             present=frozenset(seen),
+            last_poll=t,
         )
+    else:
+        scopes[sid] = dataclasses.replace(info, last_poll=t)
     ch.status = status
     ch.reason = reason
     world = dataclasses.replace(world, active=active, terminal=terminal, scopes=scopes)

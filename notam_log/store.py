@@ -124,6 +124,7 @@ def m001_initial(db: Database) -> None:
             last_complete TEXT,
             last_count INTEGER NOT NULL DEFAULT 0,
             present TEXT NOT NULL DEFAULT '[]',
+            last_poll TEXT,
             PRIMARY KEY (source, scope)
         );
         CREATE TABLE sources (
@@ -200,8 +201,10 @@ class Store:
         ).fetchall()
         active: dict[str, Tracked] = {}
         for key, source, scope, h, version, first, missing, m_after, m_by, data in rows:
+            fields = json.loads(data)
+            fields["raw"] = ""  # kept in the table; never rewritten from memory (see marks)
             active[key] = Tracked(
-                notam=Notam.from_json(json.loads(data)),
+                notam=Notam.from_json(fields),
                 hash=h,
                 source=source,
                 scope=scope,
@@ -215,9 +218,9 @@ class Store:
             self.db.execute("SELECT key, status FROM notams WHERE status != 'active'").fetchall()
         )
         scopes = {
-            (s, sc): ScopeInfo(parse_iso(lc), n, frozenset(json.loads(p)))
-            for s, sc, lc, n, p in self.db.execute(
-                "SELECT source, scope, last_complete, last_count, present FROM scopes"
+            (s, sc): ScopeInfo(parse_iso(lc), n, frozenset(json.loads(p)), parse_iso(lp))
+            for s, sc, lc, n, p, lp in self.db.execute(
+                "SELECT source, scope, last_complete, last_count, present, last_poll FROM scopes"
             ).fetchall()
         }
         in_force = {
@@ -332,6 +335,15 @@ class Store:
                 " issues=excluded.issues, data=excluded.data, ended_at=NULL",
                 [_notam_row(tr, t) for tr in ch.upserts.values()],
             )
+        marks = [tr for key, tr in ch.marks.items() if key not in ch.upserts]
+        if marks:
+            self.db.conn.executemany(
+                "UPDATE notams SET missing = ?, missing_after = ?, missing_by = ? WHERE key = ?",
+                [
+                    (tr.missing, _s(tr.missing_after), _s(tr.missing_by), tr.notam.key)
+                    for tr in marks
+                ],
+            )
         if ch.versions:
             self.db.conn.executemany(
                 "INSERT OR IGNORE INTO notam_versions (key, version, hash, observed_at, source,"
@@ -379,16 +391,17 @@ class Store:
             info = ch.world.scopes.get((poll.source, poll.scope))
             if info is not None:
                 ex(
-                    "INSERT INTO scopes (source, scope, last_complete, last_count, present)"
-                    " VALUES (?,?,?,?,?) ON CONFLICT (source, scope) DO UPDATE SET"
+                    "INSERT INTO scopes (source, scope, last_complete, last_count, present,"
+                    " last_poll) VALUES (?,?,?,?,?,?) ON CONFLICT (source, scope) DO UPDATE SET"
                     " last_complete=excluded.last_complete, last_count=excluded.last_count,"
-                    " present=excluded.present",
+                    " present=excluded.present, last_poll=excluded.last_poll",
                     [
                         poll.source,
                         poll.scope,
                         _s(info.last_complete),
                         info.last_count,
                         json.dumps(sorted(info.present)),
+                        _s(info.last_poll),
                     ],
                 )
         if ch.status not in ("source",):
