@@ -44,17 +44,18 @@ _W = "MON|TUE|WED|THU|FRI|SAT|SUN"
 _T = r"\d{4}|SR|SS"
 _TOKEN = re.compile(
     rf"""\s*(?:
-      (?P<dt1>\d{{10}})\s*(?:-|TO)\s*(?P<dt2>\d{{10}})
-    | (?P<t1>{_T})(?:\s*(?P<s1>MINUS|PLUS)\s*(?P<o1>\d{{1,3}}))?
+      (?P<K_dt>(?P<dt1>\d{{10}})\s*(?:-|TO)\s*(?P<dt2>\d{{10}}))
+    | (?P<K_t>(?P<t1>{_T})(?:\s*(?P<s1>MINUS|PLUS)\s*(?P<o1>\d{{1,3}}))?
       \s*(?:-|TO|/)\s*
-      (?P<t2>{_T})(?:\s*(?P<s2>MINUS|PLUS)\s*(?P<o2>\d{{1,3}}))?
-    | (?P<h24>H24)(?![A-Z0-9])
-    | (?P<mon>{_M}|MAI(?=\s*\d{{1,2}}(?!\d)))(?![A-Z])
-    | (?P<w1>{_W})(?:\s*(?:-|TIL|TO|THRU)\s*(?P<w2>{_W}))?(?![A-Z])
-    | (?P<d1>\d{{1,2}})(?:\s*(?:-|TIL(?![A-Z]))\s*(?:(?P<m2>{_M})\s*)?(?P<d2>\d{{1,2}}))?(?![\d/])
-    | (?P<daily>DAILY|DLY|EVERY\s*DAYS?)(?![A-Z])
-    | (?P<hj>HJ|HN)(?![A-Z])
-    | (?P<exc>EXC)(?![A-Z])
+      (?P<t2>{_T})(?:\s*(?P<s2>MINUS|PLUS)\s*(?P<o2>\d{{1,3}}))?)
+    | (?P<K_h24>(?P<h24>H24)(?![A-Z0-9]))
+    | (?P<K_mon>(?P<mon>{_M}|MAI(?=\s*\d{{1,2}}(?!\d)))(?![A-Z]))
+    | (?P<K_w>(?P<w1>{_W})(?:\s*(?:-|TIL|TO|THRU)\s*(?P<w2>{_W}))?(?![A-Z]))
+    | (?P<K_d>(?P<d1>\d{{1,2}})
+      (?:\s*(?:-|TIL(?![A-Z]))\s*(?:(?P<m2>{_M})\s*)?(?P<d2>\d{{1,2}}))?(?![\d/]))
+    | (?P<K_daily>(?P<daily>DAILY|DLY|EVERY\s*DAYS?)(?![A-Z]))
+    | (?P<K_hj>(?P<hj>HJ|HN)(?![A-Z]))
+    | (?P<K_exc>(?P<exc>EXC)(?![A-Z]))
     | (?P<skip>,|;|\.|\(?NEXT\s*DAY\)?|(?:AND|BTN|EVERY|EV|UTC)(?![A-Z]))
     )""",
     re.X,
@@ -418,17 +419,8 @@ def _rule(text: str, start: datetime, stop: datetime, lat: float | None, lon: fl
                 break
             raise _Unreadable(f"cannot read {rest[:20]!r}")
         pos = m.end()
-        kind = m.lastgroup
-        if m["dt1"]:
-            ops.append(
-                _Range(
-                    (_parse_dt(m["dt1"]) - epoch) // _SECOND,
-                    (_parse_dt(m["dt2"]) - epoch) // _SECOND,
-                )
-            )
-            has_window = True
-            used = True
-        elif m["t1"] or m["hj"]:
+        kind = m.lastgroup  # the alternative read (K_...), or skip
+        if kind == "K_t" or kind == "K_hj":
             if excluding:
                 raise _Unreadable("times after EXC")
             if m["t1"]:
@@ -453,34 +445,16 @@ def _rule(text: str, start: datetime, stop: datetime, lat: float | None, lon: fl
                 ops.append(op)
             has_window = has_window or _any_day(sel, first_wd, last_k)
             used = True
-        elif m["exc"]:
-            if not has_window:
-                raise _Unreadable("EXC before any time")
-            excluding = True
-            dates, weekdays, used = [], set(), False
-        elif m["h24"]:
-            if excluding:
-                raise _Unreadable("times after EXC")
-            sel = (tuple(dates), frozenset(weekdays))
-            ops.append(_H24(sel))
-            has_window = has_window or _any_day(sel, first_wd, last_k)
+        elif kind == "K_dt":
+            ops.append(
+                _Range(
+                    (_parse_dt(m["dt1"]) - epoch) // _SECOND,
+                    (_parse_dt(m["dt2"]) - epoch) // _SECOND,
+                )
+            )
+            has_window = True
             used = True
-        elif m["mon"]:
-            if used:
-                dates, weekdays, used = [], set(), False
-            month = _MONTHS[m["mon"]]
-            month_fresh = True
-        elif m["w1"]:
-            if used:
-                dates, weekdays, used = [], set(), False
-            w1 = _WEEKDAYS[m["w1"]]
-            w2 = _WEEKDAYS[m["w2"]] if m["w2"] else w1
-            wk = w1
-            weekdays.add(wk)
-            while wk != w2:
-                wk = (wk + 1) % 7
-                weekdays.add(wk)
-        elif m["d1"]:
+        elif kind == "K_d":
             if used:
                 dates, weekdays, used = [], set(), False
             d1 = resolve(int(m["d1"]))
@@ -494,11 +468,35 @@ def _rule(text: str, start: datetime, stop: datetime, lat: float | None, lon: fl
                 if d2 < d1:
                     raise _Unreadable(f"date range {m.group().strip()!r} runs backwards")
                 dates.extend(range(k1 + 1, d2.toordinal() - base + 1))
-        elif m["daily"]:
+        elif kind == "K_exc":
+            if not has_window:
+                raise _Unreadable("EXC before any time")
+            excluding = True
+            dates, weekdays, used = [], set(), False
+        elif kind == "K_h24":
+            if excluding:
+                raise _Unreadable("times after EXC")
+            sel = (tuple(dates), frozenset(weekdays))
+            ops.append(_H24(sel))
+            has_window = has_window or _any_day(sel, first_wd, last_k)
+            used = True
+        elif kind == "K_mon":
             if used:
                 dates, weekdays, used = [], set(), False
-        elif kind == "skip":
-            continue
+            month = _MONTHS[m["mon"]]
+            month_fresh = True
+        elif kind == "K_w":
+            if used:
+                dates, weekdays, used = [], set(), False
+            w1 = _WEEKDAYS[m["w1"]]
+            w2 = _WEEKDAYS[m["w2"]] if m["w2"] else w1
+            wk = w1
+            weekdays.add(wk)
+            while wk != w2:
+                wk = (wk + 1) % 7
+                weekdays.add(wk)
+        elif kind == "K_daily" and used:
+            dates, weekdays, used = [], set(), False
     exclude = None
     if excluding:
         if not dates and not weekdays:
