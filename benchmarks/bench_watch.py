@@ -115,7 +115,7 @@ def memory(db: Path, polling: bool) -> float:
     """Peak RSS (MB) of a fresh process doing what `watch` does (with ``polling``, the
     scheduler's recorder too, which holds every active NOTAM in memory)."""
     code = f"""
-import resource, sys, httpx
+import sys, httpx
 sys.path.insert(0, "benchmarks")
 from pathlib import Path
 from notam_log.store import Store
@@ -133,7 +133,10 @@ for _ in range(10):
     console.begin_capture()
     console.print(render_screen(load_screen(view_store, cfg), b.NOW, 200, 60))
     console.end_capture()
-print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+# VmHWM, not ru_maxrss: on Linux ru_maxrss is inherited from the (large) parent
+# across fork and exec, and would report the benchmark's own peak.
+status = dict(line.split(":", 1) for line in open("/proc/self/status"))
+print(int(status["VmHWM"].split()[0]) / 1024)
 """
     root = Path(__file__).resolve().parent.parent
     res = subprocess.run(

@@ -195,10 +195,10 @@ class Store:
 
     def load_world(self) -> World:
         """Rebuild change detection's state from the tables."""
-        rows = self.db.execute(
+        rows = self.db.execute(  # iterated, not fetched at once: keeps the peak low
             "SELECT key, source, scope, hash, version, first_seen, missing, missing_after,"
             " missing_by, data FROM notams WHERE status = 'active'"
-        ).fetchall()
+        )
         active: dict[str, Tracked] = {}
         for key, source, scope, h, version, first, missing, m_after, m_by, data in rows:
             fields = json.loads(data)
