@@ -25,6 +25,8 @@ HEATHROW = ROOT / "tests" / "data" / "nats-pib" / "heathrow-2025-03"
 sys.path.insert(0, str(ROOT))
 
 from notam_log import replay, schedule, sun  # noqa: E402
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 from notam_log.models import Snapshot, iso  # noqa: E402
 from notam_log.pib_xml import parse_pib  # noqa: E402
 from notam_log.record import Recorder  # noqa: E402

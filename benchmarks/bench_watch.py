@@ -31,6 +31,9 @@ from notam_log.record import Recorder
 from notam_log.store import Store
 from notam_log.watch import load_screen, render_screen
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from summary import record  # noqa: E402
+
 NOW = datetime(2025, 3, 21, 12, tzinfo=UTC)
 CATS = ("aerodrome_closed", "aerodrome_limited", "runway_closed", "airspace_restricted")
 
@@ -161,8 +164,22 @@ def main() -> None:
         table.add_column("max ms", justify="right")
         for name, med, mx in timings(db):
             table.add_row(name, f"{med:.1f}", f"{mx:.1f}")
-        table.add_row("peak RSS, watch --no-poll (MB)", f"{memory(db, False):.0f}", "")
-        table.add_row("peak RSS, watch polling (MB)", f"{memory(db, True):.0f}", "")
+            if name.startswith("render"):
+                record(
+                    f"watch screen, {args.restrictions:,} restrictions: {name}",
+                    f"{med:.0f} ms (max {mx:.0f})",
+                    "<= 50 ms",
+                    mx <= 50,
+                )
+        for polling, label in ((False, "watch --no-poll"), (True, "watch polling")):
+            mb = memory(db, polling)
+            table.add_row(f"peak RSS, {label} (MB)", f"{mb:.0f}", "")
+            record(
+                f"peak memory, {label}, {args.notams:,} NOTAMs",
+                f"{mb:.0f} MB",
+                "< 150 MB",
+                mb < 150,
+            )
         console = Console()
         size = db.stat().st_size / 1e6
         console.print(f"database: {json.dumps(sizes)}, {size:.0f} MB, built in {built:.0f} s")
