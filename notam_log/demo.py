@@ -15,7 +15,7 @@ import re
 import tempfile
 import threading
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from importlib import resources
@@ -28,7 +28,7 @@ from notam_log.config import Config, SourceConfig
 from notam_log.errors import NotamLogError
 from notam_log.poll import PollSummary, build_sources
 from notam_log.store import Store
-from notam_log.text import bounds, clean, duration_range, event_line, fmt_time
+from notam_log.text import event_line, fmt_time
 
 #: The aerodromes whose AD-section items the trimmed bulletins keep.
 DEMO_AERODROMES: tuple[str, ...] = ("EGLL", "EGKK", "EGSS", "EGLC", "EGCC")
@@ -198,47 +198,6 @@ class DemoResult:
     lines: list[str]
 
 
-def digest_text(store: Store, config: Config, day: datetime) -> str | None:
-    """The digest of ``day`` through ``notam_log.digest.render_day(store, config, day)``
-    once that module provides it; None until then."""
-    try:
-        from notam_log import digest  # type: ignore[attr-defined,unused-ignore]
-    except ImportError:
-        return None
-    fn: Callable[[Store, Config, datetime], str] | None = getattr(digest, "render_day", None)
-    return fn(store, config, day) if callable(fn) else None
-
-
-def episode_summary(store: Store, locations: Sequence[str], day: datetime) -> list[str]:
-    """Plain lines: each restriction episode at ``locations`` that touched ``day``."""
-    from notam_log.airports import name_of
-    from notam_log.output import episode_duration
-
-    end = day + timedelta(days=1)
-    lines = [f"Restriction episodes on {day:%Y-%m-%d} (UTC) at {', '.join(locations)}:"]
-    found = 0
-    for loc in locations:
-        for ep in store.episodes(location=loc, since=day, until=end):
-            found += 1
-            low, high = episode_duration(ep, end)
-            began = bounds(ep.start_after, ep.start_by)
-            if ep.start_effective:
-                began += f" (effective {fmt_time(ep.start_effective)})"
-            if ep.end_by is None:
-                ended = "still in force"
-            else:
-                ended = "ended " + bounds(ep.end_after, ep.end_by)
-                if ep.end_effective:
-                    ended += f" (effective {fmt_time(ep.end_effective)})"
-            cats = " > ".join(c for _w, c in ep.categories)
-            lines.append(f"  {loc} {name_of(loc) or ''}".rstrip() + f": {cats}")
-            lines.append(f"    began {began}; {ended}; lasted {duration_range(low, high)}")
-            lines.append(f"    NOTAMs {', '.join(ep.keys)}")
-    if not found:
-        lines.append("  none")
-    return [(" " * (len(x) - len(x.lstrip()))) + clean(x, one_line=True) for x in lines]
-
-
 # ---------------------------------------------------------------------- run
 
 
@@ -355,7 +314,7 @@ def _next(clock: SimClock) -> dict[str, datetime]:
 
 
 def _closing(store: Store, config: Config) -> list[str]:
-    text = digest_text(store, config, DEMO_DAY)
-    if text is not None:
-        return text.splitlines()
-    return episode_summary(store, config.locations, DEMO_DAY)
+    """The digest of 21 March, as the demo's last words."""
+    from notam_log.digest import render_day
+
+    return render_day(store, config, DEMO_DAY).splitlines()

@@ -27,7 +27,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
-from notam_log.models import DEFAULT_RESTRICTIONS, SEVERITY, Episode, Event, Notam, PollRecord, iso
+from notam_log.models import DEFAULT_RESTRICTIONS, SEVERITY, Episode, Event, PollRecord, iso
 from notam_log.output import episode_duration
 from notam_log.text import clean
 
@@ -797,49 +797,12 @@ def load(
 def _notam_rows(store: Store, keys: Iterable[str], period: Period) -> list[NotamRow]:
     """The NOTAMs of the period's events, the EST ones that may be overdue, and the
     NOTAMR/NOTAMC that answer them."""
-    cols = "key, status, source, scope, first_seen, last_seen, ended_at, version, data"
-    wanted = sorted(set(keys))
-    rows: dict[str, NotamRow] = {}
-    for i in range(0, len(wanted), 500):
-        chunk = wanted[i : i + 500]
-        sql = f"SELECT {cols} FROM notams WHERE key IN ({','.join('?' * len(chunk))})"
-        for r in store.db.execute(sql, chunk).fetchall():
-            row = _row_notam(r)
-            rows[row.notam.key] = row
-    est = store.db.execute(
-        f'SELECT {cols} FROM notams WHERE end_estimated = 1 AND "end" >= ? AND "end" < ?',
-        [iso(period.since - OVERDUE_LOOKBACK), iso(period.until)],
-    ).fetchall()
-    ids: set[str] = set()
-    for r in est:
-        row = _row_notam(r)
-        rows[row.notam.key] = row
-        if row.notam.id:
-            ids.add(row.notam.id)
-    if ids:
-        id_list = sorted(ids)
-        sql = f"SELECT {cols} FROM notams WHERE ref IN ({','.join('?' * len(id_list))})"
-        for r in store.db.execute(sql, id_list).fetchall():
-            row = _row_notam(r)
-            rows[row.notam.key] = row
+    rows = {r.notam.key: r for r in store.notams(keys=keys)}
+    est = store.notams_estimated_ending(period.since - OVERDUE_LOOKBACK, period.until)
+    rows.update((r.notam.key, r) for r in est)
+    ids = {r.notam.id for r in est if r.notam.id}
+    rows.update((r.notam.key, r) for r in store.notams_referring_to(ids))
     return list(rows.values())
-
-
-def _row_notam(r: Sequence[Any]) -> NotamRow:
-    from notam_log.models import parse_iso
-    from notam_log.store import NotamRow
-
-    key, status, source, scope, first, last, ended, version, data = r
-    return NotamRow(
-        notam=Notam.from_json(json.loads(data)),
-        status=status,
-        source=source,
-        scope=scope,
-        first_seen=parse_iso(first) or datetime.min.replace(tzinfo=UTC),
-        last_seen=parse_iso(last) or datetime.min.replace(tzinfo=UTC),
-        ended_at=parse_iso(ended),
-        version=version,
-    )
 
 
 def daily_job(config: Config, store: Store, now: datetime) -> None:

@@ -100,17 +100,19 @@ def notam_table(notams: Sequence[Notam]) -> None:
         warn(f"{bad} of {len(notams)} NOTAMs could not be read completely (see issues)")
 
 
+def _with_state(r: NotamRow | ActiveRow) -> dict[str, Any]:
+    """A NOTAM's fields plus what the log knows of it."""
+    return {
+        **r.notam.to_json(),
+        "status": r.status,
+        "first_seen": iso(r.first_seen),
+        "last_seen": iso(r.last_seen),
+    }
+
+
 def notam_rows(rows: Sequence[NotamRow], *, as_json: bool) -> None:
     if as_json:
-        json_lines(
-            {
-                **r.notam.to_json(),
-                "status": r.status,
-                "first_seen": iso(r.first_seen),
-                "last_seen": iso(r.last_seen),
-            }
-            for r in rows
-        )
+        json_lines(_with_state(r) for r in rows)
         return
     notam_table([r.notam for r in rows])
 
@@ -178,15 +180,7 @@ def active(
     rows: Sequence[ActiveRow], at: datetime, *, as_json: bool, as_csv: bool, local: bool
 ) -> None:
     if as_json:
-        json_lines(
-            {
-                **r.notam.to_json(),
-                "status": r.status,
-                "first_seen": iso(r.first_seen),
-                "last_seen": iso(r.last_seen),
-            }
-            for r in rows
-        )
+        json_lines(_with_state(r) for r in rows)
         return
     if as_csv:
         _csv(

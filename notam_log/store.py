@@ -566,22 +566,48 @@ class Store:
     def notams(
         self, *, statuses: Sequence[str] = (), keys: Iterable[str] | None = None
     ) -> list[NotamRow]:
-        where: list[str] = []
-        params: list[Any] = []
+        """NOTAMs by status and/or key (any number of keys)."""
+        if keys is not None:
+            key_list = sorted(set(keys))
+            out: list[NotamRow] = []
+            for i in range(0, len(key_list), 500):
+                chunk = key_list[i : i + 500]
+                out.extend(
+                    self._notams_where(f"key IN ({','.join('?' * len(chunk))})", chunk, statuses)
+                )
+            return out
+        return self._notams_where(None, [], statuses)
+
+    def notams_estimated_ending(self, since: datetime, until: datetime) -> list[NotamRow]:
+        """NOTAMs whose estimated end (EST) falls in ``[since, until)``."""
+        return self._notams_where(
+            'end_estimated = 1 AND "end" >= ? AND "end" < ?', [iso(since), iso(until)], ()
+        )
+
+    def notams_referring_to(self, ids: Iterable[str]) -> list[NotamRow]:
+        """The NOTAMR/NOTAMC that name one of ``ids``."""
+        id_list = sorted(set(ids))
+        out: list[NotamRow] = []
+        for i in range(0, len(id_list), 500):
+            chunk = id_list[i : i + 500]
+            out.extend(self._notams_where(f"ref IN ({','.join('?' * len(chunk))})", chunk, ()))
+        return out
+
+    def _notams_where(
+        self, condition: str | None, params: Sequence[Any], statuses: Sequence[str]
+    ) -> list[NotamRow]:
+        where = [condition] if condition else []
+        args = list(params)
         if statuses:
             where.append(f"status IN ({','.join('?' * len(statuses))})")
-            params.extend(statuses)
-        if keys is not None:
-            key_list = list(keys)
-            where.append(f"key IN ({','.join('?' * len(key_list))})")
-            params.extend(key_list)
+            args.extend(statuses)
         sql = (
             "SELECT key, status, source, scope, first_seen, last_seen, ended_at, version, data"
             " FROM notams"
         )
         if where:
             sql += " WHERE " + " AND ".join(where)
-        return [_row_notam(r) for r in self.db.execute(sql, params).fetchall()]
+        return [_row_notam(r) for r in self.db.execute(sql, args).fetchall()]
 
     def notams_known_at(self, at: datetime) -> list[NotamRow]:
         """NOTAMs the log held as current at ``at``: first seen by then and not ended before."""
