@@ -358,6 +358,21 @@ _HINTS: Mapping[str, tuple[str, ...]] = {
     ),
 }
 
+#: A second cheap test for rules that need two words: one of these must occur too.
+_HINTS_TOO: Mapping[str, tuple[str, ...]] = {
+    "aerodrome limited": (
+        "AVBL",
+        "AVAILABLE",
+        "OP",
+        "PPR",
+        "PRIOR PERMISSION",
+        "LIMITED",
+        "RESTRICTED TO",
+        "CLSD TO",
+        "CLOSED TO",
+    ),
+}
+
 _COMPILED_TEXT: tuple[tuple[str, re.Pattern[str], str, tuple[str, ...]], ...] = tuple(
     (name, re.compile(pattern), category, _HINTS.get(name, ()))
     for name, pattern, category in TEXT_RULES
@@ -365,14 +380,16 @@ _COMPILED_TEXT: tuple[tuple[str, re.Pattern[str], str, tuple[str, ...]], ...] = 
 
 
 @functools.cache
-def _scope_rules(scope: str) -> tuple[tuple[re.Pattern[str], str, tuple[str, ...]], ...]:
+def _scope_rules(
+    scope: str,
+) -> tuple[tuple[re.Pattern[str], str, tuple[str, ...], tuple[str, ...]], ...]:
     """The text rules that can decide within ``scope``: those whose category it allows,
     and ``procedure`` (which stops the search when it is not allowed); the others
     match or not without changing the outcome, so they are never tried."""
     allowed = _scope(scope)[0]
     return tuple(
-        (pattern, category, hints)
-        for _name, pattern, category, hints in _COMPILED_TEXT
+        (pattern, category, hints, _HINTS_TOO.get(name, ()))
+        for name, pattern, category, hints in _COMPILED_TEXT
         if category in allowed or category == "procedure"
     )
 
@@ -415,12 +432,18 @@ def _by_text(text: str, scope: str) -> str:
     if scope == "restricted_area":
         return "other" if _DEACTIVATED.search(text) else "airspace_restricted"
     allowed, default = _scope(scope)
-    for pattern, category, hints in _scope_rules(scope):
+    for pattern, category, hints, hints_too in _scope_rules(scope):
         for hint in hints:
             if hint in text:
                 break
         else:
             if hints:
+                continue
+        for hint in hints_too:
+            if hint in text:
+                break
+        else:
+            if hints_too:
                 continue
         if pattern.search(text):
             if category in allowed:
@@ -429,7 +452,16 @@ def _by_text(text: str, scope: str) -> str:
     return default
 
 
+#: The words one of which :data:`EXCEPTION_PATTERN` needs to match (a cheap test first).
+_EXCEPTION_WORDS = ("EXC", "AVBL", "AVAILABLE", "OPEN", "CLSD", "CLOSED", "PPR", "PRIOR", "ONLY")
+
+
 def _has_real_exception(text: str) -> bool:
+    for word in _EXCEPTION_WORDS:
+        if word in text:
+            break
+    else:
+        return False
     for m in _EXCEPTION.finditer(text):
         clause = m.group("clause")
         if clause is None:
@@ -451,12 +483,29 @@ def category_of(qcode: str | None, text: str, source_format: str) -> str:
     the shape of the text matters (an FAA domestic ``!ACCT nn/nnn LOC KEYWORD ...``
     is recognised whatever the format says).
     """
-    subject, condition = split(qcode)
+    return _category(_qcode_info(qcode)[3], text)
+
+
+@functools.lru_cache(maxsize=4096)
+def _qcode_info(qcode: str | None) -> tuple[str | None, str | None, tuple[str, ...], str]:
+    """What a Q-code alone decides, worked out once per code: its decoded subject,
+    condition and issues, and the :data:`QCODE_RULES` outcome (a category or
+    ``text:<scope>``), or ``""`` when the code has no two-letter halves (then the
+    text decides, FAA keyword first)."""
+    subject, condition, q_issues = decode(qcode)
+    subj, cond = split(qcode)
+    outcome = ""
+    if subj and cond and len(subj) == 2 and len(cond) == 2:
+        outcome = _qcode_outcome(subj, cond)
+    return subject, condition, q_issues, outcome
+
+
+def _category(outcome: str, text: str) -> str:
+    """The category for a Q-code outcome (see :func:`_qcode_info`) and an item E."""
+    if outcome and outcome not in _DOWNGRADE and not outcome.startswith("text:"):
+        return outcome  # the Q-code decides alone: the text is not read
     body: str | None = None
-    outcome: str
-    if subject and condition and len(subject) == 2 and len(condition) == 2:
-        outcome = _qcode_outcome(subject, condition)
-    else:
+    if not outcome:
         outcome = "text:any"
         body = _normalise(text)
         m = _FAA_HEAD.match(body)
@@ -490,8 +539,8 @@ def fields(
     """What :func:`complete` fills, for a record about to be built (so that no second
     copy of it is made): ``(subject, condition, category, restriction, issues)``, the
     issues being ``issues`` followed by the Q-code's own not already among them."""
-    subject, condition, q_issues = decode(qcode)
-    category = category_of(qcode, text, source_format)
+    subject, condition, q_issues, outcome = _qcode_info(qcode)
+    category = _category(outcome, text)
     all_issues = tuple(issues)
     if q_issues:
         all_issues += tuple(i for i in q_issues if i not in all_issues)

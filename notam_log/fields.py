@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
+from collections.abc import Callable
 from datetime import UTC, datetime
+from typing import Any, TypeVar
+
+_T = TypeVar("_T")
 
 _COORD = re.compile(
     r"^(\d{2})(\d{2})(\d{2}(?:\.\d+)?)?([NS])(\d{3})(\d{2})(\d{2}(?:\.\d+)?)?([EW])$"
@@ -15,6 +20,18 @@ def parse_yymmddhhmm(value: str) -> datetime | None:
 
     ``2400`` is read as midnight at the end of the day, as NOTAMs sometimes write it.
     """
+    if len(value) == 10 and value.isdigit():  # the clean layout, read at once
+        try:
+            return datetime(
+                2000 + int(value[0:2]),
+                int(value[2:4]),
+                int(value[4:6]),
+                int(value[6:8]),
+                int(value[8:10]),
+                tzinfo=UTC,
+            )
+        except ValueError:
+            pass  # 2400, a date that does not exist: the general reading below
     digits = value.strip()
     if len(digits) == 10 and digits.isdigit():
         year = 2000 + int(digits[0:2])
@@ -37,14 +54,26 @@ def parse_yymmddhhmm(value: str) -> datetime | None:
 
 def parse_coords(value: str) -> tuple[float, float] | None:
     """``5129N00028W`` (degrees and minutes, seconds optional) -> (lat, lon)."""
-    m = _COORD.match(value.strip().upper())
-    if not m:
-        return None
-    lat = int(m[1]) + int(m[2]) / 60 + (float(m[3]) / 3600 if m[3] else 0.0)
-    lon = int(m[5]) + int(m[6]) / 60 + (float(m[7]) / 3600 if m[7] else 0.0)
-    if m[4] == "S":
+    if (
+        len(value) == 11
+        and value[4] in "NS"
+        and value[10] in "EW"
+        and value[0:4].isdecimal()
+        and value[5:10].isdecimal()
+    ):  # the clean layout, read at once (as the pattern below would)
+        lat = int(value[0:2]) + int(value[2:4]) / 60 + 0.0
+        lon = int(value[5:8]) + int(value[8:10]) / 60 + 0.0
+        south, west = value[4] == "S", value[10] == "W"
+    else:
+        m = _COORD.match(value.strip().upper())
+        if not m:
+            return None
+        lat = int(m[1]) + int(m[2]) / 60 + (float(m[3]) / 3600 if m[3] else 0.0)
+        lon = int(m[5]) + int(m[6]) / 60 + (float(m[7]) / 3600 if m[7] else 0.0)
+        south, west = m[4] == "S", m[8] == "W"
+    if south:
         lat = -lat
-    if m[8] == "W":
+    if west:
         lon = -lon
     if abs(lat) > 90 or abs(lon) > 180:
         return None
@@ -80,3 +109,35 @@ def make_key(
     if notam_id:
         return f"{prefix}:{notam_id}" if prefix else notam_id
     return f"{prefix or 'UNKNOWN'}:?{fallback or ''}"
+
+
+def frozen_builder(cls: type[_T]) -> Callable[..., _T]:
+    """``cls(**fields)`` for a frozen dataclass with slots, made cheaper: the instance is
+    made with ``object.__new__`` and each field set through its slot, which is what
+    the frozen ``__init__`` does, without its ``object.__setattr__`` by name. Made from
+    the class's own fields and defaults; ``cls`` itself when it has anything more
+    (``__post_init__``, fields outside ``__init__``, default factories, no slots).
+    Keyword arguments only."""
+    fields = dataclasses.fields(cls)  # type: ignore[arg-type]
+    slots = getattr(cls, "__slots__", ())
+    if (
+        hasattr(cls, "__post_init__")
+        or any(not f.init or f.default_factory is not dataclasses.MISSING for f in fields)
+        or any(f.name not in slots for f in fields)
+    ):
+        return cls
+    env: dict[str, Any] = {"_new": object.__new__, "_cls": cls}
+    params: list[str] = []
+    body: list[str] = []
+    for k, f in enumerate(fields):
+        if f.default is dataclasses.MISSING:
+            params.append(f.name)
+        else:
+            env[f"_d{k}"] = f.default
+            params.append(f"{f.name}=_d{k}")
+        env[f"_s{k}"] = getattr(cls, f.name).__set__
+        body.append(f"    _s{k}(o, {f.name})\n")
+    src = f"def build(*, {', '.join(params)}):\n    o = _new(_cls)\n{''.join(body)}    return o\n"
+    exec(src, env)  # noqa: S102 - generated from the dataclass's own fields
+    build: Callable[..., _T] = env["build"]
+    return build

@@ -27,7 +27,14 @@ from datetime import datetime
 from typing import Any
 
 from notam_log import classify, schedule
-from notam_log.fields import format_id, full_year, make_key, parse_coords, parse_yymmddhhmm
+from notam_log.fields import (
+    format_id,
+    frozen_builder,
+    full_year,
+    make_key,
+    parse_coords,
+    parse_yymmddhhmm,
+)
 from notam_log.models import DEFAULT_RESTRICTIONS, Notam
 
 #: A NOTAM id: ICAO ``A1234/25`` (series optional), a Russian part suffix
@@ -244,39 +251,73 @@ def read_id(raw_id: str) -> tuple[str, str | None, int | None, int | None]:
     series = m[1] or None
     if len(m[3]) == 3:  # FAA month/number
         return m[0], None, int(m[3]), None
-    year = full_year(m[3]) if m[3][0] not in "789" else 1900 + int(m[3])
+    yy = m[3]
+    year = full_year(yy) if yy[0] not in "789" else 1900 + int(yy)
+    if len(m[2]) == 4:  # already as format_id writes it (four digits, two of year)
+        return m[0], series, int(m[2]), year
     return format_id(series, m[2], year) + (m[4] or ""), series, int(m[2]), year
 
 
-def _read_q(q: str, issues: list[str]) -> dict[str, object]:
+#: The Q-line fields, in the order :func:`_read_q` gives them.
+_QFields = tuple[
+    str | None,  # fir
+    str | None,  # qcode
+    str | None,  # traffic
+    str | None,  # purpose
+    str | None,  # scope
+    int | None,  # lower
+    int | None,  # upper
+    float | None,  # lat
+    float | None,  # lon
+    int | None,  # radius_nm
+]
+
+
+def _read_q(q: str, issues: list[str]) -> _QFields:
     """The Q-line fields, read by content rather than by position, so that a missing,
     ``undefined`` or glued field does not shift the others: the FIR, the Q-code, up to
     three letter fields (traffic, purpose, scope, filled from the right), the two
-    three-digit levels, then the centre and radius. Empty fields are simply absent;
-    unreadable ones are reported."""
+    three-digit levels, then the centre and radius. Empty fields are simply absent
+    (None); unreadable ones are reported."""
     cm = _Q_CLEAN.fullmatch(q)
     if cm:
         coords = parse_coords(cm[8])
         if coords is not None:
-            clean: dict[str, object] = {
-                "fir": cm[1],
-                "qcode": "Q" + cm[2],
-                "traffic": cm[3],
-                "purpose": cm[4],
-                "scope": cm[5],
-                "lower": int(cm[6]),
-                "upper": int(cm[7]),
-                "lat": coords[0],
-                "lon": coords[1],
-            }
-            if cm[9]:
-                clean["radius_nm"] = int(cm[9])
-            return clean
-    out: dict[str, object] = {}
+            return (
+                cm[1],
+                "Q" + cm[2],
+                cm[3],
+                cm[4],
+                cm[5],
+                int(cm[6]),
+                int(cm[7]),
+                coords[0],
+                coords[1],
+                int(cm[9]) if cm[9] else None,
+            )
+    out: dict[str, Any] = {}
+    _read_q_fields(q, issues, out)
+    get = out.get
+    return (
+        get("fir"),
+        get("qcode"),
+        get("traffic"),
+        get("purpose"),
+        get("scope"),
+        get("lower"),
+        get("upper"),
+        get("lat"),
+        get("lon"),
+        get("radius_nm"),
+    )
+
+
+def _read_q_fields(q: str, issues: list[str], out: dict[str, Any]) -> None:
+    """:func:`_read_q` field by field, into ``out``, for any layout."""
     tokens = _Q_SPLIT.split(q.strip().upper())
     if len(tokens) < 2:
         issues.append(f"unreadable Q-line: {q.strip()!r}")
-        return out
+        return
     fir, rest = tokens[0], tokens[1:]
     if fir:
         if _LOCATION.fullmatch(fir):
@@ -324,7 +365,6 @@ def _read_q(q: str, issues: list[str]) -> dict[str, object]:
                 out["radius_nm"] = int(m[2])
         else:
             issues.append(f"Q-line: unreadable centre {where!r}")
-    return out
 
 
 def parse_icao(text: str, *, source_format: str = "icao") -> Notam:
@@ -374,29 +414,37 @@ def _parse_icao(raw: str, source_format: str) -> tuple[Notam, tuple[int, int] | 
         stop = marks[k + 1][1] if k + 1 < len(marks) else len(s)
         items[letter] = s[begin:stop]
 
-    fields: dict[str, object] = {}
     at = len(s) - len(lead) + (1 if wrapped and lead.startswith("(") else 0)
     hm = _HEADER.match(s, at, head_end) or _HEADER.search(s, 0, head_end)
     notam_id: str | None = None
+    series: str | None = None
+    number: int | None = None
+    year: int | None = None
+    ntype: str | None = None
+    ref: str | None = None
     if hm:
-        notam_id, fields["series"], fields["number"], fields["year"] = read_id(hm["id"])
+        notam_id, series, number, year = read_id(hm["id"])
         ntype = hm["type"]
         if ntype:
-            fields["type"] = ntype.upper()
-            if ntype.upper() in "RC":
+            ntype = ntype.upper()
+            if ntype in "RC":
                 if hm["ref"]:
-                    fields["ref"] = read_id(hm["ref"])[0]
+                    ref = read_id(hm["ref"])[0]
                 else:
-                    issues.append(f"NOTAM{ntype.upper()} without the id it refers to")
+                    issues.append(f"NOTAM{ntype} without the id it refers to")
         else:
+            ntype = None
             issues.append("no NOTAM type (N, R or C)")
     else:
         issues.append("no NOTAM id")
 
     q = items.get("Q")
     if q is not None:
-        fields.update(_read_q(q, issues))
+        fir, qcode, traffic, purpose, scope, lower, upper, lat, lon, radius = _read_q(q, issues)
     else:
+        fir = qcode = traffic = purpose = scope = None
+        lower = upper = radius = None
+        lat = lon = None
         issues.append("no Q-line")
 
     a = items.get("A")
@@ -409,7 +457,9 @@ def _parse_icao(raw: str, source_format: str) -> tuple[Notam, tuple[int, int] | 
             if pn and int(pn[2]) > 1:
                 part = (int(pn[1]), int(pn[2]))
             a_up = _PART.sub("", a_up)
-        locations = tuple(t for t in _LOC_SPLIT.split(a_up) if _LOCATION.fullmatch(t))
+        # str.split gives the same tokens as _LOC_SPLIT, less the empty ones never kept
+        tokens = _LOC_SPLIT.split(a_up) if "/" in a_up or "," in a_up else a_up.split()
+        locations = tuple(t for t in tokens if 3 <= len(t) <= 4 and t.isascii() and t.isalnum())
     if not locations:
         issues.append("no location (item A)")
 
@@ -424,7 +474,7 @@ def _parse_icao(raw: str, source_format: str) -> tuple[Notam, tuple[int, int] | 
             issues.append(f"bad date in item B: {b.strip()!r}")
     c = items.get("C")
     if c is None:
-        if fields.get("type") != "C":
+        if ntype != "C":
             issues.append("no end (item C)")
     else:
         end, end_est, permanent = _read_time(c)
@@ -438,15 +488,7 @@ def _parse_icao(raw: str, source_format: str) -> tuple[Notam, tuple[int, int] | 
     if d is not None:
         sched = " ".join(d.split()) or None
         if sched:
-            lat = fields.get("lat")
-            lon = fields.get("lon")
-            rule = schedule.read(
-                sched,
-                start,
-                end,
-                lat if isinstance(lat, float) else None,
-                lon if isinstance(lon, float) else None,
-            )
+            rule = schedule.read(sched, start, end, lat, lon)
             if isinstance(rule, str):
                 issues.append(rule)
 
@@ -459,20 +501,37 @@ def _parse_icao(raw: str, source_format: str) -> tuple[Notam, tuple[int, int] | 
     f = items.get("F")
     g = items.get("G")
 
-    fir = fields.get("fir")
     key = make_key(
         notam_id,
-        fir=fir if isinstance(fir, str) else None,
+        fir=fir,
         locations=locations,
         fallback=None if notam_id else _fallback_key(raw),
     )
     if part is not None:
         key = f"{key}#{part[0]}"
-    notam = _notam(
-        fields,
-        issues,
+    subject, condition, category, restriction, all_issues = classify.fields(
+        qcode, body, source_format, issues
+    )
+    notam = make_notam(
         key=key,
         id=notam_id,
+        series=series,
+        number=number,
+        year=year,
+        type=ntype,
+        ref=ref,
+        fir=fir,
+        qcode=qcode,
+        subject=subject,
+        condition=condition,
+        traffic=traffic,
+        purpose=purpose,
+        scope=scope,
+        lower=lower,
+        upper=upper,
+        lat=lat,
+        lon=lon,
+        radius_nm=radius,
         locations=locations,
         start=start,
         end=end,
@@ -482,26 +541,14 @@ def _parse_icao(raw: str, source_format: str) -> tuple[Notam, tuple[int, int] | 
         text=body,
         lower_limit=(" ".join(f.split()) or None) if f is not None else None,
         upper_limit=(" ".join(g.split()) or None) if g is not None else None,
+        category=category,
+        restriction=restriction,
         source_format=source_format,
         raw=raw,
+        issues=all_issues,
     )
     return notam, part
 
 
-def _notam(fields: dict[str, object], issues: list[str], **given: Any) -> Notam:
-    """The record, built once, with what ``classify.complete`` fills (subject,
-    condition, category, restriction and Q-code issues) worked out beforehand by
-    ``classify.fields``, so that no second copy of the frozen record is made."""
-    qcode = fields.get("qcode")
-    subject, condition, category, restriction, all_issues = classify.fields(
-        qcode if isinstance(qcode, str) else None, given["text"], given["source_format"], issues
-    )
-    return Notam(
-        subject=subject,
-        condition=condition,
-        category=category,
-        restriction=restriction,
-        issues=all_issues,
-        **given,
-        **fields,  # type: ignore[arg-type]
-    )
+#: ``make_notam(**fields)`` is ``Notam(**fields)``, cheaper (see ``fields.frozen_builder``).
+make_notam = frozen_builder(Notam)

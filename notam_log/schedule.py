@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
 from notam_log import sun
-from notam_log.fields import parse_yymmddhhmm
+from notam_log.fields import frozen_builder, parse_yymmddhhmm
 
 #: One time window, [start, end), both aware UTC.
 Window = tuple[datetime, datetime]
@@ -147,6 +147,10 @@ class Rule:
     exclude: tuple[frozenset[int], frozenset[int]] | None = None
 
 
+#: ``Rule(**fields)``, cheaper (see ``fields.frozen_builder``).
+_new_rule = frozen_builder(Rule)
+
+
 @functools.lru_cache(maxsize=16384)
 def read(
     item_d: str,
@@ -185,8 +189,16 @@ def read(
     if start is None:
         return f"schedule not read (no start time): {item_d!r}"
     stop = end if end is not None else start + HORIZON
+    ops = _PLAIN.get(text)
+    if ops is not None:
+        fast = _plain_rule(text, ops, start, stop, lat, lon)
+        if fast is not None:
+            return fast
+    plain: list[bool] = []
     try:
-        rule = _rule(text, start, stop, lat, lon)
+        rule = _rule(text, start, stop, lat, lon, plain)
+        if plain and len(_PLAIN) < _PLAIN_MAX:
+            _PLAIN[text] = rule.ops
     except _Unreadable as why:
         alt = _alternative(text)
         if alt is None:
@@ -217,6 +229,62 @@ def windows(
     return expand(rule, lat, lon)
 
 
+#: Item D texts with no date in them (times, weekdays, ``DAILY``, ``H24``, ``HJ``/``HN``
+#: only), read once, to the operations of their rule, which then depend on the text
+#: alone: a NOTAM feed repeats such texts (``SR-SS``, ``DAILY 0600-1800``) for many
+#: NOTAMs with other B and C. Bounded; cleared with the other memos (the benchmark's
+#: cold runs clear it).
+_PLAIN: dict[str, tuple[_Op, ...]] = {}
+_PLAIN_MAX = 16384
+
+
+def clear_caches() -> None:
+    """Forget every memo of this module (and of :mod:`notam_log.sun`)."""
+    read.cache_clear()
+    windows.cache_clear()
+    _PLAIN.clear()
+    sun.event_seconds.cache_clear()
+
+
+def _plain_rule(
+    text: str,
+    ops: tuple[_Op, ...],
+    start: datetime,
+    stop: datetime,
+    lat: float | None,
+    lon: float | None,
+) -> Rule | None:
+    """The rule of a date-free ``text`` whose operations are known, for B/C; None when
+    the plain reading must decide (no window, or SR/SS where a day may have none)."""
+    first_day = start.date() - timedelta(days=1)
+    last_k = (stop.date() - first_day).days
+    first_wd = first_day.weekday()
+    polar = lat is None or lon is None or abs(lat) > _NO_POLAR_DAYS
+    has_window = False
+    for op in ops:
+        if isinstance(op, _Sun) and polar:
+            return None
+        if not has_window and _any_day(op.sel, first_wd, last_k):  # type: ignore[union-attr]
+            has_window = True
+    if not has_window:
+        return None
+    epoch = datetime(first_day.year, first_day.month, first_day.day, tzinfo=UTC)
+    rule = _new_rule(
+        text=text,
+        start=start,
+        stop=stop,
+        epoch=epoch,
+        last_k=last_k,
+        lo=(start - epoch) // _SECOND,
+        hi=(stop - epoch) // _SECOND,
+        ops=ops,
+        exclude=None,
+    )
+    if not _any_window(rule, lat, lon):
+        return None
+    return rule
+
+
 def _alternative(text: str) -> str | None:
     """The same schedule in the plain layout, for the two layouts read as a fallback."""
     bm = _BILINGUAL.fullmatch(text)
@@ -230,11 +298,33 @@ def _alternative(text: str) -> str | None:
 
 def _any_window(rule: Rule, lat: float | None, lon: float | None) -> bool:
     """Whether :func:`expand` gives at least one window: raw windows are made in order
-    only until one is left after clipping to [B, C)."""
+    only until one is left after clipping to [B, C). (Fixed times and ``H24`` without
+    ``EXC`` are tried here as :func:`_raw` would make them, without its generators.)"""
     lo, hi = rule.lo, rule.hi
-    for a, b in _raw(rule, lat, lon):
-        if b > lo and a < hi and (b if b < hi else hi) > (a if a > lo else lo):
-            return True
+    if rule.exclude is not None:
+        for a, b in _raw(rule, lat, lon):
+            if b > lo and a < hi and (b if b < hi else hi) > (a if a > lo else lo):
+                return True
+        return False
+    first_day = rule.epoch.date()
+    first_wd = first_day.weekday()
+    last_k = rule.last_k
+    for op in rule.ops:
+        cls = op.__class__
+        if cls is _Fixed or cls is _H24:
+            if cls is _Fixed:
+                s1, span = op.s1, op.span  # type: ignore[union-attr]
+            else:
+                s1, span = 0, _DAY
+            for k in _selected(op.sel, first_wd, last_k):  # type: ignore[union-attr]
+                a = k * _DAY + s1
+                b = a + span
+                if b > lo and a < hi and (b if b < hi else hi) > (a if a > lo else lo):
+                    return True
+            continue
+        for a, b in _op_raw(op, first_day.toordinal(), first_wd, last_k, lat, lon):
+            if b > lo and a < hi and (b if b < hi else hi) > (a if a > lo else lo):
+                return True
     return False
 
 
@@ -321,18 +411,7 @@ def _raw(rule: Rule, lat: float | None, lon: float | None) -> Iterator[tuple[int
     first_wd = first_day.weekday()
     last_k = rule.last_k
     for op in rule.ops:
-        got: Iterable[tuple[int, int]]
-        if isinstance(op, _Range):
-            got = ((op.a, op.b),)
-        elif isinstance(op, _Fixed):
-            s1, span = op.s1, op.span
-            got = (
-                (k * _DAY + s1, k * _DAY + s1 + span) for k in _selected(op.sel, first_wd, last_k)
-            )
-        elif isinstance(op, _Sun):
-            got = _sun_windows(op, _selected(op.sel, first_wd, last_k), base, lat, lon)
-        else:
-            got = ((k * _DAY, (k + 1) * _DAY) for k in _selected(op.sel, first_wd, last_k))
+        got = _op_raw(op, base, first_wd, last_k, lat, lon)
         if rule.exclude is None:
             yield from got
         else:
@@ -341,6 +420,20 @@ def _raw(rule: Rule, lat: float | None, lon: float | None) -> Iterator[tuple[int
                 k = a // _DAY
                 if k not in gone and (first_wd + k) % 7 not in weekdays:
                     yield a, b
+
+
+def _op_raw(
+    op: _Op, base: int, first_wd: int, last_k: int, lat: float | None, lon: float | None
+) -> Iterable[tuple[int, int]]:
+    """The raw windows of one operation of a rule, in order."""
+    if isinstance(op, _Range):
+        return ((op.a, op.b),)
+    if isinstance(op, _Fixed):
+        s1, span = op.s1, op.span
+        return ((k * _DAY + s1, k * _DAY + s1 + span) for k in _selected(op.sel, first_wd, last_k))
+    if isinstance(op, _Sun):
+        return _sun_windows(op, _selected(op.sel, first_wd, last_k), base, lat, lon)
+    return ((k * _DAY, (k + 1) * _DAY) for k in _selected(op.sel, first_wd, last_k))
 
 
 def _sun_windows(
@@ -364,9 +457,19 @@ def _seconds_of_day(value: str) -> int:
     return hh * 3600 + mm * 60
 
 
-def _rule(text: str, start: datetime, stop: datetime, lat: float | None, lon: float | None) -> Rule:
+def _rule(
+    text: str,
+    start: datetime,
+    stop: datetime,
+    lat: float | None,
+    lon: float | None,
+    plain: list[bool] | None = None,
+) -> Rule:
     """Read ``text`` into a :class:`Rule` for B = ``start`` and C = ``stop``, or raise
-    :class:`_Unreadable` with the reason."""
+    :class:`_Unreadable` with the reason. ``plain``, if given, gets ``True`` appended
+    when the text has no date, month, date-time range or ``EXC`` (then the rule's
+    operations depend on the text alone)."""
+    dated = False
     first_day = start.date() - timedelta(days=1)
     epoch = datetime(first_day.year, first_day.month, first_day.day, tzinfo=UTC)
     last_k = (stop.date() - first_day).days
@@ -446,6 +549,7 @@ def _rule(text: str, start: datetime, stop: datetime, lat: float | None, lon: fl
             has_window = has_window or _any_day(sel, first_wd, last_k)
             used = True
         elif kind == "K_dt":
+            dated = True
             ops.append(
                 _Range(
                     (_parse_dt(m["dt1"]) - epoch) // _SECOND,
@@ -455,6 +559,7 @@ def _rule(text: str, start: datetime, stop: datetime, lat: float | None, lon: fl
             has_window = True
             used = True
         elif kind == "K_d":
+            dated = True
             if used:
                 dates, weekdays, used = [], set(), False
             d1 = resolve(int(m["d1"]))
@@ -469,6 +574,7 @@ def _rule(text: str, start: datetime, stop: datetime, lat: float | None, lon: fl
                     raise _Unreadable(f"date range {m.group().strip()!r} runs backwards")
                 dates.extend(range(k1 + 1, d2.toordinal() - base + 1))
         elif kind == "K_exc":
+            dated = True
             if not has_window:
                 raise _Unreadable("EXC before any time")
             excluding = True
@@ -481,6 +587,7 @@ def _rule(text: str, start: datetime, stop: datetime, lat: float | None, lon: fl
             has_window = has_window or _any_day(sel, first_wd, last_k)
             used = True
         elif kind == "K_mon":
+            dated = True
             if used:
                 dates, weekdays, used = [], set(), False
             month = _MONTHS[m["mon"]]
@@ -507,7 +614,9 @@ def _rule(text: str, start: datetime, stop: datetime, lat: float | None, lon: fl
             raise _Unreadable("days without times")
         if not has_window:
             raise _Unreadable("no times")
-    return Rule(
+    if plain is not None and not dated:
+        plain.append(True)
+    return _new_rule(
         text=text,
         start=start,
         stop=stop,
