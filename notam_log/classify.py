@@ -358,8 +358,12 @@ _HINTS: Mapping[str, tuple[str, ...]] = {
     ),
 }
 
+_AD_WORDS = ("AD", "AERODROME", "AIRPORT", "AIRFIELD", "HELIPORT")
+
 #: A second cheap test for rules that need two words: one of these must occur too.
 _HINTS_TOO: Mapping[str, tuple[str, ...]] = {
+    "deactivated area": ("AREA", "TFR", "RESTRICTION", "ADIZ"),
+    "aerodrome closed": _AD_WORDS,
     "aerodrome limited": (
         "AVBL",
         "AVAILABLE",
@@ -371,27 +375,97 @@ _HINTS_TOO: Mapping[str, tuple[str, ...]] = {
         "CLSD TO",
         "CLOSED TO",
     ),
+    "runway closed": ("RWY", "RUNWAY"),
+    "airspace closed": (
+        "RTE",
+        "ROUTE",
+        "AWY",
+        "AIRWAY",
+        "SECTOR",
+        "FIR",
+        "AIRSPACE",
+        "CTA",
+        "TMA",
+    ),
+    "runway limited": (
+        "TORA",
+        "TODA",
+        "ASDA",
+        "LDA",
+        "DECLARED DIST",
+        "REDUCED",
+        "LIMITED",
+        "NOT AVBL",
+        "WIDTH",
+        "LENGTH",
+        "DISPLACED",
+        "THR",
+    ),
 }
 
-_COMPILED_TEXT: tuple[tuple[str, re.Pattern[str], str, tuple[str, ...]], ...] = tuple(
-    (name, re.compile(pattern), category, _HINTS.get(name, ()))
+#: A rule's pattern split at its top-level ``|`` (it matches where one of its
+#: alternatives does), so that each alternative is tried only when its own words
+#: occur: (pattern or None for a plain word test, one of these words, and one of these).
+_Branch = tuple[re.Pattern[str] | None, tuple[str, ...], tuple[str, ...]]
+_BRANCHES: Mapping[str, tuple[_Branch, ...]] = {
+    "procedure": (
+        (re.compile(r"\b(?:IAP|ODP|SID|STAR)\b"), ("IAP", "ODP", "SID", "STAR"), ()),
+        (None, ("INSTRUMENT APPROACH PROC", "TAKEOFF MINIMUMS"), ()),
+        (None, ("DEPARTURE PROCEDURE", "ARRIVAL PROCEDURE"), ()),
+    ),
+    "aerodrome hours": (
+        (
+            re.compile(rf"\b{_AD}\b[^.]*?\b(?:HR|HRS|HOURS|OPR HR|OPS HR|HOURS OF OPERATION)\b"),
+            ("HR", "HOURS"),
+            _AD_WORDS,
+        ),
+        (re.compile(r"\bAD HR\b"), ("AD HR",), ()),
+        (re.compile(r"\bOPENING HOURS\b"), ("OPENING HOURS",), ()),
+    ),
+}
+
+_COMPILED_TEXT: tuple[tuple[str, str, tuple[_Branch, ...]], ...] = tuple(
+    (
+        name,
+        category,
+        _BRANCHES.get(name)
+        or ((re.compile(pattern), _HINTS.get(name, ()), _HINTS_TOO.get(name, ())),),
+    )
     for name, pattern, category in TEXT_RULES
 )
 
 
 @functools.cache
-def _scope_rules(
-    scope: str,
-) -> tuple[tuple[re.Pattern[str], str, tuple[str, ...], tuple[str, ...]], ...]:
+def _scope_rules(scope: str) -> tuple[tuple[str, tuple[_Branch, ...]], ...]:
     """The text rules that can decide within ``scope``: those whose category it allows,
     and ``procedure`` (which stops the search when it is not allowed); the others
     match or not without changing the outcome, so they are never tried."""
     allowed = _scope(scope)[0]
     return tuple(
-        (pattern, category, hints, _HINTS_TOO.get(name, ()))
-        for name, pattern, category, hints in _COMPILED_TEXT
+        (category, branches)
+        for _name, category, branches in _COMPILED_TEXT
         if category in allowed or category == "procedure"
     )
+
+
+def _matches(branches: tuple[_Branch, ...], text: str) -> bool:
+    """Whether a rule's pattern (given as its :data:`_BRANCHES`) matches in ``text``."""
+    for pattern, hints, hints_too in branches:
+        for hint in hints:
+            if hint in text:
+                break
+        else:
+            if hints:
+                continue
+        for hint in hints_too:
+            if hint in text:
+                break
+        else:
+            if hints_too:
+                continue
+        if pattern is None or pattern.search(text):
+            return True
+    return False
 
 
 _EXCEPTION = re.compile(EXCEPTION_PATTERN)
@@ -432,20 +506,8 @@ def _by_text(text: str, scope: str) -> str:
     if scope == "restricted_area":
         return "other" if _DEACTIVATED.search(text) else "airspace_restricted"
     allowed, default = _scope(scope)
-    for pattern, category, hints, hints_too in _scope_rules(scope):
-        for hint in hints:
-            if hint in text:
-                break
-        else:
-            if hints:
-                continue
-        for hint in hints_too:
-            if hint in text:
-                break
-        else:
-            if hints_too:
-                continue
-        if pattern.search(text):
+    for category, branches in _scope_rules(scope):
+        if _matches(branches, text):
             if category in allowed:
                 return category
             break  # a procedure NOTAM is never something else

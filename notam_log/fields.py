@@ -22,14 +22,12 @@ def parse_yymmddhhmm(value: str) -> datetime | None:
     """
     if len(value) == 10 and value.isdigit():  # the clean layout, read at once
         try:
-            return datetime(
-                2000 + int(value[0:2]),
-                int(value[2:4]),
-                int(value[4:6]),
-                int(value[6:8]),
-                int(value[8:10]),
-                tzinfo=UTC,
-            )
+            n = int(value)
+            yy, n = divmod(n, 100000000)
+            mo, n = divmod(n, 1000000)
+            dd, n = divmod(n, 10000)
+            hh, mi = divmod(n, 100)
+            return datetime(2000 + yy, mo, dd, hh, mi, 0, 0, UTC)
         except ValueError:
             pass  # 2400, a date that does not exist: the general reading below
     digits = value.strip()
@@ -111,33 +109,55 @@ def make_key(
     return f"{prefix or 'UNKNOWN'}:?{fallback or ''}"
 
 
-def frozen_builder(cls: type[_T]) -> Callable[..., _T]:
+def frozen_builder(cls: type[_T], order: tuple[str, ...] | None = None) -> Callable[..., _T]:
     """``cls(**fields)`` for a frozen dataclass with slots, made cheaper: the instance is
     made with ``object.__new__`` and each field set through its slot, which is what
     the frozen ``__init__`` does, without its ``object.__setattr__`` by name. Made from
-    the class's own fields and defaults; ``cls`` itself when it has anything more
-    (``__post_init__``, fields outside ``__init__``, default factories, no slots).
-    Keyword arguments only."""
+    the class's own fields and defaults.
+
+    Without ``order`` the builder takes keyword arguments, as ``cls`` does. With
+    ``order`` (field names) it takes exactly those, positionally, in that order; the
+    class's other fields get their defaults. It falls back to calling ``cls`` itself
+    when the class has anything more (``__post_init__``, fields outside ``__init__``,
+    default factories, no slots) or ``order`` names a field it does not have.
+    """
     fields = dataclasses.fields(cls)  # type: ignore[arg-type]
+    names = {f.name for f in fields}
     slots = getattr(cls, "__slots__", ())
     if (
         hasattr(cls, "__post_init__")
         or any(not f.init or f.default_factory is not dataclasses.MISSING for f in fields)
         or any(f.name not in slots for f in fields)
+        or (order is not None and not set(order) <= names)
+        or (
+            order is not None
+            and any(f.default is dataclasses.MISSING and f.name not in order for f in fields)
+        )
     ):
-        return cls
+        if order is None:
+            return cls
+        given = order
+
+        def plain(*args: Any) -> _T:
+            return cls(**dict(zip(given, args, strict=True)))
+
+        return plain
     env: dict[str, Any] = {"_new": object.__new__, "_cls": cls}
     params: list[str] = []
     body: list[str] = []
     for k, f in enumerate(fields):
-        if f.default is dataclasses.MISSING:
-            params.append(f.name)
-        else:
-            env[f"_d{k}"] = f.default
-            params.append(f"{f.name}=_d{k}")
         env[f"_s{k}"] = getattr(cls, f.name).__set__
-        body.append(f"    _s{k}(o, {f.name})\n")
-    src = f"def build(*, {', '.join(params)}):\n    o = _new(_cls)\n{''.join(body)}    return o\n"
+        if f.default is not dataclasses.MISSING:
+            env[f"_d{k}"] = f.default
+        if order is None:
+            params.append(f.name if f.default is dataclasses.MISSING else f"{f.name}=_d{k}")
+            body.append(f"    _s{k}(o, {f.name})\n")
+        elif f.name in order:
+            body.append(f"    _s{k}(o, {f.name})\n")
+        else:
+            body.append(f"    _s{k}(o, _d{k})\n")
+    head = f"*, {', '.join(params)}" if order is None else ", ".join(order)
+    src = f"def build({head}):\n    o = _new(_cls)\n{''.join(body)}    return o\n"
     exec(src, env)  # noqa: S102 - generated from the dataclass's own fields
     build: Callable[..., _T] = env["build"]
     return build

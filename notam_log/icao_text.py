@@ -63,7 +63,7 @@ _DIGITS = re.compile(r"\D")
 #: one match; anything else goes through the field-by-field reader.
 _Q_CLEAN = re.compile(
     r"\s*([A-Z]{4})/Q([A-Z]{4})/(IV|I|V|K)/([NBOMK]{1,3})/([AEWK]{1,2})/(\d{3})/(\d{3})/"
-    r"(\d{4}[NS]\d{5}[EW])(\d{1,3})?\s*"
+    r"(\d{2})(\d{2})([NS])(\d{3})(\d{2})([EW])(\d{1,3})?\s*"
 )
 
 # NOTAM starts for split_notams: an ICAO header, an FAA ``!ACC nn/nnn`` (with an
@@ -194,26 +194,38 @@ def _join(group: list[tuple[Notam, tuple[int, int]]]) -> list[Notam]:
     ]
 
 
-def _markers(s: str) -> list[tuple[str, int, int]]:
-    """The item markers ``X)`` in order of the ICAO layout: (letter, start, content start)."""
-    found: list[tuple[str, int, int]] = []
+def _items(s: str) -> tuple[dict[str, str], int]:
+    """The items (letter -> content up to the next marker) and where the first marker
+    starts (the end of the header). Markers ``X)`` are taken in the order of the ICAO
+    layout (Q to G), each after a blank or ``(`` (or at the very start); ``F)`` and
+    ``G)`` only near the end."""
+    items: dict[str, str] = {}
     last = -1
     n = len(s)
+    head_end = n
+    letter = ""
+    begin = 0
+    order_of = _ORDER.get
     i = s.find(")")
     while i != -1:
         if i >= 1:
-            letter = s[i - 1].upper()
-            order = _ORDER.get(letter)
+            here = s[i - 1].upper()
+            order = order_of(here)
             if (
                 order is not None
                 and order > last
                 and (i == 1 or s[i - 2] in _GAP)
                 and (order < 6 or n - i <= _FG_TAIL)
             ):
-                found.append((letter, i - 1, i + 1))
-                last = order
+                if letter:
+                    items[letter] = s[begin : i - 1]
+                else:
+                    head_end = i - 1
+                letter, begin, last = here, i + 1, order
         i = s.find(")", i + 1)
-    return found
+    if letter:
+        items[letter] = s[begin:]
+    return items, head_end
 
 
 def _fallback_key(raw: str) -> str:
@@ -281,19 +293,24 @@ def _read_q(q: str, issues: list[str]) -> _QFields:
     (None); unreadable ones are reported."""
     cm = _Q_CLEAN.fullmatch(q)
     if cm:
-        coords = parse_coords(cm[8])
-        if coords is not None:
+        fir, code, traffic, purpose, scope, lower, upper, d1, m1, ns, d2, m2, ew, radius = (
+            cm.groups()
+        )
+        # the centre as fields.parse_coords reads it
+        lat = int(d1) + int(m1) / 60 + 0.0
+        lon = int(d2) + int(m2) / 60 + 0.0
+        if lat <= 90 and lon <= 180:
             return (
-                cm[1],
-                "Q" + cm[2],
-                cm[3],
-                cm[4],
-                cm[5],
-                int(cm[6]),
-                int(cm[7]),
-                coords[0],
-                coords[1],
-                int(cm[9]) if cm[9] else None,
+                fir,
+                "Q" + code,
+                traffic,
+                purpose,
+                scope,
+                int(lower),
+                int(upper),
+                round(-lat if ns == "S" else lat, 5),
+                round(-lon if ew == "W" else lon, 5),
+                int(radius) if radius else None,
             )
     out: dict[str, Any] = {}
     _read_q_fields(q, issues, out)
@@ -404,15 +421,10 @@ def _parse_icao(raw: str, source_format: str) -> tuple[Notam, tuple[int, int] | 
             wrapped = False  # the closing parenthesis went with the footer
     if wrapped and s.endswith(")"):
         s = s[:-1]
-    if "PART" in s or "part" in s:
-        s = _END_PART.sub("", s)
+    if ("PART" in s or "part" in s) and s.rstrip()[-1:].isdecimal():
+        s = _END_PART.sub("", s)  # it can match only where s ends in a digit
 
-    marks = _markers(s)
-    head_end = marks[0][1] if marks else len(s)
-    items: dict[str, str] = {}
-    for k, (letter, _, begin) in enumerate(marks):
-        stop = marks[k + 1][1] if k + 1 < len(marks) else len(s)
-        items[letter] = s[begin:stop]
+    items, head_end = _items(s)
 
     at = len(s) - len(lead) + (1 if wrapped and lead.startswith("(") else 0)
     hm = _HEADER.match(s, at, head_end) or _HEADER.search(s, 0, head_end)
@@ -513,42 +525,79 @@ def _parse_icao(raw: str, source_format: str) -> tuple[Notam, tuple[int, int] | 
         qcode, body, source_format, issues
     )
     notam = make_notam(
-        key=key,
-        id=notam_id,
-        series=series,
-        number=number,
-        year=year,
-        type=ntype,
-        ref=ref,
-        fir=fir,
-        qcode=qcode,
-        subject=subject,
-        condition=condition,
-        traffic=traffic,
-        purpose=purpose,
-        scope=scope,
-        lower=lower,
-        upper=upper,
-        lat=lat,
-        lon=lon,
-        radius_nm=radius,
-        locations=locations,
-        start=start,
-        end=end,
-        end_estimated=end_est,
-        permanent=permanent,
-        schedule=sched,
-        text=body,
-        lower_limit=(" ".join(f.split()) or None) if f is not None else None,
-        upper_limit=(" ".join(g.split()) or None) if g is not None else None,
-        category=category,
-        restriction=restriction,
-        source_format=source_format,
-        raw=raw,
-        issues=all_issues,
+        key,
+        notam_id,  # id
+        series,
+        number,
+        year,
+        ntype,  # type
+        ref,
+        fir,
+        qcode,
+        subject,
+        condition,
+        traffic,
+        purpose,
+        scope,
+        lower,
+        upper,
+        lat,
+        lon,
+        radius,  # radius_nm
+        locations,
+        start,
+        end,
+        end_est,  # end_estimated
+        permanent,
+        sched,  # schedule
+        body,  # text
+        (" ".join(f.split()) or None) if f is not None else None,  # lower_limit
+        (" ".join(g.split()) or None) if g is not None else None,  # upper_limit
+        category,
+        restriction,
+        source_format,
+        raw,
+        all_issues,  # issues
     )
     return notam, part
 
 
-#: ``make_notam(**fields)`` is ``Notam(**fields)``, cheaper (see ``fields.frozen_builder``).
-make_notam = frozen_builder(Notam)
+#: The fields of a Notam, in the order ``make_notam`` takes them.
+NOTAM_ORDER: tuple[str, ...] = (
+    "key",
+    "id",
+    "series",
+    "number",
+    "year",
+    "type",
+    "ref",
+    "fir",
+    "qcode",
+    "subject",
+    "condition",
+    "traffic",
+    "purpose",
+    "scope",
+    "lower",
+    "upper",
+    "lat",
+    "lon",
+    "radius_nm",
+    "locations",
+    "start",
+    "end",
+    "end_estimated",
+    "permanent",
+    "schedule",
+    "text",
+    "lower_limit",
+    "upper_limit",
+    "category",
+    "restriction",
+    "source_format",
+    "raw",
+    "issues",
+)
+#: ``make_notam(*values)`` is ``Notam(**dict(zip(NOTAM_ORDER, values)))``, cheaper (see
+#: ``fields.frozen_builder``).
+make_notam = frozen_builder(Notam, NOTAM_ORDER)

@@ -38,6 +38,7 @@ from lxml import etree
 from notam_log import classify, schedule
 from notam_log.errors import InputError
 from notam_log.fields import format_id, full_year, make_key, parse_coords, parse_yymmddhhmm
+from notam_log.icao_text import make_notam
 from notam_log.models import Notam, parse_iso
 
 __all__ = ["PibBulletin", "parse_pib", "render_icao"]
@@ -105,14 +106,13 @@ def parse_pib(data: bytes) -> PibBulletin:
     # A NOTAM listed under several aerodromes or sections is read once: identical
     # element content gives the same (immutable) record.
     seen: dict[tuple[Any, ...], Notam] = {}
-    times: dict[str, datetime | None] = {}
+    memo = _Memo()
     out: list[Notam] = []
     for el in elements:
-        f, items_a, q = _fields(el, ns)
-        memo = (tuple(f.items()), tuple(items_a), tuple(q.items()))
-        notam = seen.get(memo)
+        key, f, items_a, q = _fields(el, ns)
+        notam = seen.get(key)
         if notam is None:
-            notam = seen[memo] = _notam(f, items_a, q, times)
+            notam = seen[key] = _notam(f, items_a, q, memo)
         out.append(notam)
     notams = tuple(out)
     return PibBulletin(issued, valid_from, valid_to, notams, tuple(issues))
@@ -170,12 +170,15 @@ def _iso(value: str | None, name: str, issues: list[str]) -> datetime | None:
         return None
 
 
-def _fields(el: Any, ns: str) -> tuple[dict[str, str], list[str], dict[str, str]]:
-    """Child element texts of one ``Notam``: fields, the item A list, the Q line."""
+def _fields(el: Any, ns: str) -> tuple[tuple[Any, ...], dict[str, str], list[str], dict[str, str]]:
+    """Child element texts of one ``Notam``: a key (every child's tag and text, in
+    order: equal keys, equal records), the fields, the item A list, the Q line."""
     cut = len(ns)
     f: dict[str, str] = {}
     items_a: list[str] = []
     q: dict[str, str] = {}
+    key: list[Any] = []
+    add = key.append
     for child in el:
         tag = child.tag
         if tag.__class__ is not str:
@@ -186,11 +189,17 @@ def _fields(el: Any, ns: str) -> tuple[dict[str, str], list[str], dict[str, str]
             for sub in child:
                 if sub.tag.__class__ is str:
                     q[sub.tag[cut:]] = sub.text or ""
-        elif tag == "ItemA":
-            items_a.extend((child.text or "").split())
+            add(tag)
+            add(tuple(q.items()))
         else:
-            f[tag] = child.text or ""
-    return f, items_a, q
+            text = child.text or ""
+            if tag == "ItemA":
+                items_a.extend(text.split())
+            else:
+                f[tag] = text
+            add(tag)
+            add(text)
+    return tuple(key), f, items_a, q
 
 
 def _int(value: str | None, name: str, issues: list[str]) -> int | None:
@@ -208,13 +217,24 @@ def _int(value: str | None, name: str, issues: list[str]) -> int | None:
         return None
 
 
-_NO_TIME: Any = object()
+_NONE: Any = object()
+
+
+class _Memo:
+    """One bulletin's memos of pure per-string readings: times and coordinates (a
+    bulletin repeats both: the same B/C for a batch, the same aerodrome position)."""
+
+    __slots__ = ("coords", "times")
+
+    def __init__(self) -> None:
+        self.times: dict[str, datetime | None] = {}
+        self.coords: dict[str, tuple[float, float] | None] = {}
 
 
 def _time(text: str, times: dict[str, datetime | None]) -> datetime | None:
     """``YYMMDDhhmm`` -> aware UTC or None, memoised in ``times`` (one bulletin's)."""
-    got = times.get(text, _NO_TIME)
-    if got is _NO_TIME:
+    got = times.get(text, _NONE)
+    if got is _NONE:
         got = times[text] = parse_yymmddhhmm(text) if text else None
     return got  # type: ignore[no-any-return]
 
@@ -223,16 +243,19 @@ def _notam(
     f: dict[str, str],
     items_a: list[str],
     q: dict[str, str],
-    times: dict[str, datetime | None] | None = None,
+    memo: _Memo | None = None,
 ) -> Notam:
-    if times is None:
-        times = {}
+    if memo is None:
+        memo = _Memo()
+    times = memo.times
     issues: list[str] = []
     get = f.get
     nof = get("NOF", "").strip() or None
     series = get("Series", "").strip() or None
-    number = _int(get("Number"), "Number", issues)
-    yy = _int(get("Year"), "Year", issues)
+    value = get("Number")
+    number = int(value) if value and value.isdecimal() else _int(value, "Number", issues)
+    value = get("Year")
+    yy = int(value) if value and value.isdecimal() else _int(value, "Year", issues)
     notam_id = format_id(series, number, yy) if number is not None and yy is not None else None
     if notam_id is None:
         issues.append("no NOTAM number or year")
@@ -257,18 +280,23 @@ def _notam(
         issues.append("no QLine")
     elif qcode is None:
         issues.append("QLine without Code23/Code45")
-    lower = _int(qget("Lower"), "Lower", issues)
-    upper = _int(qget("Upper"), "Upper", issues)
+    value = qget("Lower")
+    lower = int(value) if value and value.isdecimal() else _int(value, "Lower", issues)
+    value = qget("Upper")
+    upper = int(value) if value and value.isdecimal() else _int(value, "Upper", issues)
 
     lat = lon = None
     coords = get("Coordinates", "").strip()
     if coords:
-        point = parse_coords(coords)
+        point = memo.coords.get(coords, _NONE)
+        if point is _NONE:
+            point = memo.coords[coords] = parse_coords(coords)
         if point is None:
             issues.append(f"Coordinates: not readable: {coords!r}")
         else:
             lat, lon = point
-    radius = _int(get("Radius"), "Radius", issues)
+    value = get("Radius")
+    radius = int(value) if value and value.isdecimal() else _int(value, "Radius", issues)
 
     start_text = get("StartValidity", "").strip()
     start = _time(start_text, times)
@@ -306,62 +334,66 @@ def _notam(
     scope = qget("Scope", "").strip() or None
 
     # raw: the item as ICAO text (see render_icao), in one join
-    lines = [
+    head = (
         f"({notam_id or ''} NOTAM{ntype or 'N'} {ref}"
         if ref
         else f"({notam_id or ''} NOTAM{ntype or 'N'}"
-    ]
+    )
+    c_text = "PERM" if permanent else end_text
+    if estimated and c_text and c_text != "PERM":
+        c_text += "EST"
+    a_line = f"A) {' '.join(locations)} B) {start_text} C) {c_text}".rstrip()
     if qcode or fir:
-        lines.append(
+        q_line = (
             f"Q) {fir or ''}/{qcode or ''}/{traffic or ''}/{purpose or ''}/{scope or ''}/"
             f"{'' if lower is None else format(lower, '03d')}/"
             f"{'' if upper is None else format(upper, '03d')}/{coords}"
             f"{'' if radius is None else format(radius, '03d')}"
         )
-    c_text = "PERM" if permanent else end_text
-    if estimated and c_text and c_text != "PERM":
-        c_text += "EST"
-    lines.append(f"A) {' '.join(locations)} B) {start_text} C) {c_text}".rstrip())
+        raw = f"{head}\n{q_line}\n{a_line}"
+    else:
+        raw = f"{head}\n{a_line}"
     if item_d:
-        lines.append(f"D) {item_d}")
-    lines.append(f"E) {text}")
+        raw = f"{raw}\nD) {item_d}"
+    raw = f"{raw}\nE) {text}"
     if lower_limit or upper_limit:
-        lines.append(f"F) {lower_limit or ''} G) {upper_limit or ''}".rstrip())
+        fg = f"F) {lower_limit or ''} G) {upper_limit or ''}".rstrip()
+        raw = f"{raw}\n{fg}"
 
-    return Notam(
-        key=make_key(notam_id, office=nof, fir=fir, locations=locations, fallback=text[:40]),
-        id=notam_id,
-        series=series,
-        number=number,
-        year=year,
-        type=ntype,
-        ref=ref,
-        fir=fir,
-        qcode=qcode,
-        subject=subject,
-        condition=condition,
-        traffic=traffic,
-        purpose=purpose,
-        scope=scope,
-        lower=lower,
-        upper=upper,
-        lat=lat,
-        lon=lon,
-        radius_nm=radius,
-        locations=locations,
-        start=start,
-        end=end,
-        end_estimated=estimated,
-        permanent=permanent,
-        schedule=item_d,
-        text=text,
-        lower_limit=lower_limit,
-        upper_limit=upper_limit,
-        category=category,
-        restriction=restriction,
-        source_format=SOURCE_FORMAT,
-        raw="\n".join(lines) + ")",
-        issues=issues_t,
+    return make_notam(
+        make_key(notam_id, office=nof, fir=fir, locations=locations, fallback=text[:40]),
+        notam_id,  # id
+        series,
+        number,
+        year,
+        ntype,  # type
+        ref,
+        fir,
+        qcode,
+        subject,
+        condition,
+        traffic,
+        purpose,
+        scope,
+        lower,
+        upper,
+        lat,
+        lon,
+        radius,  # radius_nm
+        locations,
+        start,
+        end,
+        estimated,  # end_estimated
+        permanent,
+        item_d,  # schedule
+        text,
+        lower_limit,
+        upper_limit,
+        category,
+        restriction,
+        SOURCE_FORMAT,  # source_format
+        raw + ")",
+        issues_t,  # issues
     )
 
 

@@ -149,6 +149,7 @@ class Rule:
 
 #: ``Rule(**fields)``, cheaper (see ``fields.frozen_builder``).
 _new_rule = frozen_builder(Rule)
+_new_fixed = frozen_builder(_Fixed)
 
 
 @functools.lru_cache(maxsize=16384)
@@ -268,7 +269,7 @@ def _plain_rule(
             has_window = True
     if not has_window:
         return None
-    epoch = datetime(first_day.year, first_day.month, first_day.day, tzinfo=UTC)
+    epoch = datetime(first_day.year, first_day.month, first_day.day, 0, 0, 0, 0, UTC)
     rule = _new_rule(
         text=text,
         start=start,
@@ -450,7 +451,19 @@ def _sun_windows(
         yield a, b
 
 
+#: ``hhmm`` -> seconds of the day, for every valid time (``0000`` to ``2400``): a table.
+_HHMM: dict[str, int] = {
+    f"{hh:02d}{mm:02d}": hh * 3600 + mm * 60
+    for hh in range(25)
+    for mm in range(60)
+    if hh < 24 or mm == 0
+}
+
+
 def _seconds_of_day(value: str) -> int:
+    got = _HHMM.get(value)
+    if got is not None:
+        return got
     hh, mm = int(value[:2]), int(value[2:])
     if hh > 24 or mm > 59 or (hh == 24 and mm):
         raise _Unreadable(f"bad time {value}")
@@ -471,7 +484,7 @@ def _rule(
     operations depend on the text alone)."""
     dated = False
     first_day = start.date() - timedelta(days=1)
-    epoch = datetime(first_day.year, first_day.month, first_day.day, tzinfo=UTC)
+    epoch = datetime(first_day.year, first_day.month, first_day.day, 0, 0, 0, 0, UTC)
     last_k = (stop.date() - first_day).days
     ops: list[_Op] = []
     has_window = False  # some op has a day (or is a range): the raw list is not empty
@@ -526,17 +539,16 @@ def _rule(
         if kind == "K_t" or kind == "K_hj":
             if excluding:
                 raise _Unreadable("times after EXC")
-            if m["t1"]:
-                t1, t2 = m["t1"], m["t2"]
-            else:
+            t1, g1, n1, t2, g2, n2 = m.group("t1", "s1", "o1", "t2", "s2", "o2")
+            if not t1:
                 t1, t2 = ("SR", "SS") if m["hj"] == "HJ" else ("SS", "SR")
-            o1 = int(m["o1"] or 0) * (-60 if m["s1"] == "MINUS" else 60)
-            o2 = int(m["o2"] or 0) * (-60 if m["s2"] == "MINUS" else 60)
+            o1 = int(n1) * (-60 if g1 == "MINUS" else 60) if n1 else 0
+            o2 = int(n2) * (-60 if g2 == "MINUS" else 60) if n2 else 0
             sel: _Selection = (tuple(dates), frozenset(weekdays))
             if t1 not in ("SR", "SS") and t2 not in ("SR", "SS"):
                 s1 = _seconds_of_day(t1) + o1
                 s2 = _seconds_of_day(t2) + o2
-                ops.append(_Fixed(sel, s1, s2 - s1 if s2 > s1 else s2 + _DAY - s1))
+                ops.append(_new_fixed(sel=sel, s1=s1, span=s2 - s1 if s2 > s1 else s2 + _DAY - s1))
             else:
                 fixed1 = None if t1 in ("SR", "SS") else _seconds_of_day(t1)
                 fixed2 = None if t2 in ("SR", "SS") else _seconds_of_day(t2)

@@ -1,0 +1,233 @@
+"""The parsers' fast paths give exactly what the general readings give.
+
+Each shortcut taken for speed (records built through their slots, the clean layouts
+of times, coordinates and Q-lines, the text rules tried alternative by alternative
+behind cheap word tests, date-free item D texts read once) is checked here against
+the plain reading it replaces, on the corpus texts and on hypothesis-made strings.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import re
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from notam_log import classify, schedule
+from notam_log.fields import frozen_builder, parse_coords, parse_yymmddhhmm
+from notam_log.icao_text import NOTAM_ORDER, make_notam, parse_icao
+from notam_log.models import Notam
+
+CORPUS = Path(__file__).parent / "data" / "corpus" / "notams.jsonl"
+
+
+def _corpus_texts() -> list[str]:
+    with CORPUS.open(encoding="utf-8") as fh:
+        return [json.loads(line)["text"] for line in fh]
+
+
+# --- records built through their slots -------------------------------------------
+
+
+def test_make_notam_is_the_constructor() -> None:
+    notam = parse_icao(
+        "(A1234/25 NOTAMN\nQ) EGTT/QMRLC/IV/NBO/A/000/999/5129N00028W005\n"
+        "A) EGLL B) 2503210600 C) 2503211800\nD) DAILY 0600-1800\nE) RWY 09L/27R CLSD)"
+    )
+    values = [getattr(notam, name) for name in NOTAM_ORDER]
+    built = make_notam(*values)
+    assert type(built) is Notam
+    assert built == Notam(**dict(zip(NOTAM_ORDER, values, strict=True)))
+    assert built == notam
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        built.key = "x"  # type: ignore[misc]
+    assert set(NOTAM_ORDER) == {f.name for f in dataclasses.fields(Notam)}
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class _Plain:
+    a: int
+    b: str = "b"
+    c: tuple[int, ...] = ()
+
+
+@dataclasses.dataclass(frozen=True)
+class _NoSlots:
+    a: int
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class _PostInit:
+    a: int
+
+    def __post_init__(self) -> None:
+        if self.a < 0:
+            raise ValueError("negative")
+
+
+def test_frozen_builder_keywords_positions_and_fallbacks() -> None:
+    assert frozen_builder(_Plain)(a=1) == _Plain(1)
+    assert frozen_builder(_Plain)(a=1, c=(2,)) == _Plain(1, c=(2,))
+    assert frozen_builder(_Plain, ("c", "a"))((3,), 4) == _Plain(4, "b", (3,))
+    assert frozen_builder(_NoSlots) is _NoSlots
+    assert frozen_builder(_PostInit) is _PostInit
+    with pytest.raises(ValueError):
+        frozen_builder(_PostInit, ("a",))(-1)
+    # a name the class does not have, or a required field left out: the constructor
+    with pytest.raises(TypeError):
+        frozen_builder(_Plain, ("a", "zz"))(1, 2)
+    with pytest.raises(TypeError):
+        frozen_builder(_Plain, ("b",))("x")
+
+
+# --- times and coordinates --------------------------------------------------------
+
+
+def _slow_time(value: str) -> datetime | None:
+    digits = value.strip()
+    if len(digits) == 10 and digits.isdigit():
+        year, rest = 2000 + int(digits[0:2]), digits[2:]
+    elif len(digits) == 12 and digits.isdigit():
+        year, rest = int(digits[0:4]), digits[4:]
+    else:
+        return None
+    month, day, hour, minute = int(rest[0:2]), int(rest[2:4]), int(rest[4:6]), int(rest[6:8])
+    try:
+        if hour == 24 and minute == 0:
+            return datetime(year, month, day, tzinfo=UTC) + timedelta(days=1)
+        return datetime(year, month, day, hour, minute, tzinfo=UTC)
+    except ValueError:
+        return None
+
+
+@given(st.text(alphabet="0123456789 ", min_size=8, max_size=13))
+def test_parse_yymmddhhmm_matches_the_general_reading(value: str) -> None:
+    assert parse_yymmddhhmm(value) == _slow_time(value)
+
+
+@pytest.mark.parametrize(
+    "value", ["2503210600", "2502290600", "2503212400", "2512312400", "2513010000", "0001010000"]
+)
+def test_parse_yymmddhhmm_edges(value: str) -> None:
+    assert parse_yymmddhhmm(value) == _slow_time(value)
+
+
+_COORD = re.compile(
+    r"^(\d{2})(\d{2})(\d{2}(?:\.\d+)?)?([NS])(\d{3})(\d{2})(\d{2}(?:\.\d+)?)?([EW])$"
+)
+
+
+def _slow_coords(value: str) -> tuple[float, float] | None:
+    m = _COORD.match(value.strip().upper())
+    if not m:
+        return None
+    lat = int(m[1]) + int(m[2]) / 60 + (float(m[3]) / 3600 if m[3] else 0.0)
+    lon = int(m[5]) + int(m[6]) / 60 + (float(m[7]) / 3600 if m[7] else 0.0)
+    if m[4] == "S":
+        lat = -lat
+    if m[8] == "W":
+        lon = -lon
+    if abs(lat) > 90 or abs(lon) > 180:
+        return None
+    return round(lat, 5), round(lon, 5)
+
+
+@given(
+    st.from_regex(r"\A\d{4}[NSns]\d{5}[EWew]\Z")
+    | st.text(alphabet="0123456789NSEW .", min_size=9, max_size=13)
+)
+def test_parse_coords_matches_the_general_reading(value: str) -> None:
+    got, want = parse_coords(value), _slow_coords(value)
+    assert repr(got) == repr(want)  # -0.0 stays -0.0
+
+
+def test_parse_coords_signed_zero() -> None:
+    assert repr(parse_coords("0000S00000W")) == repr(_slow_coords("0000S00000W"))
+
+
+# --- text rules -------------------------------------------------------------------
+
+
+def _rule_texts() -> list[str]:
+    texts = [classify._normalise(t) for t in _corpus_texts()]
+    texts += [
+        "AD HR 0800-1700",
+        "OPENING HOURS CHANGED",
+        "HELIPORT OPS HR 0600-1800",
+        "DEPARTURE PROCEDURE AMENDED",
+        "ARRIVAL PROCEDURE",
+        "TAKEOFF MINIMUMS AND OBSTACLE DEPARTURE PROCEDURES",
+        "INSTRUMENT APPROACH PROCEDURE RNAV",
+        "SID ALPHA SUSPENDED",
+        "STARTUP",
+        "AREA DEACTIVATED",
+        "RWY 09 LDA REDUCED",
+        "ROUTE UL9 CLSD",
+        "AD CLSD",
+        "AD AP CLOSED",
+        "AIRPORT AVBL FOR PPR FLIGHTS",
+    ]
+    return texts
+
+
+def test_text_rules_split_at_their_alternatives_match_as_the_patterns() -> None:
+    compiled = {name: re.compile(pattern) for name, pattern, _ in classify.TEXT_RULES}
+    for text in _rule_texts():
+        for name, _category, branches in classify._COMPILED_TEXT:
+            want = compiled[name].search(text) is not None
+            assert classify._matches(branches, text) == want, (name, text)
+
+
+_WORDS = st.sampled_from(
+    [
+        "AD", "AD AP", "AERODROME", "AIRPORT", "HELIPORT", "HR", "HRS", "HOURS", "OPR HR",
+        "OPENING HOURS", "SID", "STAR", "IAP", "ODP", "PROCEDURE", "DEPARTURE", "ARRIVAL",
+        "CLSD", "CLOSED", "IS", "RWY", "RUNWAY", "09/27", "FIR", "TMA", "ROUTE", "AREA",
+        "AREAS", "TFR", "ADIZ", "DEACTIVATED", "NOT ACTIVE", "AVBL", "FOR", "TO", "OPS",
+        "PPR", "LIMITED", "TORA", "THR", "X", ".", ",", "ROAD", "START",
+    ]
+)  # fmt: skip
+
+
+@settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(_WORDS, max_size=8))
+def test_text_rules_alternatives_on_made_texts(words: list[str]) -> None:
+    text = " ".join(words)
+    for name, pattern, _ in classify.TEXT_RULES:
+        branches = next(b for n, _c, b in classify._COMPILED_TEXT if n == name)
+        assert classify._matches(branches, text) == (re.search(pattern, text) is not None)
+
+
+# --- item D: date-free texts read once --------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "item_d",
+    ["SR-SS", "DAILY 0600-1800", "MON-FRI 0800-1630", "H24", "HJ", "0600 - 0330", "SAT 1000-1200"],
+)
+@pytest.mark.parametrize("days", [0, 1, 3, 40, 400])
+@pytest.mark.parametrize("lat", [51.5, 70.0, None])
+def test_date_free_schedules_read_again_give_the_same_rule(
+    item_d: str, days: int, lat: float | None
+) -> None:
+    start = datetime(2025, 3, 21, 6, 0, tzinfo=UTC)
+    others = [
+        (datetime(2025, 3, 1, 0, 0, tzinfo=UTC), datetime(2025, 3, 2, 0, 0, tzinfo=UTC)),
+        (start, start + timedelta(days=days, hours=1)),
+    ]
+    lon = None if lat is None else -0.5
+    schedule.clear_caches()
+    for b, c in others:
+        schedule.read(item_d, b, c, lat, lon)  # read once (may fill the memo)
+    end = start + timedelta(days=days, hours=2)
+    again = schedule.read(item_d, start, end, lat, lon)
+    got_windows = schedule.windows(item_d, start, end, lat, lon)
+    schedule.clear_caches()
+    fresh = schedule.read(item_d, start, end, lat, lon)
+    assert again == fresh
+    assert got_windows == schedule.windows(item_d, start, end, lat, lon)
