@@ -222,7 +222,10 @@ def _items(s: str) -> tuple[dict[str, str], int]:
                 else:
                     head_end = i - 1
                 letter, begin, last = here, i + 1, order
-        i = s.find(")", i + 1)
+                if order == 7:
+                    break  # G) is the last item
+        # past E) only F) and G) can follow, and only near the end
+        i = s.find(")", i + 1 if last < 5 or i + 1 > n - _FG_TAIL else n - _FG_TAIL)
     if letter:
         items[letter] = s[begin:]
     return items, head_end
