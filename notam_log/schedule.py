@@ -148,8 +148,10 @@ class Rule:
 
 
 #: ``Rule(**fields)``, cheaper (see ``fields.frozen_builder``).
-_new_rule = frozen_builder(Rule)
-_new_fixed = frozen_builder(_Fixed)
+_new_rule = frozen_builder(
+    Rule, ("text", "start", "stop", "epoch", "last_k", "lo", "hi", "ops", "exclude")
+)
+_new_fixed = frozen_builder(_Fixed, ("sel", "s1", "span"))
 
 
 @functools.lru_cache(maxsize=16384)
@@ -271,15 +273,15 @@ def _plain_rule(
         return None
     epoch = datetime(first_day.year, first_day.month, first_day.day, 0, 0, 0, 0, UTC)
     rule = _new_rule(
-        text=text,
-        start=start,
-        stop=stop,
-        epoch=epoch,
-        last_k=last_k,
-        lo=(start - epoch) // _SECOND,
-        hi=(stop - epoch) // _SECOND,
-        ops=ops,
-        exclude=None,
+        text,
+        start,
+        stop,
+        epoch,
+        last_k,
+        (start - epoch) // _SECOND,
+        (stop - epoch) // _SECOND,
+        ops,
+        None,
     )
     if not _any_window(rule, lat, lon):
         return None
@@ -548,7 +550,7 @@ def _rule(
             if t1 not in ("SR", "SS") and t2 not in ("SR", "SS"):
                 s1 = _seconds_of_day(t1) + o1
                 s2 = _seconds_of_day(t2) + o2
-                ops.append(_new_fixed(sel=sel, s1=s1, span=s2 - s1 if s2 > s1 else s2 + _DAY - s1))
+                ops.append(_new_fixed(sel, s1, s2 - s1 if s2 > s1 else s2 + _DAY - s1))
             else:
                 fixed1 = None if t1 in ("SR", "SS") else _seconds_of_day(t1)
                 fixed2 = None if t2 in ("SR", "SS") else _seconds_of_day(t2)
@@ -629,15 +631,15 @@ def _rule(
     if plain is not None and not dated:
         plain.append(True)
     return _new_rule(
-        text=text,
-        start=start,
-        stop=stop,
-        epoch=epoch,
-        last_k=last_k,
-        lo=(start - epoch) // _SECOND,
-        hi=(stop - epoch) // _SECOND,
-        ops=tuple(ops),
-        exclude=exclude,
+        text,
+        start,
+        stop,
+        epoch,
+        last_k,
+        (start - epoch) // _SECOND,
+        (stop - epoch) // _SECOND,
+        tuple(ops),
+        exclude,
     )
 
 
