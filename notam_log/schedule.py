@@ -17,6 +17,7 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from typing import Any
 
 from notam_log import sun
 from notam_log.fields import frozen_builder, parse_yymmddhhmm
@@ -29,6 +30,7 @@ HORIZON = timedelta(days=370)
 
 _DAY = 86400
 _SECOND = timedelta(seconds=1)
+_ONE_DAY = timedelta(days=1)
 #: Every whole minute of a day as a timedelta, built once: a window edge is a day plus one.
 _TOD = tuple(timedelta(minutes=i) for i in range(1440))
 _MONTHS = {
@@ -245,6 +247,7 @@ def clear_caches() -> None:
     """Forget every memo of this module (and of :mod:`notam_log.sun`)."""
     read.cache_clear()
     windows.cache_clear()
+    _tokens.cache_clear()
     _PLAIN.clear()
     sun.event_seconds.cache_clear()
 
@@ -259,7 +262,7 @@ def _plain_rule(
 ) -> Rule | None:
     """The rule of a date-free ``text`` whose operations are known, for B/C; None when
     the plain reading must decide (no window, or SR/SS where a day may have none)."""
-    first_day = start.date() - timedelta(days=1)
+    first_day = start.date() - _ONE_DAY
     last_k = (stop.date() - first_day).days
     first_wd = first_day.weekday()
     polar = lat is None or lon is None or abs(lat) > _NO_POLAR_DAYS
@@ -319,7 +322,7 @@ def _any_window(rule: Rule, lat: float | None, lon: float | None) -> bool:
                 s1, span = op.s1, op.span  # type: ignore[union-attr]
             else:
                 s1, span = 0, _DAY
-            for k in _selected(op.sel, first_wd, last_k):  # type: ignore[union-attr]
+            for k in _lazy_selected(op.sel, first_wd, last_k):  # type: ignore[union-attr]
                 a = k * _DAY + s1
                 b = a + span
                 if b > lo and a < hi and (b if b < hi else hi) > (a if a > lo else lo):
@@ -382,6 +385,20 @@ def _selected(sel: _Selection, first_wd: int, last_k: int) -> Iterable[int]:
         ]
     if weekdays:
         return [k for k in range(last_k + 1) if (first_wd + k) % 7 in weekdays]
+    return range(last_k + 1)
+
+
+def _lazy_selected(sel: _Selection, first_wd: int, last_k: int) -> Iterable[int]:
+    """:func:`_selected`, made as it is read (for a look at the first few days)."""
+    dates, weekdays = sel
+    if dates:
+        return (
+            k
+            for k in dates
+            if -1 <= k <= last_k and (not weekdays or (first_wd + k) % 7 in weekdays)
+        )
+    if weekdays:
+        return (k for k in range(last_k + 1) if (first_wd + k) % 7 in weekdays)
     return range(last_k + 1)
 
 
@@ -485,7 +502,7 @@ def _rule(
     when the text has no date, month, date-time range or ``EXC`` (then the rule's
     operations depend on the text alone)."""
     dated = False
-    first_day = start.date() - timedelta(days=1)
+    first_day = start.date() - _ONE_DAY
     epoch = datetime(first_day.year, first_day.month, first_day.day, 0, 0, 0, 0, UTC)
     last_k = (stop.date() - first_day).days
     ops: list[_Op] = []
@@ -499,8 +516,8 @@ def _rule(
     last: date | None = None
     base = first_day.toordinal()
     first_wd = first_day.weekday()
-    last_day = first_day + timedelta(days=last_k)
     within_year = last_k <= 364  # then a month and day occur at most once
+    last_span = timedelta(days=last_k)  # from the first day to the day of C
 
     def resolve(day: int) -> date:
         nonlocal month, month_fresh, last
@@ -512,7 +529,7 @@ def _rule(
             if month_fresh and within_year:
                 # just after a month name: the one such date between B and C, if any
                 for cand in (got, _same_day(y + 1, m, day), _same_day(y - 1, m, day)):
-                    if cand is not None and first_day <= cand <= last_day:
+                    if cand is not None and first_day <= cand <= first_day + last_span:
                         got = cand
                         break
                 else:
@@ -527,33 +544,20 @@ def _rule(
         last = got
         return got
 
-    pos = 0
-    n = len(text)
-    while pos < n:
-        m = _TOKEN.match(text, pos)
-        if not m or m.end() == pos:
-            rest = text[pos:].strip()
-            if not rest:
-                break
-            raise _Unreadable(f"cannot read {rest[:20]!r}")
-        pos = m.end()
-        kind = m.lastgroup  # the alternative read (K_...), or skip
-        if kind == "K_t" or kind == "K_hj":
+    for tok in _tokens(text):
+        kind = tok[0]
+        if kind == _K_TIME:
             if excluding:
                 raise _Unreadable("times after EXC")
-            t1, g1, n1, t2, g2, n2 = m.group("t1", "s1", "o1", "t2", "s2", "o2")
-            if not t1:
-                t1, t2 = ("SR", "SS") if m["hj"] == "HJ" else ("SS", "SR")
-            o1 = int(n1) * (-60 if g1 == "MINUS" else 60) if n1 else 0
-            o2 = int(n2) * (-60 if g2 == "MINUS" else 60) if n2 else 0
+            _, t1, t2, o1, o2, fixed1, fixed2, sunny, bad = tok
+            if bad:
+                raise _Unreadable(bad)
             sel: _Selection = (tuple(dates), frozenset(weekdays))
-            if t1 not in ("SR", "SS") and t2 not in ("SR", "SS"):
-                s1 = _seconds_of_day(t1) + o1
-                s2 = _seconds_of_day(t2) + o2
+            if not sunny:
+                s1 = fixed1 + o1
+                s2 = fixed2 + o2
                 ops.append(_new_fixed(sel, s1, s2 - s1 if s2 > s1 else s2 + _DAY - s1))
             else:
-                fixed1 = None if t1 in ("SR", "SS") else _seconds_of_day(t1)
-                fixed2 = None if t2 in ("SR", "SS") else _seconds_of_day(t2)
                 op = _Sun(sel, t1, t2, o1, o2, fixed1, fixed2)
                 if lat is None or lon is None or abs(lat) > _NO_POLAR_DAYS:
                     # every day, as expand would: no position, or a day without sunrise
@@ -562,62 +566,60 @@ def _rule(
                 ops.append(op)
             has_window = has_window or _any_day(sel, first_wd, last_k)
             used = True
-        elif kind == "K_dt":
+        elif kind == _K_RANGE:
             dated = True
             ops.append(
                 _Range(
-                    (_parse_dt(m["dt1"]) - epoch) // _SECOND,
-                    (_parse_dt(m["dt2"]) - epoch) // _SECOND,
+                    (_parse_dt(tok[1]) - epoch) // _SECOND,
+                    (_parse_dt(tok[2]) - epoch) // _SECOND,
                 )
             )
             has_window = True
             used = True
-        elif kind == "K_d":
+        elif kind == _K_DAYS:
             dated = True
             if used:
                 dates, weekdays, used = [], set(), False
-            d1 = resolve(int(m["d1"]))
+            _, day1, month2, day2, written = tok
+            d1 = resolve(day1)
             k1 = d1.toordinal() - base
             dates.append(k1)
-            if m["d2"]:
-                if m["m2"]:
-                    month = _MONTHS[m["m2"]]
+            if day2 is not None:
+                if month2 is not None:
+                    month = month2
                     month_fresh = True
-                d2 = resolve(int(m["d2"]))
+                d2 = resolve(day2)
                 if d2 < d1:
-                    raise _Unreadable(f"date range {m.group().strip()!r} runs backwards")
+                    raise _Unreadable(f"date range {written!r} runs backwards")
                 dates.extend(range(k1 + 1, d2.toordinal() - base + 1))
-        elif kind == "K_exc":
+        elif kind == _K_EXC:
             dated = True
             if not has_window:
                 raise _Unreadable("EXC before any time")
             excluding = True
             dates, weekdays, used = [], set(), False
-        elif kind == "K_h24":
+        elif kind == _K_H24:
             if excluding:
                 raise _Unreadable("times after EXC")
             sel = (tuple(dates), frozenset(weekdays))
             ops.append(_H24(sel))
             has_window = has_window or _any_day(sel, first_wd, last_k)
             used = True
-        elif kind == "K_mon":
+        elif kind == _K_MONTH:
             dated = True
             if used:
                 dates, weekdays, used = [], set(), False
-            month = _MONTHS[m["mon"]]
+            month = tok[1]
             month_fresh = True
-        elif kind == "K_w":
+        elif kind == _K_WEEKDAYS:
             if used:
                 dates, weekdays, used = [], set(), False
-            w1 = _WEEKDAYS[m["w1"]]
-            w2 = _WEEKDAYS[m["w2"]] if m["w2"] else w1
-            wk = w1
-            weekdays.add(wk)
-            while wk != w2:
-                wk = (wk + 1) % 7
-                weekdays.add(wk)
-        elif kind == "K_daily" and used:
-            dates, weekdays, used = [], set(), False
+            weekdays.update(tok[1])
+        elif kind == _K_DAILY:
+            if used:
+                dates, weekdays, used = [], set(), False
+        else:  # _K_UNREADABLE
+            raise _Unreadable(tok[1])
     exclude = None
     if excluding:
         if not dates and not weekdays:
@@ -641,6 +643,83 @@ def _rule(
         tuple(ops),
         exclude,
     )
+
+
+# What _tokens gives, one kind per alternative of _TOKEN (skipped words give nothing).
+_K_TIME, _K_RANGE, _K_DAYS, _K_EXC, _K_H24, _K_MONTH, _K_WEEKDAYS, _K_DAILY, _K_UNREADABLE = range(
+    9
+)
+_SUN_TIMES = ("SR", "SS")
+
+
+@functools.lru_cache(maxsize=16384)
+def _tokens(text: str) -> tuple[tuple[Any, ...], ...]:
+    """The words of an item D text, read once per text (what depends on the text
+    alone; :func:`_rule` applies them to B and C), in order:
+
+    * ``(_K_TIME, t1, t2, offset1, offset2, seconds1, seconds2, sun, bad)``: a time
+      range (``hhmm`` or ``SR``/``SS``, offsets in seconds, seconds of the day of the
+      fixed ends or None, whether SR/SS occur, the reason a time is bad or None);
+    * ``(_K_RANGE, yymmddhhmm, yymmddhhmm)``; ``(_K_DAYS, day, month or None, day or
+      None, as written)``; ``(_K_MONTH, month)``; ``(_K_WEEKDAYS, weekdays)``;
+      ``(_K_EXC,)``, ``(_K_H24,)``, ``(_K_DAILY,)``;
+    * last, ``(_K_UNREADABLE, reason)`` where the text cannot be read on.
+    """
+    out: list[tuple[Any, ...]] = []
+    pos = 0
+    n = len(text)
+    while pos < n:
+        m = _TOKEN.match(text, pos)
+        if not m or m.end() == pos:
+            rest = text[pos:].strip()
+            if rest:
+                out.append((_K_UNREADABLE, f"cannot read {rest[:20]!r}"))
+            break
+        pos = m.end()
+        kind = m.lastgroup  # the alternative read (K_...), or skip
+        if kind == "K_t" or kind == "K_hj":
+            t1, g1, n1, t2, g2, n2 = m.group("t1", "s1", "o1", "t2", "s2", "o2")
+            if not t1:
+                t1, t2 = ("SR", "SS") if m["hj"] == "HJ" else ("SS", "SR")
+            o1 = int(n1) * (-60 if g1 == "MINUS" else 60) if n1 else 0
+            o2 = int(n2) * (-60 if g2 == "MINUS" else 60) if n2 else 0
+            sunny = t1 in _SUN_TIMES or t2 in _SUN_TIMES
+            fixed1 = fixed2 = None
+            bad = None
+            try:
+                fixed1 = None if t1 in _SUN_TIMES else _seconds_of_day(t1)
+                fixed2 = None if t2 in _SUN_TIMES else _seconds_of_day(t2)
+            except _Unreadable as why:
+                bad = str(why)
+            out.append((_K_TIME, t1, t2, o1, o2, fixed1, fixed2, sunny, bad))
+        elif kind == "K_dt":
+            out.append((_K_RANGE, m["dt1"], m["dt2"]))
+        elif kind == "K_d":
+            out.append(
+                (
+                    _K_DAYS,
+                    int(m["d1"]),
+                    _MONTHS[m["m2"]] if m["m2"] else None,
+                    int(m["d2"]) if m["d2"] else None,
+                    m.group().strip(),
+                )
+            )
+        elif kind == "K_exc":
+            out.append((_K_EXC,))
+        elif kind == "K_h24":
+            out.append((_K_H24,))
+        elif kind == "K_mon":
+            out.append((_K_MONTH, _MONTHS[m["mon"]]))
+        elif kind == "K_w":
+            w1 = _WEEKDAYS[m["w1"]]
+            w2 = _WEEKDAYS[m["w2"]] if m["w2"] else w1
+            days = [w1]
+            while days[-1] != w2:
+                days.append((days[-1] + 1) % 7)
+            out.append((_K_WEEKDAYS, tuple(days)))
+        elif kind == "K_daily":
+            out.append((_K_DAILY,))
+    return tuple(out)
 
 
 def _same_day(year: int, month: int, day: int) -> date | None:
