@@ -650,6 +650,10 @@ _K_TIME, _K_RANGE, _K_DAYS, _K_EXC, _K_H24, _K_MONTH, _K_WEEKDAYS, _K_DAILY, _K_
     9
 )
 _SUN_TIMES = ("SR", "SS")
+#: The commonest word, ``hhmm-hhmm`` with no offset, read without _TOKEN: where this
+#: matches, _TOKEN's first alternative (ten digits) cannot, and its second (K_t)
+#: matches the same text with no offsets.
+_PLAIN_TIMES = re.compile(r"\s*(\d{4})\s*(?:-|TO|/)\s*(\d{4})(?!\s*(?:MINUS|PLUS))")
 
 
 @functools.lru_cache(maxsize=16384)
@@ -669,6 +673,15 @@ def _tokens(text: str) -> tuple[tuple[Any, ...], ...]:
     pos = 0
     n = len(text)
     while pos < n:
+        fm = _PLAIN_TIMES.match(text, pos)
+        if fm:  # what _TOKEN reads there too (its K_t, with no offsets)
+            t1, t2 = fm.groups()
+            fixed1 = _HHMM.get(t1)
+            fixed2 = _HHMM.get(t2)
+            if fixed1 is not None and fixed2 is not None:  # else read below, as _TOKEN does
+                out.append((_K_TIME, t1, t2, 0, 0, fixed1, fixed2, False, None))
+                pos = fm.end()
+                continue
         m = _TOKEN.match(text, pos)
         if not m or m.end() == pos:
             rest = text[pos:].strip()

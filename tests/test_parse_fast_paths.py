@@ -231,3 +231,32 @@ def test_date_free_schedules_read_again_give_the_same_rule(
     fresh = schedule.read(item_d, start, end, lat, lon)
     assert again == fresh
     assert got_windows == schedule.windows(item_d, start, end, lat, lon)
+
+
+_D_WORDS = st.sampled_from(
+    [
+        "0800-1700", "0800 - 1700", "0800TO1700", "0800/1700", "2300-0100", "2400-0100",
+        "0860-1000", "0800-1700 PLUS30", "0800-17001", "SR-SS", "SR MINUS15-1800", "H24", "HJ",
+        "MON-FRI", "SAT", "DAILY", "MAR", "17-21", "05", "EXC", "AND", ",", "2503210600",
+        "TO", "-", "X",
+    ]
+)  # fmt: skip
+
+
+@settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(_D_WORDS, min_size=1, max_size=6))
+def test_item_d_words_read_as_the_token_pattern_reads_them(words: list[str]) -> None:
+    text = " ".join(words)
+    start = datetime(2025, 3, 14, 6, 0, tzinfo=UTC)
+    end = datetime(2025, 4, 30, 18, 0, tzinfo=UTC)
+    schedule.clear_caches()
+    fast = schedule.read(text, start, end, 51.5, -0.5)
+    saved = schedule._PLAIN_TIMES
+    schedule._PLAIN_TIMES = re.compile(r"(?!)")  # never: every word through _TOKEN
+    try:
+        schedule.clear_caches()
+        plain = schedule.read(text, start, end, 51.5, -0.5)
+    finally:
+        schedule._PLAIN_TIMES = saved
+        schedule.clear_caches()
+    assert fast == plain
