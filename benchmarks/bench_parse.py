@@ -6,10 +6,11 @@ Run by hand, in one process::
 
 Prints one table of NOTAMs per second (best-of and median over the repeats, measured
 with ``time.perf_counter``). Every repeat starts cold: the memo caches of notam-log
-(item D rules and windows, sunrise/sunset, Q-code decoding and rules) are cleared before it,
-so a repeat never reads a NOTAM that an earlier repeat already worked out. What a repeat
-memoises within itself (the same Q-code, the same date-free item D text, met again in
-the same run) it may reuse, as a real feed would.
+(item D rules, windows, words and date-free texts, sunrise/sunset, Q-code decoding and
+rules) are cleared before it, so a repeat never reads a NOTAM that an earlier repeat
+already worked out. What a repeat memoises within itself (the same Q-code, the same item D
+text, the same PIB time or position met again in the same run) it may reuse, as a real
+feed would.
 
 Inputs:
 
@@ -55,7 +56,7 @@ PIB_RATIO_LIMIT = 2.5
 
 def clear_caches() -> None:
     """Forget every memo of notam-log, so that a repeat measures a cold parse."""
-    schedule.clear_caches()  # read, windows, the date-free item D texts, sun.event_seconds
+    schedule.clear_caches()  # read, windows, item D words and date-free texts, sun
     sun.event_seconds.cache_clear()
     qcodes.decode.cache_clear()
     classify._qcode_outcome.cache_clear()
