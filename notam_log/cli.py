@@ -12,13 +12,13 @@ import logging
 import os
 import sys
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any, TypeVar
 
 import click
 
-from notam_log import __version__, output
+from notam_log import __version__, clock, output
 from notam_log.config import Config, find_config, load_config
 from notam_log.errors import InputError, NotamLogError
 from notam_log.models import CATEGORIES, EVENT_KINDS, Notam, parse_iso
@@ -69,15 +69,25 @@ def _set_verbose(ctx: click.Context, _p: click.Parameter, value: int) -> None:
 def common(f: F) -> F:
     """--db, --config and -v, accepted before or after the command name."""
     f = click.option(
-        "--db", callback=_set_db, expose_value=False, metavar="PATH",
+        "--db",
+        callback=_set_db,
+        expose_value=False,
+        metavar="PATH",
         help="The database file (default: config.toml's, or $NOTAM_LOG_DB).",
     )(f)
     f = click.option(
-        "--config", callback=_set_config, expose_value=False, metavar="PATH",
+        "--config",
+        callback=_set_config,
+        expose_value=False,
+        metavar="PATH",
         help="The configuration file (default: ./config.toml, else the built-in one).",
     )(f)
     f = click.option(
-        "-v", "--verbose", count=True, callback=_set_verbose, expose_value=False,
+        "-v",
+        "--verbose",
+        count=True,
+        callback=_set_verbose,
+        expose_value=False,
         help="More detail; shows tracebacks. -vv also logs HTTP.",
     )(f)
     return f
@@ -121,8 +131,9 @@ def main() -> None:
 
 def _setup_logging(verbose: int) -> None:
     level = logging.DEBUG if verbose >= 2 else logging.INFO if verbose else logging.WARNING
-    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-                        stream=sys.stderr)
+    logging.basicConfig(
+        level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s", stream=sys.stderr
+    )
     for name in ("httpx", "httpcore", "apscheduler"):
         logging.getLogger(name).setLevel(logging.DEBUG if verbose >= 2 else logging.WARNING)
 
@@ -143,10 +154,6 @@ def time_option(value: str | None, name: str) -> datetime | None:
         ) from None
     assert parsed is not None
     return parsed
-
-
-def now_utc() -> datetime:
-    return datetime.now(UTC).replace(microsecond=0)
 
 
 @command("parse")
@@ -189,8 +196,15 @@ def _read(name: str) -> bytes:
 @click.option("--source", default="replay", show_default=True, help="Source name to log under.")
 @click.option("--scope", default="all", show_default=True, help="Scope of the snapshots.")
 def replay_cmd(
-    state: State, paths: tuple[str, ...], git_repo: str | None, git_path: str | None,
-    since: str | None, until: str | None, at: str | None, source: str, scope: str,
+    state: State,
+    paths: tuple[str, ...],
+    git_repo: str | None,
+    git_path: str | None,
+    since: str | None,
+    until: str | None,
+    at: str | None,
+    source: str,
+    scope: str,
 ) -> None:
     """Ingest saved snapshots, oldest first, each as a complete poll at its time."""
     from notam_log import replay
@@ -249,7 +263,8 @@ def _check_kinds(kinds: tuple[str, ...], categories: tuple[str, ...]) -> None:
     for k in kinds:
         if k not in EVENT_KINDS:
             raise click.BadParameter(
-                f"unknown kind {k!r} (expected one of {', '.join(EVENT_KINDS)})", param_hint="--kind"
+                f"unknown kind {k!r} (expected one of {', '.join(EVENT_KINDS)})",
+                param_hint="--kind",
             )
     for c in categories:
         if c not in CATEGORIES:
@@ -263,17 +278,29 @@ def _check_kinds(kinds: tuple[str, ...], categories: tuple[str, ...]) -> None:
 @_filters
 @click.option("--limit", type=int, help="At most this many (the newest).")
 def events_cmd(
-    state: State, locations: tuple[str, ...], since: str | None, until: str | None,
-    kinds: tuple[str, ...], categories: tuple[str, ...], restrictions: bool, as_json: bool,
-    as_csv: bool, limit: int | None,
+    state: State,
+    locations: tuple[str, ...],
+    since: str | None,
+    until: str | None,
+    kinds: tuple[str, ...],
+    categories: tuple[str, ...],
+    restrictions: bool,
+    as_json: bool,
+    as_csv: bool,
+    limit: int | None,
 ) -> None:
     """The event log, oldest first."""
     _check_kinds(kinds, categories)
     with state.store() as store:
         events = store.events(
-            since=time_option(since, "--since"), until=time_option(until, "--until"),
-            kinds=kinds, categories=categories, locations=[x.upper() for x in locations],
-            restrictions=restrictions, limit=limit, newest_first=limit is not None,
+            since=time_option(since, "--since"),
+            until=time_option(until, "--until"),
+            kinds=kinds,
+            categories=categories,
+            locations=[x.upper() for x in locations],
+            restrictions=restrictions,
+            limit=limit,
+            newest_first=limit is not None,
         )
     if limit is not None:
         events.reverse()
@@ -286,18 +313,33 @@ def events_cmd(
 @click.option("--feed", is_flag=True, help="What the feed listed at that time instead.")
 @click.option("--local", is_flag=True, help="Times in the airport's local time.")
 def active_cmd(
-    state: State, locations: tuple[str, ...], since: str | None, until: str | None,
-    kinds: tuple[str, ...], categories: tuple[str, ...], restrictions: bool, as_json: bool,
-    as_csv: bool, at: str | None, feed: bool, local: bool,
+    state: State,
+    locations: tuple[str, ...],
+    since: str | None,
+    until: str | None,
+    kinds: tuple[str, ...],
+    categories: tuple[str, ...],
+    restrictions: bool,
+    as_json: bool,
+    as_csv: bool,
+    at: str | None,
+    feed: bool,
+    local: bool,
 ) -> None:
     """The NOTAMs (or with --restrictions the restrictions) in force at a time."""
     from notam_log.query import active
 
     _check_kinds(kinds, categories)
-    when = time_option(at, "--at") or now_utc()
+    when = time_option(at, "--at") or clock.now()
     with state.store() as store:
-        rows = active(store, when, feed=feed, restrictions=restrictions,
-                      locations=[x.upper() for x in locations], categories=categories)
+        rows = active(
+            store,
+            when,
+            feed=feed,
+            restrictions=restrictions,
+            locations=[x.upper() for x in locations],
+            categories=categories,
+        )
     output.active(rows, when, as_json=as_json, as_csv=as_csv, local=local)
 
 
@@ -325,7 +367,7 @@ def timeline_cmd(
     state: State, location: str, days: int, until: str | None, as_json: bool, as_csv: bool
 ) -> None:
     """A location's restriction episodes with bounded start, end and duration."""
-    end = time_option(until, "--until") or now_utc()
+    end = time_option(until, "--until") or clock.now()
     start = end - timedelta(days=days)
     with state.store() as store:
         eps = store.episodes(location=location.upper(), since=start, until=end)
@@ -373,7 +415,7 @@ def poll_cmd(state: State, names: tuple[str, ...]) -> None:
         raise NotamLogError(f"{cfg.path}: no enabled source to poll")
     with state.store(create=True) as store, make_client() as client:
         recorder = Recorder(store, rules=_rules(cfg), restrictions=cfg.restrictions)
-        summaries = Poller(recorder, client).poll(sources, now_utc())
+        summaries = Poller(recorder, client).poll(sources, clock.now())
     for s in summaries:
         output.poll_line(s)
     if any(s.failed for s in summaries):
@@ -388,7 +430,7 @@ def sources_cmd(state: State, as_json: bool) -> None:
     with state.store(create=True) as store:
         rows = {r["name"]: r for r in store.source_rows()}
         last_complete = {s.name: store.last_complete(s.name) for s in cfg.sources}
-    output.sources(cfg.sources, rows, last_complete, now_utc(), as_json=as_json)
+    output.sources(cfg.sources, rows, last_complete, clock.now(), as_json=as_json)
 
 
 # --------------------------------------------------------------------------- run, watch, demo
@@ -421,8 +463,12 @@ def watch_cmd(state: State, local: bool, no_poll: bool) -> None:
 
 
 @command("demo")
-@click.option("--speed", type=float, help="Simulated seconds per real second [default: 1800"
-              " on screen (an hour every 2 s), 14400 with --no-screen].")
+@click.option(
+    "--speed",
+    type=float,
+    help="Simulated seconds per real second [default: 1800"
+    " on screen (an hour every 2 s), 14400 with --no-screen].",
+)
 @click.option("--no-screen", is_flag=True, help="Print the event lines instead of the screen.")
 @click.option("--local", is_flag=True, help="Times in each airport's local time (default UTC).")
 def demo_cmd(state: State, speed: float | None, no_screen: bool, local: bool) -> None:
@@ -431,10 +477,13 @@ def demo_cmd(state: State, speed: float | None, no_screen: bool, local: bool) ->
     from notam_log.demo import run_demo
 
     screen = not no_screen and sys.stdout.isatty()
-    result = run_demo(db=state.db, speed=speed, screen=screen, out=sys.stdout,
-                      tz_mode="local" if local else "utc")
-    output.say(f"\n{result.polls} polls, {result.events} events in {result.db}"
-               + ("" if state.db else " (a temporary database, now deleted; keep one with --db)"))
+    result = run_demo(
+        db=state.db, speed=speed, screen=screen, out=sys.stdout, tz_mode="local" if local else "utc"
+    )
+    output.say(
+        f"\n{result.polls} polls, {result.events} events in {result.db}"
+        + ("" if state.db else " (a temporary database, now deleted; keep one with --db)")
+    )
     for line in result.lines:
         output.say(line)
 
@@ -444,13 +493,20 @@ def demo_cmd(state: State, speed: float | None, no_screen: bool, local: bool) ->
 @click.option("--since", help="From this time (with --until).")
 @click.option("--until", help="Before this time (with --since).")
 @click.option("--since-last", is_flag=True, help="Since the previous digest was written or sent.")
-@click.option("--format", "fmt", type=click.Choice(["text", "md", "html", "json"]),
-              help="Output format.")
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "md", "html", "json"]), help="Output format."
+)
 @click.option("--out", metavar="DIR", help="Write one file per format here instead of printing.")
 @click.option("--send", is_flag=True, help="Write to the folder, then deliver through [[notify]].")
 def digest_cmd(
-    state: State, day: str | None, since: str | None, until: str | None, since_last: bool,
-    fmt: str | None, out: str | None, send: bool,
+    state: State,
+    day: str | None,
+    since: str | None,
+    until: str | None,
+    since_last: bool,
+    fmt: str | None,
+    out: str | None,
+    send: bool,
 ) -> None:
     """What was closed, restricted or lifted in a day or period; is the record complete."""
     from datetime import date
@@ -463,7 +519,14 @@ def digest_cmd(
         raise click.BadParameter(f"{day!r} is not a date", param_hint="--date") from None
     with state.store() as store:
         notify.run_command(
-            state.config, store, now_utc(), day=on, since=time_option(since, "--since"),
-            until=time_option(until, "--until"), since_last=since_last, fmt=fmt, out=out,
+            state.config,
+            store,
+            clock.now(),
+            day=on,
+            since=time_option(since, "--since"),
+            until=time_option(until, "--until"),
+            since_last=since_last,
+            fmt=fmt,
+            out=out,
             send=send,
         )

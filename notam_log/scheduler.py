@@ -29,6 +29,7 @@ from typing import IO, Any
 import httpx
 from apscheduler.schedulers.background import BackgroundScheduler
 
+from notam_log import clock as wall_clock
 from notam_log.config import Config
 from notam_log.diff import Rules
 from notam_log.errors import NotamLogError
@@ -49,11 +50,6 @@ JITTER_RATIO = 0.05
 JITTER_MAX = 60.0
 #: How late (seconds, at least) a poll may still run after a stall (sleep, busy pool).
 MISFIRE_GRACE_MIN = 30.0
-
-
-def wall_clock() -> datetime:
-    """Now, UTC, to the second."""
-    return datetime.now(UTC).replace(microsecond=0)
 
 
 def digest_hook() -> DigestFn | None:
@@ -89,7 +85,7 @@ class NotamScheduler:
         sources: Sequence[Source],
         client: httpx.Client,
         *,
-        clock: Clock = wall_clock,
+        clock: Clock = wall_clock.now,
         poll_clock: Callable[[], datetime | None] | None = None,
         speed: float = 1.0,
         jitter_ratio: float = JITTER_RATIO,

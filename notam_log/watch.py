@@ -19,7 +19,7 @@ import logging
 import threading
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import IO, Literal
 
 from rich.console import Console, Group, RenderableType
@@ -27,6 +27,7 @@ from rich.live import Live
 from rich.table import Table
 from rich.text import Text
 
+from notam_log import clock
 from notam_log.airports import name_of, timezone_of
 from notam_log.config import Config
 from notam_log.models import SEVERITY, Event, parse_iso
@@ -560,10 +561,6 @@ def quiet_console_logging() -> Iterator[None]:
             h.setLevel(level)
 
 
-def utc_now() -> datetime:
-    return datetime.now(UTC).replace(microsecond=0)
-
-
 def watch_database(config: Config, db_path: str, *, local: bool = False, poll: bool = True) -> int:
     """``notam-log watch``: poll (unless another process holds the database's poller
     lock, or ``poll`` is False) and display until SIGINT/SIGTERM. Returns the exit code."""
@@ -605,7 +602,7 @@ def watch_database(config: Config, db_path: str, *, local: bool = False, poll: b
                     nxt = running.next_polls() if running is not None else None
                     return load_screen(view, config, next_polls=nxt, note=note)
 
-                live_loop(Console(), load, utc_now, stop, tz_mode=tz_mode)
+                live_loop(Console(), load, clock.now, stop, tz_mode=tz_mode)
             else:
 
                 def new_events(after: int | None) -> list[Event]:

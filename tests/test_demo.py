@@ -74,6 +74,8 @@ def test_demo_no_screen_tells_the_heathrow_story(tmp_path: Path) -> None:
     # the digest of 21 March closes the demo
     assert "NOTAM digest for 2025-03-21" in out
     assert "EGLL  London Heathrow Airport" in out
-    assert "aerodrome closed → aerodrome limited: from 01:43Z (seen between 01:00Z and 02:00Z)" in out
+    assert (
+        "aerodrome closed → aerodrome limited: from 01:43Z (seen between 01:00Z and 02:00Z)" in out
+    )
     assert "lasted 22h 16m" in out
     assert "\x1b" not in out
