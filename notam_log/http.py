@@ -161,7 +161,7 @@ def run_source(
     run.error = _one_line("; ".join(dict.fromkeys(errors))) if errors else None
     run.elapsed = time.monotonic() - started
     if run.error:
-        logger.warning("%s: %s", source.name, run.error)
+        logger.info("%s: %s", source.name, run.error)  # the caller reports it in its line
     return run
 
 
