@@ -115,26 +115,38 @@ class _CatFile:
 def timed(
     items: list[Item], *, prefer_issued: bool, at: datetime | None
 ) -> Iterator[tuple[datetime, Item, Parsed | None]]:
-    """Items in time order. An item without a time in its name is parsed to find the
-    bulletin's issue time, else given ``at``; with ``prefer_issued`` (git) the
-    bulletin's time wins over the commit's."""
-    dated: list[tuple[datetime, int, Item, Parsed | None]] = []
+    """Items in time order, each with the time it is ingested at.
+
+    Files: sorted by the time in their name; one without is parsed to find the bulletin's
+    issue time, else given ``at``. Git (``prefer_issued``): the commits are already in time
+    order, so they are streamed as they come, each parsed once, at the bulletin's own issue
+    time when it has one, else the commit's; memory stays flat over a long history.
+    """
+    if prefer_issued:
+        for item in items:
+            try:
+                parsed = read_input(item.load(), item.name)
+            except InputError:
+                yield (item.at or _require(at, item)).replace(microsecond=0), item, None
+                continue
+            when = parsed.issued or item.at or _require(at, item)
+            yield when.replace(microsecond=0), item, parsed
+        return
+    dated: list[tuple[datetime, int, Item]] = []
     for i, item in enumerate(items):
-        when = item.at
-        parsed = None
-        if when is None or prefer_issued:
-            parsed = read_input(item.load(), item.name)
-            when = parsed.issued or when or at
-            if not prefer_issued:
-                parsed = None  # parse again when its turn comes; keeps memory flat
-        if when is None:
-            raise InputError(
-                f"{item.name}: no time in its name and no issue time inside; give --at"
-            )
-        dated.append((when.replace(microsecond=0), i, item, parsed if prefer_issued else None))
+        stamp = item.at
+        if stamp is None:
+            stamp = read_input(item.load(), item.name).issued or at  # parsed again in turn
+        dated.append((_require(stamp, item).replace(microsecond=0), i, item))
     dated.sort(key=lambda d: (d[0], d[1]))
-    for when, _i, item, parsed in dated:
-        yield when, item, parsed
+    for when, _i, item in dated:
+        yield when, item, None
+
+
+def _require(when: datetime | None, item: Item) -> datetime:
+    if when is None:
+        raise InputError(f"{item.name}: no time in its name and no issue time inside; give --at")
+    return when
 
 
 def replay(
