@@ -379,8 +379,9 @@ def _evaluate(
         if pair not in now_in_force:
             lifted.append((pair, old))
     for pair, old in sorted(lifted, key=lambda p: p[0]):
-        after, observed, effective = _lift_bounds(old.keys, ended, world.active, last_eval, t)
-        last_key = sorted(old.keys)[0]
+        last_key, (after, observed, effective) = _lift_bounds(
+            old.keys, ended, world.active, last_eval, t
+        )
         known = world.active.get(last_key) or ch.removed.get(last_key)
         src = known.source if known else ""
         nid = known.notam.id if known else None
@@ -493,10 +494,11 @@ def _lift_bounds(
     active_before: Mapping[str, Tracked],
     last_eval: datetime | None,
     t: datetime,
-) -> tuple[datetime | None, datetime, datetime | None]:
-    """The range in which the last NOTAM of a restriction stopped being in force."""
-    best: tuple[datetime | None, datetime, datetime | None] | None = None
-    for key in keys:
+) -> tuple[str, tuple[datetime | None, datetime, datetime | None]]:
+    """Which NOTAM of a restriction stopped being in force last, and the range
+    ``(after, observed_at, effective_at)`` in which it did."""
+    best: tuple[str, tuple[datetime | None, datetime, datetime | None]] | None = None
+    for key in sorted(keys):
         if key in ended:
             cand = ended[key]
         else:  # still active: its D) window closed (or it was amended out of force)
@@ -506,8 +508,8 @@ def _lift_bounds(
                 past = [b for _a, b in tr.notam.windows if b <= t]
                 edge = max(past) if past else None
             cand = (last_eval, t, edge)
-        if best is None or (cand[2] or cand[1]) > (best[2] or best[1]):
-            best = cand
+        if best is None or (cand[2] or cand[1]) > (best[1][2] or best[1][1]):
+            best = (key, cand)
     assert best is not None
     return best
 

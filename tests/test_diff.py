@@ -231,3 +231,15 @@ def test_a_poll_whose_fetch_overlapped_a_tick_is_still_recorded() -> None:
     assert ("published", t(2)) in kinds
     assert ("restriction_imposed", t(2, 30)) in kinds  # evaluated no earlier than the tick
     assert late.world.last_eval == t(2, 30)
+
+
+def test_lift_names_the_notam_that_ended_last() -> None:
+    early = n("X:A0002/25", t(0), t(10))
+    late = n("X:A0001/25", t(0), t(12))
+    ch = diff.ingest(diff.World(), snap(t(1), OTHER, early, late))
+    ch = diff.tick(ch.world, t(11))
+    assert [e.kind for e in ch.events] == ["expired"]  # A0001 still closes the aerodrome
+    ch = diff.tick(ch.world, t(13))
+    (lifted,) = [e for e in ch.events if e.kind == "restriction_lifted"]
+    assert lifted.key == "X:A0001/25" and lifted.effective_at == t(12)
+    assert lifted.detail["keys"] == ["X:A0001/25"]
