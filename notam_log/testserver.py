@@ -24,6 +24,7 @@ import base64
 import gzip
 import hashlib
 import json
+import math
 import secrets
 import threading
 import time
@@ -36,6 +37,8 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
+
+from notam_log.fields import parse_coords
 
 ROUTES: Mapping[str, str] = {
     "/operational/pibs/PIB.xml": "pib",
@@ -273,12 +276,22 @@ class NotamTestServer:
 
     def _search(self, rec: Recorded, short: bool) -> _Reply:
         wanted = _split(rec.form.get("designatorsForLocation"))
-        entries = [
-            e
-            for e in self.search_entries
-            if {str(e.get("icaoId", "")).upper(), str(e.get("facilityDesignator", "")).upper()}
-            & wanted
-        ]
+        if (rec.form.get("searchType") or ["0"])[0] == "3":  # latitude/longitude and radius
+            f = {k: (v or [""])[0] for k, v in rec.form.items()}
+            lat = _dms(f["latDegrees"], f["latMinutes"], f["latSeconds"], f["latitudeDirection"])
+            lon = _dms(
+                f["longDegrees"], f["longMinutes"], f["longSeconds"], f["longitudeDirection"]
+            )
+            radius = float(f["radius"])
+            entries = [e for e in self.search_entries if _within(_map_pointer(e), lat, lon, radius)]
+            wanted = {f"{lat:.4f},{lon:.4f} r{radius:g}"}
+        else:
+            entries = [
+                e
+                for e in self.search_entries
+                if {str(e.get("icaoId", "")).upper(), str(e.get("facilityDesignator", "")).upper()}
+                & wanted
+            ]
         offset = int((rec.form.get("offset") or ["0"])[0] or 0)
         page = entries[offset : offset + self.search_page_size]
         total = len(entries) + (self.search_page_size if short else 0)
@@ -366,12 +379,29 @@ class NotamTestServer:
         ):
             return _Reply(401, b'{"error":"invalid client id or secret"}')
         location = (rec.query.get("icaoLocation") or [""])[0].upper()
-        items = [
-            i
-            for i in self.v1_items
-            if str(i["properties"]["coreNOTAMData"]["notam"].get("icaoLocation", "")).upper()
-            == location
-        ]
+        if rec.query.get("locationLatitude"):
+            q = {k: v[0] for k, v in rec.query.items()}
+            lat, lon = float(q["locationLatitude"]), float(q["locationLongitude"])
+            radius = float(q["locationRadius"])
+            items = [
+                i
+                for i in self.v1_items
+                if _within(
+                    parse_coords(
+                        str(i["properties"]["coreNOTAMData"]["notam"].get("coordinates") or "")
+                    ),
+                    lat,
+                    lon,
+                    radius,
+                )
+            ]
+        else:
+            items = [
+                i
+                for i in self.v1_items
+                if str(i["properties"]["coreNOTAMData"]["notam"].get("icaoLocation", "")).upper()
+                == location
+            ]
         size = int((rec.query.get("pageSize") or ["50"])[0])
         num = int((rec.query.get("pageNum") or ["1"])[0])
         pages = max(1, -(-len(items) // size)) + (1 if short else 0)
@@ -477,6 +507,33 @@ def _split(values: Iterable[str] | None) -> set[str]:
 def _nms_locations(feature: Mapping[str, Any]) -> set[str]:
     n = feature["properties"]["coreNOTAMData"]["notam"]
     return {str(n.get("location", "")).upper(), str(n.get("icaoLocation", "")).upper()}
+
+
+def _dms(deg: str, minutes: str, sec: str, hemisphere: str) -> float:
+    value = int(deg or 0) + int(minutes or 0) / 60 + float(sec or 0) / 3600
+    return -value if hemisphere in ("S", "W") else value
+
+
+def _map_pointer(entry: Mapping[str, Any]) -> tuple[float, float] | None:
+    """``POINT(lon lat)`` of a NOTAM Search entry -> (lat, lon)."""
+    text = str(entry.get("mapPointer") or "")
+    if not text.startswith("POINT(") or not text.endswith(")"):
+        return None
+    try:
+        lon, lat = (float(x) for x in text[6:-1].split())
+    except ValueError:
+        return None
+    return lat, lon
+
+
+def _within(point: tuple[float, float] | None, lat: float, lon: float, radius_nm: float) -> bool:
+    """Great-circle distance from (lat, lon) to ``point``, in NM, at most ``radius_nm``."""
+    if point is None:
+        return False
+    p1, p2 = math.radians(lat), math.radians(point[0])
+    dl = math.radians(point[1] - lon)
+    cos = math.sin(p1) * math.sin(p2) + math.cos(p1) * math.cos(p2) * math.cos(dl)
+    return math.degrees(math.acos(max(-1.0, min(1.0, cos)))) * 60 <= radius_nm
 
 
 def _gunzip(data: bytes) -> bytes:

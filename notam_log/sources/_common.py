@@ -107,6 +107,66 @@ def need_locations(cfg: SourceConfig) -> tuple[str, ...]:
     return locations
 
 
+@dataclasses.dataclass(frozen=True, slots=True)
+class Area:
+    """A circle to poll: centre in decimal degrees, radius in nautical miles."""
+
+    lat: float
+    lon: float
+    radius_nm: int
+
+    @property
+    def scope(self) -> str:
+        """The scope name of the area's snapshots: ``AREA 56.8283,53.4575 25NM``."""
+        return f"AREA {self.lat:.4f},{self.lon:.4f} {self.radius_nm}NM"
+
+    def dms(self) -> tuple[tuple[int, int, int, str], tuple[int, int, int, str]]:
+        """(degrees, minutes, seconds, N/S) and (degrees, minutes, seconds, E/W)."""
+
+        def split(value: float, pos: str, neg: str) -> tuple[int, int, int, str]:
+            total = round(abs(value) * 3600)
+            return total // 3600, total // 60 % 60, total % 60, pos if value >= 0 else neg
+
+        return split(self.lat, "N", "S"), split(self.lon, "E", "W")
+
+
+def areas_option(cfg: SourceConfig, max_radius: int = 100) -> tuple[Area, ...]:
+    """The ``areas`` option: ``["lat,lon,radius_nm", ...]`` (decimal degrees, NM)."""
+    raw = cfg.options.get("areas", [])
+    where = f"{cfg.where} ({cfg.kind}): areas"
+    if not isinstance(raw, list):
+        raise ConfigError(f'{where}: expected a list such as ["56.828,53.457,25"]')
+    out = []
+    for i, item in enumerate(raw):
+        parts = str(item).split(",") if isinstance(item, str) else []
+        try:
+            lat, lon, radius = float(parts[0]), float(parts[1]), int(parts[2])
+        except (IndexError, ValueError):
+            raise ConfigError(
+                f'{where}[{i}]: expected "latitude,longitude,radius_nm" such as "56.828,53.457,25",'
+                f" got {item!r}"
+            ) from None
+        if len(parts) != 3 or not (-90 <= lat <= 90 and -180 <= lon <= 180):
+            raise ConfigError(f"{where}[{i}]: {item!r} is not a position and a radius")
+        if not 1 <= radius <= max_radius:
+            raise ConfigError(
+                f"{where}[{i}]: the radius must be 1 to {max_radius} NM, not {radius}"
+            )
+        out.append(Area(lat, lon, radius))
+    return tuple(out)
+
+
+def need_locations_or_areas(cfg: SourceConfig) -> tuple[tuple[str, ...], tuple[Area, ...]]:
+    """Configured locations and areas; at least one of them."""
+    locations = tuple(loc.strip().upper() for loc in cfg.locations if loc.strip())
+    areas = areas_option(cfg)
+    if not locations and not areas:
+        raise ConfigError(
+            f"{cfg.where} ({cfg.kind}): locations: at least one location (or an area) is required"
+        )
+    return locations, areas
+
+
 def batched(items: Sequence[str], size: int) -> list[tuple[str, ...]]:
     return [tuple(items[i : i + size]) for i in range(0, len(items), size)]
 

@@ -25,7 +25,7 @@ from notam_log.sources._common import (
     fetch,
     fill_from,
     make_request,
-    need_locations,
+    need_locations_or_areas,
     option,
     structured_notam,
 )
@@ -49,13 +49,15 @@ class FaaApiV1Source:
         "client_id_env": str,
         "client_secret_env": str,
         "page_size": int,
+        "areas": list,
     }
     request_gap = 0.0
 
     def __init__(self, cfg: SourceConfig, env: Mapping[str, str]) -> None:
         self.name = cfg.name
         self.root = base(cfg, DEFAULT_BASE)
-        self.locations = need_locations(cfg)
+        self.locations, self.areas = need_locations_or_areas(cfg)
+        self._areas = {a.scope: a for a in self.areas}
         self._client_id = env_secret(cfg, env, "client_id_env")
         self._client_secret = env_secret(cfg, env, "client_secret_env")
         self.page_size: int = min(1000, max(1, option(cfg, "page_size", int, 1000)))
@@ -64,7 +66,7 @@ class FaaApiV1Source:
         return f"FaaApiV1Source(name={self.name!r})"
 
     def scopes(self) -> tuple[str, ...]:
-        return self.locations
+        return self.locations + tuple(a.scope for a in self.areas)
 
     def state(self) -> dict[str, Any]:
         return {}
@@ -73,12 +75,21 @@ class FaaApiV1Source:
         return None
 
     def request(self, location: str, page: int) -> httpx.Request:
+        """One page for a location, or for an area (``location`` is then its scope)."""
+        where: dict[str, str] = {"icaoLocation": location}
+        area = self._areas.get(location)
+        if area is not None:
+            where = {
+                "locationLatitude": f"{area.lat:.6f}",
+                "locationLongitude": f"{area.lon:.6f}",
+                "locationRadius": str(area.radius_nm),
+            }
         return make_request(
             "GET",
             self.root + PATH,
             params={
                 "responseFormat": "geoJson",
-                "icaoLocation": location,
+                **where,
                 "pageSize": str(self.page_size),
                 "pageNum": str(page),
             },
@@ -90,8 +101,8 @@ class FaaApiV1Source:
         )
 
     def poll(self, now: datetime) -> Poll:
-        out = Scopes(self.name, self.locations, now)
-        for loc in self.locations:
+        out = Scopes(self.name, self.scopes(), now)
+        for loc in self.scopes():
             yield from self._location(loc, out)
         return out.snapshots()
 

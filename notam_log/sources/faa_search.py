@@ -22,6 +22,7 @@ from notam_log.icao_text import parse_icao
 from notam_log.models import Notam
 from notam_log.sources import Poll
 from notam_log.sources._common import (
+    Area,
     Scopes,
     assign,
     base,
@@ -31,7 +32,7 @@ from notam_log.sources._common import (
     fetch,
     is_bot_page,
     make_request,
-    need_locations,
+    need_locations_or_areas,
     option,
 )
 
@@ -98,20 +99,20 @@ class FaaSearchSource:
     """
 
     kind: ClassVar[str] = "faa_search"
-    OPTIONS: ClassVar[Mapping[str, type]] = {"batch_size": int}
+    OPTIONS: ClassVar[Mapping[str, type]] = {"batch_size": int, "areas": list}
     request_gap = 0.0
 
     def __init__(self, cfg: SourceConfig, env: Mapping[str, str]) -> None:
         self.name = cfg.name
         self.root = base(cfg, DEFAULT_BASE)
-        self.locations = need_locations(cfg)
+        self.locations, self.areas = need_locations_or_areas(cfg)
         self.batch_size: int = max(1, option(cfg, "batch_size", int, 10))
 
     def __repr__(self) -> str:
         return f"FaaSearchSource(name={self.name!r}, locations={len(self.locations)})"
 
     def scopes(self) -> tuple[str, ...]:
-        return self.locations
+        return self.locations + tuple(a.scope for a in self.areas)
 
     def state(self) -> dict[str, Any]:
         return {}
@@ -128,22 +129,44 @@ class FaaSearchSource:
             "X-Requested-With": "XMLHttpRequest",
         }
 
-    def request(self, batch: tuple[str, ...], offset: int) -> httpx.Request:
+    def request(
+        self, batch: tuple[str, ...], offset: int, area: Area | None = None
+    ) -> httpx.Request:
+        """The search page's form: by location designators (searchType 0), or for an
+        area, by latitude/longitude and radius (searchType 3)."""
         form = dict(FORM_TEMPLATE)
-        form["designatorsForLocation"] = ",".join(batch)
+        if area is None:
+            form["designatorsForLocation"] = ",".join(batch)
+        else:
+            (lat_d, lat_m, lat_s, ns), (lon_d, lon_m, lon_s, ew) = area.dms()
+            form.update(
+                searchType="3",
+                latDegrees=str(lat_d),
+                latMinutes=str(lat_m),
+                latSeconds=str(lat_s),
+                latitudeDirection=ns,
+                longDegrees=str(lon_d),
+                longMinutes=str(lon_m),
+                longSeconds=str(lon_s),
+                longitudeDirection=ew,
+                radius=str(area.radius_nm),
+            )
         form["offset"] = str(offset)
         return make_request("POST", self.root + PATH, headers=self.headers(), data=form)
 
     def poll(self, now: datetime) -> Poll:
-        out = Scopes(self.name, self.locations, now)
+        out = Scopes(self.name, self.scopes(), now)
         for batch in batched(self.locations, self.batch_size):
             yield from self._batch(batch, out)
+        for area in self.areas:
+            yield from self._batch((area.scope,), out, area)
         return out.snapshots()
 
-    def _batch(self, batch: tuple[str, ...], out: Scopes) -> Poll:
+    def _batch(self, batch: tuple[str, ...], out: Scopes, area: Area | None = None) -> Poll:
+        """One batch of locations (or one area: ``batch`` is then its scope), every page."""
         offset, seen, total = 0, 0, None
         for _ in range(MAX_PAGES):
-            got = yield from fetch(self.request(batch, offset))
+            got = yield from fetch(self.request(batch, offset, area))
             if isinstance(got, str):
                 out.fail(batch, f"page at offset {offset}: {got}")
                 return []
@@ -173,6 +196,9 @@ class FaaSearchSource:
                 if not isinstance(entry, dict):
                     continue
                 notam = entry_notam(entry)
+                if area is not None:
+                    out.add(area.scope, notam)
+                    continue
                 for scope in assign(
                     notam, batch, entry.get("icaoId"), entry.get("facilityDesignator")
                 ):
