@@ -208,3 +208,108 @@ def test_raw_is_icao_text_that_parses_back_to_the_same_notam() -> None:
         back = parse_icao(n.raw, source_format="pib_xml")
         for name in ROUND_TRIP_FIELDS:
             assert getattr(back, name) == getattr(n, name), (n.key, name)
+
+
+# The plain-layout reader (pib_xml._scan) against the tree reader: the same bulletin,
+# or the plain reader declines (None) and the tree reader reads the body.
+_HEAD = (
+    '<?xml version="1.0" encoding="UTF-8"?><!-- a comment -->\n<Pib PIBType="F">\n'
+    "<AreaPIBHeader><Issued>2025-03-21T02:00:05+00:00</Issued><Validity>"
+    "<ValidFrom>2025-03-21T02:00:05+00:00</ValidFrom><ValidTo>2025-03-22T02:00:00+00:00"
+    "</ValidTo></Validity></AreaPIBHeader>\n<FIRSection><NotamList>"
+)
+_TAIL = "</NotamList><ObsoleteNotamList/></FIRSection></Pib>"
+_ITEM = (
+    '<Notam Reference="EGLL" PIBSection="AD">\n  <NOF>EGGN</NOF><Series>A</Series>'
+    "<Number>{n}</Number><Year>25</Year><Type>N</Type>\n  <QLine>\n    <FIR>EGTT</FIR>"
+    "<Code23>MR</Code23><Code45>LC</Code45><Traffic>IV</Traffic><Purpose>NBO</Purpose>"
+    "<Scope>A</Scope><Lower>0</Lower><Upper>999</Upper>\n  </QLine>\n"
+    "  <Coordinates>5129N00028W</Coordinates><Radius>5</Radius><ItemA>EGLL</ItemA>"
+    "<ItemA>EGKK EGSS</ItemA><StartValidity>2503210800</StartValidity>"
+    "<EndValidity>2503211600</EndValidity><ItemD>0800-1600</ItemD>"
+    "<ItemE>{e}</ItemE><Marker>+</Marker>\n</Notam>"
+)
+_PLAIN = _ITEM.format(n=1, e="RWY 09L/27R CLSD")
+
+
+def _both(body: str | bytes) -> tuple[object, object]:
+    import notam_log.pib_xml as pib_xml
+
+    data = body.encode() if isinstance(body, str) else body
+
+    def outcome(read: object) -> object:
+        try:
+            b = read(data)  # type: ignore[operator]
+        except InputError as exc:
+            return repr(exc)
+        return (b.issued, b.valid_from, b.valid_to, b.issues, [n.to_json() for n in b.notams])
+
+    fast = pib_xml._scan(data)
+    saved = pib_xml._scan
+    pib_xml._scan = lambda _data: None  # type: ignore[assignment]
+    try:
+        tree = outcome(parse_pib)
+    finally:
+        pib_xml._scan = saved
+    return (None if fast is None else outcome(lambda _d: fast)), tree
+
+
+@pytest.mark.parametrize(
+    ("items", "plain"),
+    [
+        (_PLAIN, True),
+        (_PLAIN + _PLAIN + _ITEM.format(n=2, e="B"), True),  # repeated listing
+        (_ITEM.format(n=3, e="A &amp; B &lt;C&gt; &#65;&#x42; &quot;q&apos;"), True),
+        (_ITEM.format(n=4, e="LINE 1\r\nLINE 2\rLINE 3"), True),  # XML line ends
+        (_ITEM.format(n=5, e="").replace("<ItemD>0800-1600</ItemD>", "<ItemD></ItemD>"), True),
+        (_PLAIN.replace("<QLine>", "<QLine><Foo>x</Foo>"), True),
+        (_PLAIN.replace("<Marker>+</Marker>", "<ItemE>LATER</ItemE><Extra>1</Extra>"), True),
+        (_PLAIN.replace("<ItemA>EGKK EGSS</ItemA>", "<ItemA>&#32;EGKK&#10;EGSS </ItemA>"), True),
+        (re.sub(r"<QLine>.*</QLine>", "<QLine>\n</QLine>", _PLAIN, flags=re.S), True),
+        (re.sub(r"<QLine>.*</QLine>", "", _PLAIN, flags=re.S), True),
+        ("<Notam/><Notam PIBSection='AD'></Notam>", True),
+        (_ITEM.format(n=6, e="A > B"), False),  # ">" in text
+        (_ITEM.format(n=7, e="<![CDATA[<b>A</b>]]>"), False),
+        (_ITEM.format(n=8, e="A<!-- c -->B"), False),
+        (_ITEM.format(n=9, e="A<?pi x?>B"), False),
+        (_ITEM.format(n=10, e="A<b>B</b>C"), False),
+        (_PLAIN.replace("<ItemD>0800-1600</ItemD>", "<ItemD/>"), False),
+        (_PLAIN.replace("<ItemE>", '<ItemE lang="en">'), False),
+        (_PLAIN.replace('Reference="EGLL"', 'Reference="a>b"'), False),
+        (_PLAIN.replace("</QLine>", "</QLine><QLine><FIR>EGPX</FIR></QLine>"), False),
+        (_PLAIN.replace("<Marker>+</Marker>", "<Notam><NOF>X</NOF></Notam>"), False),
+        (_PLAIN.replace("<Notam ", '<Notam xmlns="urn:x" '), False),
+        ("<!-- <Notam><NOF>X</NOF></Notam> -->" + _PLAIN, False),
+    ],
+)
+def test_plain_reader_reads_as_the_tree_reader(items: str, plain: bool) -> None:
+    fast, tree = _both(_HEAD + items + _TAIL)
+    assert (fast is not None) == plain
+    if plain:
+        assert fast == tree
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        _HEAD
+        + _PLAIN
+        + _TAIL.replace(
+            "<ObsoleteNotamList/>", "<ObsoleteNotamList>" + _PLAIN + "</ObsoleteNotamList>"
+        ),
+        _HEAD.replace("UTF-8", "ISO-8859-1") + _ITEM.format(n=1, e="CAF\u00c9") + _TAIL,
+        _HEAD.replace("<Pib ", '<Pib xmlns="urn:eurocontrol:pib" ') + _PLAIN + _TAIL,
+        '<?xml version="1.0"?><!DOCTYPE Pib [<!ENTITY x "X">]>'
+        + _HEAD.split("?>", 1)[1]
+        + _ITEM.format(n=1, e="A &x; B")
+        + _TAIL,
+        _HEAD.replace("<AreaPIBHeader>", "<Other/><AreaPIBHeader>") + _PLAIN + _TAIL,
+        _HEAD + _PLAIN + "</NotamList>",  # truncated
+        _HEAD.split("<AreaPIBHeader>")[0] + "<FIRSection/></Pib>",  # no header
+        "<Pab></Pab>",
+    ],
+)
+def test_plain_reader_declines_what_it_does_not_know(body: str) -> None:
+    data = body.encode("latin-1") if "ISO-8859-1" in body else body.encode()
+    fast, _tree = _both(data)
+    assert fast is None
