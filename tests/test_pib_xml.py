@@ -280,8 +280,6 @@ def _both(body: str | bytes) -> tuple[object, object]:
         (_PLAIN.replace("<Marker>+</Marker>", "<Notam><NOF>X</NOF></Notam>"), False),
         (_PLAIN.replace("<Notam ", '<Notam xmlns="urn:x" '), False),
         ("<!-- <Notam><NOF>X</NOF></Notam> -->" + _PLAIN, False),
-        (_PLAIN.replace("<Marker>+</Marker>", "<x:Marker>+</x:Marker>"), False),
-        ("<x:Notam><NOF>X</NOF></x:Notam>" + _PLAIN, False),  # an unbound prefix
     ],
 )
 def test_plain_reader_reads_as_the_tree_reader(items: str, plain: bool) -> None:
