@@ -530,12 +530,6 @@ def _scan(data: bytes) -> PibBulletin | None:
     header_text = text[prolog.end() : header_end + 16]
     if header_end < 0 or header_text.count("<AreaPIBHeader") != 1:
         return None
-    cut = header_text.find("<AerodromeList>")
-    if cut >= 0 and header_text.count("<AerodromeList") == 1:
-        # a whole element (the listed aerodromes, most of the header) left out
-        end = header_text.find("</AerodromeList>", cut)
-        if end >= 0:
-            header_text = header_text[:cut] + header_text[end + 16 :]
     header = etree.fromstring(header_text)
     issues: list[str] = []
     issued = _iso(header.findtext("Issued"), "Issued", issues)

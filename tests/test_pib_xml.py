@@ -313,15 +313,3 @@ def test_plain_reader_declines_what_it_does_not_know(body: str) -> None:
     data = body.encode("latin-1") if "ISO-8859-1" in body else body.encode()
     fast, _tree = _both(data)
     assert fast is None
-
-
-def test_plain_reader_header_with_aerodrome_list() -> None:
-    aerodromes = (
-        "<AerodromeList><Aerodrome><Code>EGLL</Code><Issued>1999-01-01T00:00:00+00:00"
-        "</Issued></Aerodrome></AerodromeList>"
-    )
-    head = _HEAD.replace("<AreaPIBHeader>", "<AreaPIBHeader>" + aerodromes)
-    fast, tree = _both(head + _PLAIN + _TAIL)
-    assert fast is not None and fast == tree
-    fast, tree = _both(_HEAD.replace("<Issued>", aerodromes + aerodromes + "<Issued>") + _TAIL)
-    assert fast is not None and fast == tree
