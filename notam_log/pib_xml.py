@@ -28,7 +28,6 @@ Decisions:
 from __future__ import annotations
 
 import gzip
-import re
 import zlib
 from dataclasses import dataclass
 from datetime import datetime
@@ -48,32 +47,6 @@ SOURCE_FORMAT = "pib_xml"
 _GZIP_MAGIC = b"\x1f\x8b"
 _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True)
 _RECOVER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True, recover=True)
-
-
-class _WellFormed:
-    """An lxml parser target that builds nothing: parsing with it checks that the body
-    is well-formed XML (libxml2 reports the same errors as when building a tree) at a
-    third of the cost of the tree.  It only notes what the plain-layout reader
-    (:func:`_scan`) cannot take: a DOCTYPE, a processing instruction, or a comment with
-    markup in it.  (No start/end/data callbacks: those would cost more than the tree.)"""
-
-    __slots__ = ("plain",)
-
-    def __init__(self) -> None:
-        self.plain = True
-
-    def doctype(self, *_: object) -> None:
-        self.plain = False
-
-    def pi(self, *_: object) -> None:
-        self.plain = False
-
-    def comment(self, text: str) -> None:
-        if "<" in text:
-            self.plain = False
-
-    def close(self) -> None:
-        return None
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,10 +72,6 @@ def parse_pib(data: bytes) -> PibBulletin:
         if cut:
             truncated = True
             issues.append("truncated: gzip stream ends early")
-    if not issues:
-        fast = _scan(data)
-        if fast is not None:
-            return fast
     root = _root(data, issues)
     if root is None:
         raise InputError("PIB XML: body is not XML")
@@ -467,160 +436,3 @@ def _render(k: dict[str, Any], coords: str, start_text: str, end_text: str) -> s
     if k["lower_limit"] or k["upper_limit"]:
         lines.append(f"F) {k['lower_limit'] or ''} G) {k['upper_limit'] or ''}".rstrip())
     return "\n".join(lines) + ")"
-
-
-# The plain-layout fast path.  A body that libxml2 finds well-formed (checked without
-# building a tree), in UTF-8, without namespace declarations, DOCTYPE, CDATA, processing
-# instructions, non-empty ObsoleteNotamLists or markup inside comments, whose Notam
-# elements hold only ``<Tag>text</Tag>`` children (and one ``<QLine>`` of those) with no
-# ">" in their text, is read with string operations instead of one lxml proxy per
-# element.  Anything else makes _scan return None and is read through the tree.
-_ATTRS = r"""(?:\s+[^\s=/>]+\s*=\s*(?:"[^"]*"|'[^']*'))*\s*"""
-_PROLOG = re.compile(
-    r"(?:<\?xml" + _ATTRS + r"\?>)?(?:\s|<!--(?:[^<-]|-(?!->))*-->)*<Pib" + _ATTRS + r">\s*",
-    re.ASCII,
-)
-_NOTAM_TAG = re.compile(r"<Notam" + _ATTRS + r"/?", re.ASCII)
-_DECL_ENCODING = re.compile(rb"""\A<\?xml[^>]*?\sencoding\s*=\s*["']([^"']*)["']""")
-_ENTITY = re.compile(r"&(#x[0-9a-fA-F]+|#[0-9]+|lt|gt|amp|quot|apos);")
-_NAMED = {"lt": "<", "gt": ">", "amp": "&", "quot": '"', "apos": "'"}
-
-
-def _entity(m: re.Match[str]) -> str:
-    name = m[1]
-    if name[0] != "#":
-        return _NAMED[name]
-    return chr(int(name[2:], 16) if name[1] == "x" else int(name[1:]))
-
-
-def _scan(data: bytes) -> PibBulletin | None:
-    """The bulletin read without a tree, or None when the body is not of the plain
-    layout this reader knows (then the tree reader reads it, with the same result)."""
-    if data[:1] != b"<":
-        return None
-    m = _DECL_ENCODING.match(data)
-    if m is not None and m[1].lower() not in (b"utf-8", b"utf8"):
-        return None
-    check = _WellFormed()
-    # (the stubs' ParserTarget asks for every callback; a target without them gets none)
-    parser = etree.XMLParser(
-        target=check,  # type: ignore[arg-type]
-        resolve_entities=False,
-        no_network=True,
-        huge_tree=True,
-    )
-    try:
-        etree.fromstring(data, parser)
-        text = data.decode("utf-8")
-    except (etree.XMLSyntaxError, UnicodeDecodeError):
-        return None
-    if not check.plain or "<![" in text or "xmlns" in text:
-        return None
-    if "\r" in text:  # XML line ends, as libxml2 reads them
-        text = text.replace("\r\n", "\n").replace("\r", "\n")
-    find = text.find
-    pos = 0
-    while (pos := find("<ObsoleteNotamList", pos) + 18) >= 18:
-        if text[pos] != "/":  # <ObsoleteNotamList/> only: no NOTAM in it
-            return None
-    prolog = _PROLOG.match(text)
-    if prolog is None or not text.startswith("<AreaPIBHeader>", prolog.end()):
-        return None  # the header is the root's first child
-    header_end = find("</AreaPIBHeader>", prolog.end())
-    header_text = text[prolog.end() : header_end + 16]
-    if header_end < 0 or header_text.count("<AreaPIBHeader") != 1:
-        return None
-    header = etree.fromstring(header_text)
-    issues: list[str] = []
-    issued = _iso(header.findtext("Issued"), "Issued", issues)
-    valid_from = valid_to = None
-    validity = header.find("Validity")
-    if validity is not None:
-        valid_from = _iso(validity.findtext("ValidFrom"), "ValidFrom", issues)
-        valid_to = _iso(validity.findtext("ValidTo"), "ValidTo", issues)
-
-    unescape = "&" in text
-    seen: dict[str, Notam] = {}
-    memo = _Memo()
-    out: list[Notam] = []
-    pos = 0
-    while (start := find("<Notam", pos)) >= 0:
-        after = text[start + 6]
-        if after not in "> \t\n/":  # <NotamList>, <NotamStoreDate> ...
-            pos = start + 6
-            continue
-        open_end = find(">", start)
-        if not _NOTAM_TAG.fullmatch(text, start, open_end):
-            return None  # a ">" in an attribute value
-        if text[open_end - 1] == "/":  # <Notam/>
-            body = ""
-            pos = open_end + 1
-        else:
-            close = find("</Notam>", open_end)
-            if close < 0:
-                return None
-            body = text[open_end + 1 : close]
-            pos = close + 8
-        notam = seen.get(body)
-        if notam is None:
-            notam = _scan_notam(body, unescape, memo)
-            if notam is None:
-                return None
-            seen[body] = notam
-        out.append(notam)
-    return PibBulletin(issued, valid_from, valid_to, tuple(out), tuple(issues))
-
-
-def _scan_notam(body: str, unescape: bool, memo: _Memo) -> Notam | None:
-    """One Notam element's content read as :func:`_fields` would, or None when it is not
-    ``<Tag>text</Tag>`` children between blanks, one of them a ``<QLine>`` of those.
-
-    ``<QLine>`` and ``</QLine>`` are each written as an empty ``<QLine></QLine>``, so
-    that the whole content splits on its brackets into runs of four (blank, tag, text,
-    ``/tag``).  With as many "<" as ">" (no ">" outside markup) the pieces alternate
-    text, markup, text ...; with tags of letters and digits only (no blank, quote, "/",
-    "!" ...), the closing pieces joined equal to ``/tag1/tag2...`` can only be ``/tag1``,
-    ``/tag2`` ... one by one: the split is the element structure itself."""
-    q_open = body.find("<QLine>")
-    if q_open >= 0:
-        q_close = body.find("</QLine>", q_open)
-        if q_close < 0:
-            return None
-        body = (
-            f"{body[:q_open]}<QLine></QLine>{body[q_open + 7 : q_close]}"
-            f"<QLine></QLine>{body[q_close + 8 :]}"
-        )
-    parts = body.replace(">", "<").split("<")
-    n = len(parts) >> 2
-    if len(parts) != 4 * n + 1 or body.count("<") != 2 * n:
-        return None
-    tags = parts[1::4]
-    names = "/".join(tags)
-    if (
-        (n and "".join(parts[3::4]) != "/" + names)
-        or (n and not names.replace("/", "").isalnum())  # plain names only
-        or "".join(parts[::4]).strip()
-        or "Notam" in tags  # a Notam inside a Notam
-        or tags.count("QLine") != (2 if q_open >= 0 else 0)
-    ):
-        return None
-    texts = parts[2::4]
-    if unescape:
-        texts = [_ENTITY.sub(_entity, t) if "&" in t else t for t in texts]
-    q: dict[str, str] = {}
-    if q_open >= 0:
-        a = tags.index("QLine")
-        b = tags.index("QLine", a + 1)
-        q = dict(zip(tags[a + 1 : b], texts[a + 1 : b], strict=True))
-        del tags[a : b + 1], texts[a : b + 1]
-    f = dict(zip(tags, texts, strict=True))
-    items_a: list[str] = []
-    if "ItemA" in f:
-        del f["ItemA"]
-        if tags.count("ItemA") == 1:
-            items_a = texts[tags.index("ItemA")].split()
-        else:
-            for tag, value in zip(tags, texts, strict=True):
-                if tag == "ItemA":
-                    items_a.extend(value.split())
-    return _notam(f, items_a, q, memo)
