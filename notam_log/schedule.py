@@ -517,10 +517,28 @@ def _rule(
     base = first_day.toordinal()
     first_wd = first_day.weekday()
     within_year = last_k <= 364  # then a month and day occur at most once
+    #: Day of month -> its date between B and C, for the days that occur there only once
+    #: (filled on first use).
+    only_dates: dict[int, date] = {}
+    only_ready = False
     last_span = timedelta(days=last_k)  # from the first day to the day of C
 
     def resolve(day: int) -> date:
-        nonlocal month, month_fresh, last
+        nonlocal month, month_fresh, last, only_ready
+        if month is None:
+            if not only_ready:
+                only_ready = True
+                seen: dict[int, list[date]] = {}
+                for k in range(last_k + 1):
+                    d = first_day + timedelta(days=k)
+                    seen.setdefault(d.day, []).append(d)
+                only_dates.update((n, ds[0]) for n, ds in seen.items() if len(ds) == 1)
+            if day in only_dates:
+                # No month named, and this day of the month occurs once between B and C:
+                # it is that date, whatever order the groups are written in
+                # ("11-14 17-21 1800-1830, 15 0830-0930, 31 1700-1730").
+                last = only_dates[day]
+                return last
         floor = last or first_day
         m = month or floor.month
         y = floor.year

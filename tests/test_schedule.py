@@ -265,3 +265,35 @@ def test_month_named_again_after_a_later_one() -> None:
     days = [a.date() for a, _ in got]
     assert date(2022, 4, 14) in days and date(2022, 4, 19) in days
     assert len(got) == 21 and all(a.year == 2022 for a, _ in got)
+
+
+def _z(day: int, hhmm: str) -> datetime:
+    return datetime(2025, 3, day, int(hhmm[:2]), int(hhmm[2:]), tzinfo=UTC)
+
+
+def test_day_groups_in_any_order_within_a_short_validity() -> None:
+    """Real UK items: comma groups go back to earlier days; every day lies between B and C,
+    where each day of the month occurs once, so none may be pushed to the next month."""
+    got = windows(
+        "17 19 22 0830-1800, 18 20 23 0830-1600",  # EGGN:D0423/25
+        _z(17, "0830"),
+        _z(23, "1600"),
+    )
+    assert got is not None
+    assert [(a.day, f"{a:%H%M}", f"{b:%H%M}") for a, b in got] == [
+        (17, "0830", "1800"),
+        (18, "0830", "1600"),
+        (19, "0830", "1800"),
+        (20, "0830", "1600"),
+        (22, "0830", "1800"),
+        (23, "0830", "1600"),
+    ]
+    got = windows(
+        "11-14 17-21 24-28 1800-1830, 15 0830-0930 1400-1430 1630-1700, 31 1700-1730",
+        _z(11, "0930"),
+        _z(31, "1730"),  # EGGN:C1649/25, unreadable before ("no such date 04-31")
+    )
+    assert got is not None
+    days = sorted({a.day for a, _b in got})
+    assert days == [11, 12, 13, 14, 15, 17, 18, 19, 20, 21, 24, 25, 26, 27, 28, 31]
+    assert (_z(31, "1700"), _z(31, "1730")) in got
