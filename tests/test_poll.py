@@ -65,7 +65,8 @@ def test_pib_fault_between_good_polls_invents_nothing(store: Store, fault: str) 
     assert kinds.count("source_down") == 1 and kinds.count("source_up") == 1
     # The same two good polls without faults in between give the same changes:
     # only time-driven ones (real expiries), none from the faults.
-    assert _changes(store) == _control(same, [at(16), at(19)], store.path.parent)
+    control = _control(same, [at(16), at(19)], store.path.parent, ticks=(at(17), at(18)))
+    assert _changes(store) == control
     statuses = [p.status for p in store.polls(source="uk")]
     assert statuses[0] == "complete" and statuses[-1] in ("complete", "unchanged")
     assert "complete" not in statuses[1:-1] and "unchanged" not in statuses[1:-1]
@@ -80,7 +81,11 @@ def _changes(store: Store) -> list[tuple[object, ...]]:
     )
 
 
-def _control(body: bytes, times: list[datetime], folder: Path) -> list[tuple[object, ...]]:
+def _control(
+    body: bytes, times: list[datetime], folder: Path, ticks: tuple[datetime, ...] = ()
+) -> list[tuple[object, ...]]:
+    """The changes of good polls at ``times`` alone, the clock also read at ``ticks`` (when
+    the faulty run evaluated time-driven changes: expiries, ends of D) windows)."""
     with (
         Store(folder / "control.db") as control,
         NotamTestServer(pib_snapshots=[body] * len(times)) as server,
@@ -89,9 +94,13 @@ def _control(body: bytes, times: list[datetime], folder: Path) -> list[tuple[obj
             SourceConfig(kind="nats_pib", name="uk", base_url=server.base_url), {}
         )
         with make_client() as client:
-            poller = Poller(Recorder(control), client)
-            for t in times:
-                poller.poll([source], t)
+            recorder = Recorder(control)
+            poller = Poller(recorder, client)
+            for t in sorted([*times, *ticks]):
+                if t in ticks:
+                    recorder.tick(t)
+                else:
+                    poller.poll([source], t)
         return _changes(control)
 
 
@@ -136,7 +145,8 @@ def test_not_modified_counts_as_the_same_complete_bulletin(store: Store) -> None
     assert [sorted(r.statuses) for r in results[1:]] == [["unchanged"]] * 4, results
     assert server.of("pib")[1].headers.get("if-none-match")
     assert "withdrawn" not in {e.kind for e in store.events()}
-    assert _changes(store) == _control(same, [at(16), at(20)], store.path.parent)
+    control = _control(same, [at(16), at(20)], store.path.parent, ticks=(at(17), at(18), at(19)))
+    assert _changes(store) == control
 
 
 def _config(tmp_path: Path, base: str) -> Path:
