@@ -344,7 +344,23 @@ class NotamTestServer:
             if delta and self.nms_delta_features is not None
             else self.nms_features
         )
-        features = [f for f in pool if location in _nms_locations(f)]
+        if rec.query.get("latitude"):
+            q = {k: v[0] for k, v in rec.query.items()}
+            lat, lon, radius = float(q["latitude"]), float(q["longitude"]), float(q["radius"])
+            features = [
+                f
+                for f in pool
+                if _within(
+                    parse_coords(
+                        str(f["properties"]["coreNOTAMData"]["notam"].get("coordinates") or "")
+                    ),
+                    lat,
+                    lon,
+                    radius,
+                )
+            ]
+        else:
+            features = [f for f in pool if location in _nms_locations(f)]
         if checklist:
             rows = []
             for f in (f for f in self.nms_features if location in _nms_locations(f)):

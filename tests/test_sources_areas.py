@@ -4,7 +4,7 @@ Search (searchType 3) and the FAA NOTAM API v1 (locationLatitude/Longitude/Radiu
 from __future__ import annotations
 
 import pytest
-from test_sources_adapters import NOW, SECRETS, search_entries, v1_items
+from test_sources_adapters import NOW, SECRETS, nms_features, search_entries, v1_items
 
 from notam_log.config import SourceConfig
 from notam_log.errors import ConfigError
@@ -96,3 +96,33 @@ def test_bad_areas_are_one_line_config_errors(areas: object, needle: str) -> Non
 def test_a_source_needs_locations_or_areas() -> None:
     with pytest.raises(ConfigError, match="at least one location \\(or an area\\)"):
         build_source(SourceConfig(kind="faa_search", name="s"), {})
+
+
+def test_faa_nms_area_uses_latitude_longitude_radius() -> None:
+    # The recorded NMS response holds 8WC (3792N09073W, read as 38.53N 91.22W) and ZBW
+    # (4302N07539W) NOTAMs.
+    with (
+        NotamTestServer(
+            nms_features=nms_features(),
+            client_id=SECRETS["NMS_ID"],
+            client_secret=SECRETS["NMS_SECRET"],
+        ) as server,
+        make_client() as client,
+    ):
+        cfg = SourceConfig(
+            kind="faa_nms",
+            name="nms",
+            base_url=server.base_url,
+            options={
+                "client_id_env": "NMS_ID",
+                "client_secret_env": "NMS_SECRET",
+                "areas": ["38.53,-91.22,10"],
+            },
+        )
+        run = run_source(build_source(cfg, SECRETS), client, NOW, sleep=lambda _s: None)
+        queries = [r.query for r in server.of("nms_notams")]
+    assert run.error is None
+    assert queries[0]["radius"] == ["10"] and "location" not in queries[0]
+    (snap,) = run.snapshots
+    assert snap.scope == "AREA 38.5300,-91.2200 10NM" and snap.complete
+    assert snap.notams and all("8WC" in n.raw and "ZBW" not in n.raw for n in snap.notams)

@@ -48,7 +48,7 @@ from notam_log.sources._common import (
     fetch,
     incomplete_all,
     make_request,
-    need_locations,
+    need_locations_or_areas,
     option,
     structured_notam,
 )
@@ -71,6 +71,7 @@ class FaaNmsSource:
         "mode": str,
         "checklist": bool,
         "min_interval": float,
+        "areas": list,
     }
     #: Production spike arrest: one message per second.
     request_gap = 1.0
@@ -78,7 +79,9 @@ class FaaNmsSource:
     def __init__(self, cfg: SourceConfig, env: Mapping[str, str]) -> None:
         self.name = cfg.name
         self.root = base(cfg, DEFAULT_BASE)
-        self.locations = need_locations(cfg)
+        self.locations, self.areas = need_locations_or_areas(cfg)
+        #: Areas are always pulled whole: the delta checklist works by location.
+        self._areas = {a.scope: a for a in self.areas}
         self._client_id = env_secret(cfg, env, "client_id_env")
         self._client_secret = env_secret(cfg, env, "client_secret_env")
         self.mode: str = option(cfg, "mode", str, "location")
@@ -97,7 +100,7 @@ class FaaNmsSource:
         return f"FaaNmsSource(name={self.name!r}, mode={self.mode!r})"
 
     def scopes(self) -> tuple[str, ...]:
-        return self.locations
+        return self.locations + tuple(self._areas)
 
     def state(self) -> dict[str, Any]:
         return {
@@ -175,17 +178,18 @@ class FaaNmsSource:
             nxt = iso(self.last_pull + self.min_interval)
             return incomplete_all(
                 self.name,
-                self.locations,
+                self.scopes(),
                 now,
                 f"skipped: NMS allows one data pull per "
                 f"{int(self.min_interval.total_seconds())} s; next at {nxt}",
             )
         since = self.last_pull
         self.last_pull = now
-        out = Scopes(self.name, self.locations, now)
-        for loc in self.locations:
+        out = Scopes(self.name, self.scopes(), now)
+        for loc in self.scopes():
             full = (
                 self.mode == "location"
+                or loc in self._areas
                 or loc in self.resync
                 or loc not in self.known
                 or since is None
@@ -238,7 +242,17 @@ class FaaNmsSource:
     def _full(
         self, now: datetime, loc: str, out: Scopes
     ) -> Generator[httpx.Request, httpx.Response, None]:
-        got = yield from self._get(now, NOTAMS_PATH, {"location": loc})
+        area = self._areas.get(loc)
+        where = (
+            {"location": loc}
+            if area is None
+            else {
+                "latitude": f"{area.lat:.6f}",
+                "longitude": f"{area.lon:.6f}",
+                "radius": str(area.radius_nm),
+            }
+        )
+        got = yield from self._get(now, NOTAMS_PATH, where)
         features = self._features(got)
         if isinstance(features, str):
             out.fail([loc], features)
@@ -246,7 +260,7 @@ class FaaNmsSource:
             return
         for _, notam in features:
             out.add(loc, notam)
-        if self.mode == "delta":
+        if self.mode == "delta" and area is None:
             self.known[loc] = {nms_id: n.to_json() for nms_id, n in features}
             self.resync.discard(loc)
 
