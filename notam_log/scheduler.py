@@ -3,7 +3,7 @@
 One interval job per enabled source (its ``interval``, with jitter, ``max_instances=1``,
 coalescing and a misfire grace time), a tick job that records time-driven changes
 (expiries, ends of item D windows) every ``config.tick_interval`` seconds, and the
-daily digest job when :mod:`notam_log.digest` provides ``daily_job``.
+daily digest job (:func:`notam_log.digest.daily_job`).
 
 Jobs run in APScheduler's thread pool. Every write goes through one
 :class:`~notam_log.poll.Poller` and its lock (the tick job takes the same lock), so
@@ -32,6 +32,7 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from notam_log import clock as wall_clock
 from notam_log.config import Config
 from notam_log.diff import Rules
+from notam_log.digest import daily_job
 from notam_log.errors import NotamLogError
 from notam_log.models import Event
 from notam_log.poll import Poller, PollSummary
@@ -50,17 +51,6 @@ JITTER_RATIO = 0.05
 JITTER_MAX = 60.0
 #: How late (seconds, at least) a poll may still run after a stall (sleep, busy pool).
 MISFIRE_GRACE_MIN = 30.0
-
-
-def digest_hook() -> DigestFn | None:
-    """``notam_log.digest.daily_job`` if that module and function exist, else None
-    (then no digest job is scheduled)."""
-    try:
-        from notam_log import digest  # type: ignore[attr-defined,unused-ignore]
-    except ImportError:
-        return None
-    fn = getattr(digest, "daily_job", None)
-    return fn if callable(fn) else None
 
 
 class NotamScheduler:
@@ -105,7 +95,8 @@ class NotamScheduler:
         rules = Rules(withdraw_after=config.withdraw_after, suspect_ratio=config.suspect_ratio)
         self.recorder = Recorder(store, rules=rules, restrictions=config.restrictions)
         self.poller = Poller(self.recorder, client, run_kwargs=run_kwargs)
-        self.digest = digest_hook() if speed == 1.0 else None
+        # The daily digest runs on the wall clock only (not in the accelerated demo).
+        self.digest: DigestFn | None = daily_job if speed == 1.0 else None
         self.scheduler = BackgroundScheduler(
             timezone=UTC,
             job_defaults={"coalesce": True, "max_instances": 1},
@@ -356,7 +347,7 @@ def run_daemon(config: Config, db_path: str, out: IO[str]) -> int:
             digest = (
                 f"digest at {config.digest.time} {config.digest.timezone}"
                 if sched.digest
-                else "no digest job (notam_log.digest.daily_job is missing)"
+                else "no digest job (accelerated clock)"
             )
             out.write(
                 f"notam-log run: {db_path}: {names}; tick every {config.tick_interval:.0f} s;"
