@@ -242,21 +242,32 @@ def _rules(cfg: Config) -> Any:
     return Rules(withdraw_after=cfg.withdraw_after, suspect_ratio=cfg.suspect_ratio)
 
 
-def _filters(f: F) -> F:
-    for opt in reversed(
-        [
-            click.option("--location", "locations", multiple=True, help="Only these locations."),
-            click.option("--since", help="From this time (ISO 8601 UTC)."),
-            click.option("--until", help="Before this time (ISO 8601 UTC)."),
-            click.option("--kind", "kinds", multiple=True, help="Only these event kinds."),
-            click.option("--category", "categories", multiple=True, help="Only these categories."),
-            click.option("--restrictions", is_flag=True, help="Only restrictions."),
-            click.option("--json", "as_json", is_flag=True, help="One JSON object per line."),
-            click.option("--csv", "as_csv", is_flag=True, help="CSV with a header row."),
-        ]
-    ):
-        f = opt(f)
-    return f
+def _options(*options: Callable[[F], F]) -> Callable[[F], F]:
+    def apply(f: F) -> F:
+        for opt in reversed(options):
+            f = opt(f)
+        return f
+
+    return apply
+
+
+_location = click.option("--location", "locations", multiple=True, help="Only these locations.")
+_category = click.option("--category", "categories", multiple=True, help="Only these categories.")
+_restrictions = click.option("--restrictions", is_flag=True, help="Only restrictions.")
+_json = click.option("--json", "as_json", is_flag=True, help="One JSON object per line.")
+_csv = click.option("--csv", "as_csv", is_flag=True, help="CSV with a header row.")
+
+#: The filters of ``events``.
+_filters = _options(
+    _location,
+    click.option("--since", help="From this time (ISO 8601 UTC)."),
+    click.option("--until", help="Before this time (ISO 8601 UTC)."),
+    click.option("--kind", "kinds", multiple=True, help="Only these event kinds."),
+    _category,
+    _restrictions,
+    _json,
+    _csv,
+)
 
 
 def _check_kinds(kinds: tuple[str, ...], categories: tuple[str, ...]) -> None:
@@ -308,16 +319,13 @@ def events_cmd(
 
 
 @command("active")
-@_filters
+@_options(_location, _category, _restrictions, _json, _csv)
 @click.option("--at", help="The time (default: now).")
 @click.option("--feed", is_flag=True, help="What the feed listed at that time instead.")
 @click.option("--local", is_flag=True, help="Times in the airport's local time.")
 def active_cmd(
     state: State,
     locations: tuple[str, ...],
-    since: str | None,
-    until: str | None,
-    kinds: tuple[str, ...],
     categories: tuple[str, ...],
     restrictions: bool,
     as_json: bool,
@@ -329,7 +337,7 @@ def active_cmd(
     """The NOTAMs (or with --restrictions the restrictions) in force at a time."""
     from notam_log.query import active
 
-    _check_kinds(kinds, categories)
+    _check_kinds((), categories)
     when = time_option(at, "--at") or clock.now()
     with state.store() as store:
         rows = active(

@@ -565,42 +565,8 @@ def _parse_icao(raw: str, source_format: str) -> tuple[Notam, tuple[int, int] | 
     return notam, part
 
 
-#: The fields of a Notam, in the order ``make_notam`` takes them.
-NOTAM_ORDER: tuple[str, ...] = (
-    "key",
-    "id",
-    "series",
-    "number",
-    "year",
-    "type",
-    "ref",
-    "fir",
-    "qcode",
-    "subject",
-    "condition",
-    "traffic",
-    "purpose",
-    "scope",
-    "lower",
-    "upper",
-    "lat",
-    "lon",
-    "radius_nm",
-    "locations",
-    "start",
-    "end",
-    "end_estimated",
-    "permanent",
-    "schedule",
-    "text",
-    "lower_limit",
-    "upper_limit",
-    "category",
-    "restriction",
-    "source_format",
-    "raw",
-    "issues",
-)
+#: The fields of a Notam, in the order ``make_notam`` takes them (the dataclass's own).
+NOTAM_ORDER: tuple[str, ...] = tuple(f.name for f in dataclasses.fields(Notam))
 #: ``make_notam(*values)`` is ``Notam(**dict(zip(NOTAM_ORDER, values)))``, cheaper (see
 #: ``fields.frozen_builder``).
 make_notam = frozen_builder(Notam, NOTAM_ORDER)
