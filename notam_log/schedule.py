@@ -328,9 +328,37 @@ def _any_window(rule: Rule, lat: float | None, lon: float | None) -> bool:
                 if b > lo and a < hi and (b if b < hi else hi) > (a if a > lo else lo):
                     return True
             continue
+        if cls is _Sun and _surely_inside(op, lat, lo, hi, first_wd, last_k):  # type: ignore[arg-type]
+            return True
         for a, b in _op_raw(op, first_day.toordinal(), first_wd, last_k, lat, lon):
             if b > lo and a < hi and (b if b < hi else hi) > (a if a > lo else lo):
                 return True
+    return False
+
+
+def _surely_inside(
+    op: _Sun, lat: float | None, lo: int, hi: int, first_wd: int, last_k: int
+) -> bool:
+    """Whether a sunrise/sunset operation certainly has a window inside [lo, hi),
+    known without working out a sunrise: both ends are SR or SS with no offset, the
+    sun rises and sets every day there, and a selected day k has the days k-1 to k+2
+    inside [lo, hi). (Such an event is within 0.52 of a day of noon at Greenwich on
+    its day, so a window of day k lies between k - 0.52 and k + 2.52 days and is not
+    empty: the day and the night are each longer than a few hours below 64 degrees.)"""
+    if (
+        op.fixed1 is not None
+        or op.fixed2 is not None
+        or op.o1
+        or op.o2
+        or op.t1 == op.t2
+        or lat is None
+        or abs(lat) > _NO_POLAR_DAYS
+    ):
+        return False
+    first = -(-lo // _DAY) + 1  # the first day k with k - 1 whole days >= lo
+    for k in _lazy_selected(op.sel, first_wd, last_k):
+        if k >= first and (k + 3) * _DAY <= hi:
+            return True
     return False
 
 

@@ -260,3 +260,39 @@ def test_item_d_words_read_as_the_token_pattern_reads_them(words: list[str]) -> 
         schedule._PLAIN_TIMES = saved
         schedule.clear_caches()
     assert fast == plain
+
+
+# --- item D: SR/SS windows known to exist without a sunrise --------------------------
+
+
+@settings(max_examples=400, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    item_d=st.sampled_from(["SR-SS", "SS-SR", "HJ", "HN", "MON-FRI SR-SS", "SAT SUN HN"]),
+    lat=st.floats(min_value=-64.0, max_value=64.0),
+    lon=st.floats(min_value=-180.0, max_value=180.0),
+    start_minute=st.integers(min_value=0, max_value=366 * 1440),
+    minutes=st.integers(min_value=1, max_value=12 * 1440),
+)
+def test_sun_windows_said_to_exist_do_exist(
+    item_d: str, lat: float, lon: float, start_minute: int, minutes: int
+) -> None:
+    """Where the shortcut says an SR/SS schedule has a window between B and C, working
+    out every sunrise and sunset finds one (the events lie where the shortcut assumes)."""
+    start = datetime(2025, 1, 1, tzinfo=UTC) + timedelta(minutes=start_minute)
+    end = start + timedelta(minutes=minutes)
+    try:
+        rule = schedule._rule(item_d, start, end, lat, lon)  # read, windows or not
+    except schedule._Unreadable:
+        return  # no selected day between B and C at all: nothing to check
+    first_wd = rule.epoch.weekday()
+    for op in rule.ops:
+        assert isinstance(op, schedule._Sun)
+        if schedule._surely_inside(op, lat, rule.lo, rule.hi, first_wd, rule.last_k):
+            windows = schedule.expand(schedule.Rule(**{**_fields_of(rule), "ops": (op,)}), lat, lon)
+            assert windows, (item_d, start, end, lat, lon)
+            for a, b in windows:
+                assert start <= a < b <= end
+
+
+def _fields_of(rule: schedule.Rule) -> dict[str, object]:
+    return {f.name: getattr(rule, f.name) for f in dataclasses.fields(rule)}

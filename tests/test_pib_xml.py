@@ -207,3 +207,59 @@ def test_raw_is_icao_text_that_parses_back_to_the_same_notam() -> None:
         back = parse_icao(n.raw, source_format="pib_xml")
         for name in ROUND_TRIP_FIELDS:
             assert getattr(back, name) == getattr(n, name), (n.key, name)
+
+
+def _one_section(*notams: bytes, ns: bytes = b"") -> bytes:
+    return (
+        b"<Pib" + ns + b"><AreaPIBHeader><Issued>2025-03-21T02:00:05+00:00</Issued>"
+        b"</AreaPIBHeader><ADSection><NotamList>" + b"".join(notams) + b"</NotamList>"
+        b"</ADSection></Pib>"
+    )
+
+
+def _element(number: bytes, text: bytes, extra: bytes = b"") -> bytes:
+    return (
+        b"<Notam><NOF>EGGN</NOF><Series>A</Series><Number>" + number + b"</Number>"
+        b"<Year>25</Year><Type>N</Type>" + extra + b"<QLine><FIR>EGTT</FIR>"
+        b"<Code23>FA</Code23><Code45>LC</Code45><Traffic>IV</Traffic><Purpose>NBO</Purpose>"
+        b"<Scope>A</Scope><Lower>0</Lower><Upper>999</Upper></QLine>"
+        b"<Coordinates>5129N00028W</Coordinates><Radius>5</Radius><ItemA>EGLL</ItemA>"
+        b"<StartValidity>2503210143</StartValidity><EndValidity>2503212359</EndValidity>"
+        b"<ItemE>" + text + b"</ItemE></Notam>"
+    )
+
+
+def test_listed_twice_is_read_once_but_same_id_other_content_is_not_merged() -> None:
+    """Equal elements give the very same record; an element with the same id fields but
+    other content (a feed mistake) is read on its own, never replaced by the first."""
+    first = _element(b"1918", b"AD CLSD")
+    other = _element(b"1918", b"AD CLSD EXC PPR FLIGHTS")
+    b = parse_pib(_one_section(first, other, first))
+    assert [n.text for n in b.notams] == ["AD CLSD", "AD CLSD EXC PPR FLIGHTS", "AD CLSD"]
+    assert b.notams[0] is b.notams[2]
+    assert b.notams[0] is not b.notams[1]
+    assert b.notams[0].category == "aerodrome_closed"
+    assert b.notams[1].category == "aerodrome_limited"
+
+
+def test_blank_values_comments_and_a_namespace_read_as_without_them() -> None:
+    """Whitespace between elements is dropped by the parser, but a value made only of
+    blanks reads as empty, a comment inside a NOTAM is ignored, and a default namespace
+    changes nothing."""
+    plain = parse_pib(_one_section(_element(b"1918", b"AD CLSD")))
+    spaced = _element(b"1918", b"AD CLSD", extra=b"<!-- note -->\n  <ItemD>   </ItemD>\n")
+    got = parse_pib(_one_section(spaced, ns=b' xmlns="urn:example:pib"'))
+    (a,), (b,) = plain.notams, got.notams
+    assert b.schedule is None and b.issues == ()
+    assert a == b
+
+
+def test_obsolete_list_skips_only_its_own_elements() -> None:
+    live = _element(b"1918", b"AD CLSD")
+    gone = _element(b"1900", b"RWY 09L CLSD")
+    body = _one_section(live).replace(
+        b"</ADSection>", b"<ObsoleteNotamList>" + gone + b"</ObsoleteNotamList></ADSection>"
+    )
+    b = parse_pib(body)
+    assert [n.id for n in b.notams] == ["A1918/25"]
+    assert b.issues == ("1 NOTAM(s) in ObsoleteNotamList skipped",)
