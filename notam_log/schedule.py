@@ -545,28 +545,23 @@ def _rule(
     base = first_day.toordinal()
     first_wd = first_day.weekday()
     within_year = last_k <= 364  # then a month and day occur at most once
-    #: Day of month -> its date between B and C, for the days that occur there only once
-    #: (filled on first use).
-    only_dates: dict[int, date] = {}
-    only_ready = False
-    last_span = timedelta(days=last_k)  # from the first day to the day of C
+    #: Day of month -> its date between B and C if it occurs there only once, else None
+    #: (filled as days are asked for).
+    only_dates: dict[int, date | None] = {}
+    last_day = first_day + timedelta(days=last_k)  # the day of C
 
     def resolve(day: int) -> date:
-        nonlocal month, month_fresh, last, only_ready
+        nonlocal month, month_fresh, last
         if month is None:
-            if not only_ready:
-                only_ready = True
-                seen: dict[int, list[date]] = {}
-                for k in range(last_k + 1):
-                    d = first_day + timedelta(days=k)
-                    seen.setdefault(d.day, []).append(d)
-                only_dates.update((n, ds[0]) for n, ds in seen.items() if len(ds) == 1)
-            if day in only_dates:
+            once = only_dates.get(day, _NOT_YET)
+            if once is _NOT_YET:
+                once = only_dates[day] = _only_date(day, first_day, last_day)
+            if once is not None:
                 # No month named, and this day of the month occurs once between B and C:
                 # it is that date, whatever order the groups are written in
                 # ("11-14 17-21 1800-1830, 15 0830-0930, 31 1700-1730").
-                last = only_dates[day]
-                return last
+                last = once
+                return once
         floor = last or first_day
         m = month or floor.month
         y = floor.year
@@ -575,7 +570,7 @@ def _rule(
             if month_fresh and within_year:
                 # just after a month name: the one such date between B and C, if any
                 for cand in (got, _same_day(y + 1, m, day), _same_day(y - 1, m, day)):
-                    if cand is not None and first_day <= cand <= first_day + last_span:
+                    if cand is not None and first_day <= cand <= last_day:
                         got = cand
                         break
                 else:
@@ -779,6 +774,24 @@ def _tokens(text: str) -> tuple[tuple[Any, ...], ...]:
         elif kind == "K_daily":
             out.append((_K_DAILY,))
     return tuple(out)
+
+
+_NOT_YET: Any = object()
+
+
+def _only_date(day: int, first: date, last: date) -> date | None:
+    """The date with day of month ``day`` between ``first`` and ``last`` (both
+    included) when there is exactly one, else None."""
+    found = None
+    y, m = first.year, first.month
+    while (y, m) <= (last.year, last.month):
+        got = _same_day(y, m, day)
+        if got is not None and first <= got <= last:
+            if found is not None:
+                return None
+            found = got
+        y, m = (y + 1, 1) if m == 12 else (y, m + 1)
+    return found
 
 
 def _same_day(year: int, month: int, day: int) -> date | None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import re
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -296,3 +296,16 @@ def test_sun_windows_said_to_exist_do_exist(
 
 def _fields_of(rule: schedule.Rule) -> dict[str, object]:
     return {f.name: getattr(rule, f.name) for f in dataclasses.fields(rule)}
+
+
+@given(
+    day=st.integers(min_value=1, max_value=31),
+    first=st.dates(min_value=date(2020, 1, 1), max_value=date(2030, 12, 31)),
+    days=st.integers(min_value=0, max_value=800),
+)
+def test_only_date_is_the_one_date_with_that_day(day: int, first: date, days: int) -> None:
+    last = first + timedelta(days=days)
+    every = [first + timedelta(days=k) for k in range(days + 1)]
+    with_day = [d for d in every if d.day == day]
+    expected = with_day[0] if len(with_day) == 1 else None
+    assert schedule._only_date(day, first, last) == expected
