@@ -553,8 +553,9 @@ def _rule(
     def resolve(day: int) -> date:
         nonlocal month, month_fresh, last
         if month is None:
-            once = only_dates.get(day, _NOT_YET)
-            if once is _NOT_YET:
+            if day in only_dates:
+                once = only_dates[day]
+            else:
                 once = only_dates[day] = _only_date(day, first_day, last_day)
             if once is not None:
                 # No month named, and this day of the month occurs once between B and C:
@@ -774,9 +775,6 @@ def _tokens(text: str) -> tuple[tuple[Any, ...], ...]:
         elif kind == "K_daily":
             out.append((_K_DAILY,))
     return tuple(out)
-
-
-_NOT_YET: Any = object()
 
 
 def _only_date(day: int, first: date, last: date) -> date | None:
