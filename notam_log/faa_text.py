@@ -16,8 +16,16 @@ _FAA = re.compile(
     r"(?:\s+(?P<loc>[A-Z0-9]{2,5})\b)?[ \t]*",
     re.I,
 )
+#: The validity range that ends the text (a full stop after it is allowed).
 _VALIDITY = re.compile(
-    r"(?<!\d)(?P<start>\d{10})\s*-\s*(?P<end>\d{10}|PERM)(?P<est>\s*EST)?\s*$", re.I
+    r"(?<!\d)(?P<start>\d{10})\s*-\s*(?P<end>\d{10}|PERM)(?P<est>\s*EST)?\s*\.?\s*$", re.I
+)
+#: The older FDC wording, used when there is no range: ``EFFECTIVE 1101102040 UTC
+#: UNTIL FURTHER NOTICE`` (no end) or ``... UNTIL 1101112040 UTC``.
+_EFFECTIVE = re.compile(
+    r"\bEFFECTIVE\s+(?P<start>\d{10})(?:\s*UTC)?\s+UNTIL\s+"
+    r"(?:(?P<ufn>FURTHER\s+NOTICE)|(?P<end>\d{10})(?:\s*UTC)?\b)",
+    re.I,
 )
 _FOOTER = re.compile(r"\s*(?:CREATED:\s*\d{1,2}\s+[A-Za-z]{3}\s+\d{4}|SOURCE:\s*[A-Z]{8}\b)", re.I)
 _PART_HEAD = re.compile(r"PART\s+\d+\s+OF\s+\d+\s*", re.I)
@@ -139,6 +147,14 @@ def _parse_faa(raw: str) -> Notam:
             if end is None:
                 issues.append(f"bad end date {vm['end']!r}")
             est = bool(vm["est"])
+    elif em := _EFFECTIVE.search(body):
+        start = parse_yymmddhhmm(em["start"])
+        if start is None:
+            issues.append(f"bad start date {em['start']!r}")
+        if em["end"]:
+            end = parse_yymmddhhmm(em["end"])
+            if end is None:
+                issues.append(f"bad end date {em['end']!r}")
     else:
         issues.append("no validity range (YYMMDDhhmm-YYMMDDhhmm)")
     if start is not None and end is not None and end < start:

@@ -10,8 +10,10 @@ from typing import Any, TypeVar
 
 _T = TypeVar("_T")
 
+#: Degrees, minutes and optional seconds; decimals of seconds with a point or, as some
+#: states write them, without one (``0133568668N`` is 01 33 56.8668 N).
 _COORD = re.compile(
-    r"^(\d{2})(\d{2})(\d{2}(?:\.\d+)?)?([NS])(\d{3})(\d{2})(\d{2}(?:\.\d+)?)?([EW])$"
+    r"^(\d{2})(\d{2})(\d{2}(?:\.?\d+)?)?([NS])(\d{3})(\d{2})(\d{2}(?:\.?\d+)?)?([EW])$"
 )
 
 
@@ -66,8 +68,8 @@ def parse_coords(value: str) -> tuple[float, float] | None:
         m = _COORD.match(value.strip().upper())
         if not m:
             return None
-        lat = int(m[1]) + int(m[2]) / 60 + (float(m[3]) / 3600 if m[3] else 0.0)
-        lon = int(m[5]) + int(m[6]) / 60 + (float(m[7]) / 3600 if m[7] else 0.0)
+        lat = int(m[1]) + int(m[2]) / 60 + (_seconds(m[3]) / 3600 if m[3] else 0.0)
+        lon = int(m[5]) + int(m[6]) / 60 + (_seconds(m[7]) / 3600 if m[7] else 0.0)
         south, west = m[4] == "S", m[8] == "W"
     if south:
         lat = -lat
@@ -76,6 +78,13 @@ def parse_coords(value: str) -> tuple[float, float] | None:
     if abs(lat) > 90 or abs(lon) > 180:
         return None
     return round(lat, 5), round(lon, 5)
+
+
+def _seconds(value: str) -> float:
+    """``30``, ``30.5`` or ``305`` (decimals written without the point) -> 30.0, 30.5."""
+    if "." not in value and len(value) > 2:
+        value = f"{value[:2]}.{value[2:]}"
+    return float(value)
 
 
 def format_id(series: str | None, number: int | str, year: int | str) -> str:

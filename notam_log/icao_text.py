@@ -53,7 +53,7 @@ _PART_NO = re.compile(r"\bPART\s+(\d+)\s+OF\s+(\d+)\b", re.I)
 _LOC_SPLIT = re.compile(r"[\s/,]+")
 _LOCATION = re.compile(r"[A-Z0-9]{3,4}")
 _COORD_RADIUS = re.compile(
-    r"(\d{4}(?:\d{2}(?:\.\d+)?)?[NS]\d{5}(?:\d{2}(?:\.\d+)?)?[EW])(\d{1,3})?"
+    r"(\d{4}(?:\d{2}(?:\.?\d+)?)?[NS]\d{5}(?:\d{2}(?:\.?\d+)?)?[EW])(\d{1,3})?"
 )
 _QCODE = re.compile(r"Q?[A-Z]{4}")
 _LEVEL = re.compile(r"\d{3}(?=$|\d{4}[NS])")
@@ -345,7 +345,7 @@ def _read_q_fields(q: str, issues: list[str], out: dict[str, Any]) -> None:
         else:
             issues.append(f"Q-line: unreadable FIR {fir!r}")
     code = rest[0]
-    if _QCODE.fullmatch(code) and len(rest) >= 6:
+    if _QCODE.fullmatch(code) and (len(rest) >= 6 or (len(code) == 5 and code[0] == "Q")):
         out["qcode"] = "Q" + code[-4:]
         rest = rest[1:]
     elif not code and len(rest) >= 7:

@@ -73,3 +73,29 @@ def test_multi_part_joined() -> None:
 def test_not_faa() -> None:
     n = parse_faa("hello")
     assert n.id is None and n.issues
+
+
+def test_validity_range_followed_by_a_full_stop() -> None:
+    n = parse_faa(
+        "!FDC 2/1974 ZDV CO..AIRSPACE BROOMFIELD, CO.. TEMPORARY FLIGHT RESTRICTIONS "
+        "SFC-9000 FT MSL. DLY SR-SS 2205111200-2305112359EST."
+    )
+    assert (n.start, n.end, n.end_estimated) == (
+        datetime(2022, 5, 11, 12, 0, tzinfo=UTC),
+        datetime(2023, 5, 11, 23, 59, tzinfo=UTC),
+        True,
+    )
+    assert n.issues == () and n.text.endswith("DLY SR-SS")
+
+
+def test_older_fdc_effective_until_wording() -> None:
+    """``EFFECTIVE 1101102040 UTC UNTIL FURTHER NOTICE``: a start and no end (not PERM);
+    ``UNTIL <time> UTC`` gives the end; ``EFFECTIVE IMMEDIATELY`` states no time."""
+    head = "!FDC 1/1155 ZDC DC .. FLIGHT RESTRICTIONS, WASHINGTON, DC.\n  EFFECTIVE "
+    n = parse_faa(head + "1101102040 UTC UNTIL FURTHER NOTICE. SPECIAL SECURITY INSTRUCTIONS.")
+    assert (n.start, n.end, n.permanent) == (datetime(2011, 1, 10, 20, 40, tzinfo=UTC), None, False)
+    assert n.issues == () and n.year == 2011
+    n = parse_faa(head + "1101102040 UTC UNTIL 1101112040 UTC. SPECIAL SECURITY INSTRUCTIONS.")
+    assert n.end == datetime(2011, 1, 11, 20, 40, tzinfo=UTC)
+    n = parse_faa(head + "IMMEDIATELY UNTIL FURTHER NOTICE.")
+    assert n.start is None and n.issues == ("no validity range (YYMMDDhhmm-YYMMDDhhmm)",)

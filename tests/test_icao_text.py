@@ -201,3 +201,23 @@ def test_multi_part_partial_join_keeps_first_part_key() -> None:
     assert [n.key for n in got] == ["LIXX:W0751/23#1"]
     got = parse_text("\n".join(chunks[2:]))
     assert [n.key for n in got] == ["LIXX:W0751/23#3"]
+
+
+def test_short_q_line_still_gives_its_q_code() -> None:
+    """``OIIX/QFUXX/A/000/999/`` (Iran) has no traffic or purpose: the Q-code is read
+    (it used to be taken for the purpose), the one letter field is the scope, and the
+    missing fields are named."""
+    n = parse_icao(TEXTS["n01308"])
+    assert (n.fir, n.qcode, n.subject) == ("OIIX", "QFUXX", "Fuel availability")
+    assert (n.traffic, n.purpose, n.scope, n.lower, n.upper) == (None, None, "A", 0, 999)
+    assert n.issues == ("Q-line: 1 of traffic/purpose/scope in 'OIIX/QFUXX/A/000/999/'",)
+    assert parse_icao(TEXTS["n02167"]).category == "runway_limited"  # QMRXX: the text decides
+
+
+def test_q_line_centre_with_undotted_decimal_seconds() -> None:
+    """``0133568668N03013143577E/005`` (DR Congo, FZKA Bunia) is 01 33 56.8668 N,
+    030 13 14.3577 E: read, so its ``HJ`` schedule has a position to work from."""
+    n = parse_icao(TEXTS["n02548"])
+    assert (n.lat, n.lon, n.radius_nm) == (1.5658, 30.22065, 5)
+    assert n.issues == ()
+    assert n.windows and all(b > a for a, b in n.windows)
