@@ -8,7 +8,7 @@ import re
 from datetime import datetime
 
 from notam_log import classify, schedule
-from notam_log.fields import make_key, parse_yymmddhhmm
+from notam_log.fields import cut_at_end, make_key, parse_yymmddhhmm
 from notam_log.models import Notam
 
 _FAA = re.compile(
@@ -125,7 +125,7 @@ def _parse_faa(raw: str) -> Notam:
             if k:
                 pm = _FAA.match(part)
                 part = part[pm.end() :] if pm else part
-            part = _END_PART.sub("", _PART_HEAD.sub("", part, count=1))
+            part = cut_at_end(_END_PART, _PART_HEAD.sub("", part, count=1), "PART")
             pv = _VALIDITY.search(part, max(0, len(part) - 60))
             if pv:
                 vm = vm or pv

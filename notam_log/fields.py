@@ -118,6 +118,26 @@ def make_key(
     return f"{prefix or 'UNKNOWN'}:?{fallback or ''}"
 
 
+def cut_at_end(pattern: re.Pattern[str], text: str, word: str) -> str:
+    """``pattern.sub("", text)`` for a pattern anchored at the end, of the form
+    ``\\s*(?:END\\s+)?WORD`` then only blanks, digits and words other than ``word``,
+    without trying it at every position of a long text.
+
+    A match holds the last ``word`` of the text and at most three other letters (END)
+    before it, so it is looked for from a little before that ``word``: from where four
+    letters or digits lie between, no match can start earlier. Where they do not (a
+    long run of blanks), the whole text is tried, as ``sub`` would."""
+    # one byte per character (so positions stay those of the text), ASCII upper case
+    at = text.encode("ascii", "replace").upper().rfind(word.encode("ascii"))
+    if at == -1:
+        return text
+    pos = max(0, at - 40)
+    if pos and len("".join(text[pos:at].split())) < 4:
+        return pattern.sub("", text)
+    m = pattern.search(text, pos)
+    return text[: m.start()] if m else text
+
+
 def frozen_builder(cls: type[_T], order: tuple[str, ...] | None = None) -> Callable[..., _T]:
     """``cls(**fields)`` for a frozen dataclass with slots, made cheaper: the instance is
     made with ``object.__new__`` and each field set through its slot, which is what

@@ -28,6 +28,7 @@ from typing import Any
 
 from notam_log import classify, schedule
 from notam_log.fields import (
+    cut_at_end,
     format_id,
     frozen_builder,
     full_year,
@@ -425,7 +426,7 @@ def _parse_icao(raw: str, source_format: str) -> tuple[Notam, tuple[int, int] | 
     if wrapped and s.endswith(")"):
         s = s[:-1]
     if ("PART" in s or "part" in s) and s.rstrip()[-1:].isdecimal():
-        s = _END_PART.sub("", s)  # it can match only where s ends in a digit
+        s = cut_at_end(_END_PART, s, "PART")  # it can match only where s ends in a digit
 
     items, head_end = _items(s)
 

@@ -309,3 +309,37 @@ def test_only_date_is_the_one_date_with_that_day(day: int, first: date, days: in
     with_day = [d for d in every if d.day == day]
     expected = with_day[0] if len(with_day) == 1 else None
     assert schedule._only_date(day, first, last) == expected
+
+
+# --- a closing "END PART n OF m" cut from the end only ------------------------------
+
+_BLANKS = st.one_of(
+    st.text(alphabet=" \t\n", max_size=4), st.integers(0, 90).map(lambda n: " " * n)
+)
+_ENDINGS = st.tuples(
+    _BLANKS,
+    st.sampled_from(["", "END", "end", "ND", "E", "END(", "EXTEND"]),
+    _BLANKS,
+    st.sampled_from(["PART", "Part", "PAR T", "PARTS"]),
+    _BLANKS,
+    st.sampled_from(["1", "12", "", "x", "\u0663"]),
+    _BLANKS,
+    st.sampled_from(["OF", "of", "O F"]),
+    _BLANKS,
+    st.sampled_from(["3", "14", "", "3)"]),
+    _BLANKS,
+).map("".join)
+
+
+@settings(max_examples=1000)
+@given(
+    head=st.text(alphabet=st.sampled_from("AB PART \u00df\u0130\n"), max_size=120),
+    ending=_ENDINGS,
+)
+def test_cut_at_end_is_the_anchored_substitution(head: str, ending: str) -> None:
+    from notam_log import faa_text, icao_text
+    from notam_log.fields import cut_at_end
+
+    text = head + ending
+    for pattern in (icao_text._END_PART, faa_text._END_PART):
+        assert cut_at_end(pattern, text, "PART") == pattern.sub("", text)
