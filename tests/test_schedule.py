@@ -229,9 +229,14 @@ def test_bilingual_reads_the_english_part() -> None:
     # n03224: D) TOUS LE JOURS H24/EVERYDAY H24 -> one window, B to C
     n = parse_icao(TEXTS["n03224"])
     assert n.windows == ((n.start, n.end),)
-    # n02548: D) TOUS LES JOUR HJ/EVERY DAY HJ, but its Q-line centre is unreadable, so
-    # sunrise and sunset have no position: not read, and the reason says so
+    # n02548: D) TOUS LES JOUR HJ/EVERY DAY HJ at FZKA (Q-line centre 0133568668N
+    # 03013143577E): sunrise to sunset there, one window a day
     n = parse_icao(TEXTS["n02548"])
+    assert n.windows is not None and n.issues == ()
+    assert n.windows[1][0].date() == date(2022, 10, 4) and n.windows[1][0].hour == 3
+    # the same NOTAM without its centre: no position for sunrise and sunset, so not read,
+    # and the reason says so
+    n = parse_icao(TEXTS["n02548"].replace("0133568668N03013143577E/005", ""))
     assert n.windows is None
     assert any("SR/SS without a position" in i and "EVERY DAY HJ" in i for i in n.issues)
 
