@@ -47,6 +47,8 @@ _T = r"\d{4}|SR|SS"
 _TOKEN = re.compile(
     rf"""\s*(?:
       (?P<K_dt>(?P<dt1>\d{{10}})\s*(?:-|TO)\s*(?P<dt2>\d{{10}}))
+    | (?P<K_span>(?:(?P<sm1>{_M})\s*)?(?P<sd1>\d{{1,2}})\s+(?P<st1>\d{{4}})\s*(?:-|TO)\s*
+      (?:(?P<sm2>{_M})\s*)?(?P<sd2>\d{{1,2}})\s+(?P<st2>\d{{4}})(?!\d))
     | (?P<K_t>(?P<t1>{_T})(?:\s*(?P<s1>MINUS|PLUS)\s*(?P<o1>\d{{1,3}}))?
       \s*(?:-|TO|/)\s*
       (?P<t2>{_T})(?:\s*(?P<s2>MINUS|PLUS)\s*(?P<o2>\d{{1,3}}))?)
@@ -175,7 +177,8 @@ def read(
     ``MAI`` before a day number is May), each followed by one or more times
     ``hhmm-hhmm`` (``TO`` and ``/`` also separate), ``H24``, ``SR``/``SS`` with
     ``MINUS``/``PLUS`` minutes (sunrise and sunset at ``lat``/``lon``, see sun.py),
-    ``HJ`` (sunrise to sunset), ``HN`` (sunset to the next sunrise), and full
+    ``HJ`` (sunrise to sunset), ``HN`` (sunset to the next sunrise), date-time spans
+    ``MAR 15 0700 TO MAR 17 1500`` (months optional, as for dates) and full
     ``YYMMDDhhmm TO YYMMDDhhmm`` ranges. A time whose end is not after its start runs
     past midnight. Two layouts are read only when the plain reading fails: times
     written before the days (``1800-2200 ON MAR 7 AND 9``, ``1745-2145 07-13``,
@@ -618,6 +621,26 @@ def _rule(
             )
             has_window = True
             used = True
+        elif kind == _K_SPAN:
+            if excluding:
+                raise _Unreadable("times after EXC")
+            if (dates or weekdays) and not used:
+                raise _Unreadable("days without times")
+            dated = True
+            _, month1, day1, s1, month2, day2, s2, written = tok
+            if month1 is not None:
+                month, month_fresh = month1, True
+            k1 = resolve(day1).toordinal() - base
+            if month2 is not None:
+                month, month_fresh = month2, True
+            k2 = resolve(day2).toordinal() - base
+            a, b = k1 * _DAY + s1, k2 * _DAY + s2
+            if b <= a:
+                raise _Unreadable(f"{written!r} runs backwards")
+            ops.append(_Range(a, b))
+            dates, weekdays = [], set()
+            has_window = True
+            used = True
         elif kind == _K_DAYS:
             dated = True
             if used:
@@ -688,13 +711,23 @@ def _rule(
 
 
 # What _tokens gives, one kind per alternative of _TOKEN (skipped words give nothing).
-_K_TIME, _K_RANGE, _K_DAYS, _K_EXC, _K_H24, _K_MONTH, _K_WEEKDAYS, _K_DAILY, _K_UNREADABLE = range(
-    9
-)
+(
+    _K_TIME,
+    _K_RANGE,
+    _K_DAYS,
+    _K_EXC,
+    _K_H24,
+    _K_MONTH,
+    _K_WEEKDAYS,
+    _K_DAILY,
+    _K_SPAN,
+    _K_UNREADABLE,
+) = range(10)
 _SUN_TIMES = ("SR", "SS")
 #: The commonest word, ``hhmm-hhmm`` with no offset, read without _TOKEN: where this
-#: matches, _TOKEN's first alternative (ten digits) cannot, and its second (K_t)
-#: matches the same text with no offsets.
+#: matches, _TOKEN's first two alternatives (ten digits; a date-time span, which starts
+#: with a day of one or two digits and a blank) cannot, and K_t matches the same text
+#: with no offsets.
 _PLAIN_TIMES = re.compile(r"\s*(\d{4})\s*(?:-|TO|/)\s*(\d{4})(?!\s*(?:MINUS|PLUS))")
 
 
@@ -706,6 +739,8 @@ def _tokens(text: str) -> tuple[tuple[Any, ...], ...]:
     * ``(_K_TIME, t1, t2, offset1, offset2, seconds1, seconds2, sun, bad)``: a time
       range (``hhmm`` or ``SR``/``SS``, offsets in seconds, seconds of the day of the
       fixed ends or None, whether SR/SS occur, the reason a time is bad or None);
+    * ``(_K_SPAN, month or None, day, seconds, month or None, day, seconds, as written)``:
+      one stretch from a date and time to another (``APR 01 0700 TO APR 03 1500``);
     * ``(_K_RANGE, yymmddhhmm, yymmddhhmm)``; ``(_K_DAYS, day, month or None, day or
       None, as written)``; ``(_K_MONTH, month)``; ``(_K_WEEKDAYS, weekdays)``;
       ``(_K_EXC,)``, ``(_K_H24,)``, ``(_K_DAILY,)``;
@@ -749,6 +784,25 @@ def _tokens(text: str) -> tuple[tuple[Any, ...], ...]:
             out.append((_K_TIME, t1, t2, o1, o2, fixed1, fixed2, sunny, bad))
         elif kind == "K_dt":
             out.append((_K_RANGE, m["dt1"], m["dt2"]))
+        elif kind == "K_span":
+            try:
+                s1, s2 = _seconds_of_day(m["st1"]), _seconds_of_day(m["st2"])
+            except _Unreadable as why:
+                out.append((_K_UNREADABLE, str(why)))
+                break
+            m1, m2 = m["sm1"], m["sm2"]
+            out.append(
+                (
+                    _K_SPAN,
+                    _MONTHS[m1] if m1 else None,
+                    int(m["sd1"]),
+                    s1,
+                    _MONTHS[m2] if m2 else None,
+                    int(m["sd2"]),
+                    s2,
+                    " ".join(m.group().split()),
+                )
+            )
         elif kind == "K_d":
             out.append(
                 (

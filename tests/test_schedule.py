@@ -302,3 +302,40 @@ def test_day_groups_in_any_order_within_a_short_validity() -> None:
     days = sorted({a.day for a, _b in got})
     assert days == [11, 12, 13, 14, 15, 17, 18, 19, 20, 21, 24, 25, 26, 27, 28, 31]
     assert (_z(31, "1700"), _z(31, "1730")) in got
+
+
+def test_date_time_spans() -> None:
+    """``MAR 15 0700 TO MAR 17 1500``: one stretch from a date and time to another, the
+    months optional as elsewhere; several spans, and spans next to day groups."""
+    assert read_windows("MAR 15 0700 TO MAR 17 1500") == ((t(3, 15, 7), t(3, 17, 15)),)
+    assert read_windows("MAR 15 0700-MAR 17 1500, MAR 20 2200-MAR 21 0400") == (
+        (t(3, 15, 7), t(3, 17, 15)),
+        (t(3, 20, 22), t(3, 21, 4)),
+    )
+    assert read_windows("20 2200 TO 21 0400") == ((t(3, 20, 22), t(3, 21, 4)),)
+    assert read_windows("MAR 18 0700 TO MAR 19 1500, 25 26 0800-1000") == (
+        (t(3, 18, 7), t(3, 19, 15)),
+        (t(3, 25, 8), t(3, 25, 10)),
+        (t(3, 26, 8), t(3, 26, 10)),
+    )
+    # two day groups with their times are not a span
+    assert read_windows("MAR 15 0700-2359 MAR 16 0000-1500") == (
+        (t(3, 15, 7), t(3, 15, 23, 59)),
+        (t(3, 16, 0), t(3, 16, 15)),
+    )
+    # clipped to B and C like any window
+    assert read_windows("MAR 13 0700 TO MAR 15 1500") == ((B, t(3, 15, 15)),)
+
+
+@pytest.mark.parametrize(
+    ("item_d", "reason"),
+    [
+        ("MAR 17 0700 TO MAR 15 1500", "runs backwards"),
+        ("MAR 15 16 0700 TO MAR 17 1500", "days without times"),
+        ("MAR 15 0700 TO MAR 17 2460", "bad time 2460"),
+        ("DAILY 0800-0900 EXC MAR 15 0700 TO MAR 17 1500", "times after EXC"),
+    ],
+)
+def test_date_time_spans_not_read(item_d: str, reason: str) -> None:
+    why = read(item_d, B, C)
+    assert isinstance(why, str) and reason in why
