@@ -261,6 +261,16 @@ def read_id(raw_id: str) -> tuple[str, str | None, int | None, int | None]:
     An FAA month/number id (``05/024``) is kept as written, with no year: the year
     is not in the id.
     """
+    if (
+        len(raw_id) == 8
+        and raw_id[5] == "/"
+        and "A" <= raw_id[0] <= "Z"
+        and raw_id[1:5].isdigit()
+        and raw_id[6:].isdigit()
+        and raw_id[6] not in "789"
+        and raw_id.isascii()
+    ):  # the common ``A1918/25``, read at once (as below)
+        return raw_id, raw_id[0], int(raw_id[1:5]), 2000 + int(raw_id[6:])
     m = _ID_PARTS.fullmatch(raw_id.upper())
     if not m:
         return raw_id.upper(), None, None, None
@@ -417,7 +427,7 @@ def _parse_icao(raw: str, source_format: str) -> tuple[Notam, tuple[int, int] | 
         s = s[:-4].rstrip()
     lead = s.lstrip()
     wrapped = lead.startswith("(") or ("\n(" in s and _WRAPPED.search(s) is not None)
-    if "CREATED:" in s or "SOURCE:" in s or "created:" in s or "source:" in s:
+    if ":" in s and ("CREATED:" in s or "SOURCE:" in s or "created:" in s or "source:" in s):
         e_at = _E_MARK.search(s)
         fm = _FOOTER.search(s, e_at.end() if e_at else 0)
         if fm:
@@ -425,7 +435,7 @@ def _parse_icao(raw: str, source_format: str) -> tuple[Notam, tuple[int, int] | 
             wrapped = False  # the closing parenthesis went with the footer
     if wrapped and s.endswith(")"):
         s = s[:-1]
-    if ("PART" in s or "part" in s) and s.rstrip()[-1:].isdecimal():
+    if s.rstrip()[-1:].isdecimal() and ("PART" in s or "part" in s):
         s = cut_at_end(_END_PART, s, "PART")  # it can match only where s ends in a digit
 
     items, head_end = _items(s)
@@ -475,7 +485,7 @@ def _parse_icao(raw: str, source_format: str) -> tuple[Notam, tuple[int, int] | 
             a_up = _PART.sub("", a_up)
         # str.split gives the same tokens as _LOC_SPLIT, less the empty ones never kept
         tokens = _LOC_SPLIT.split(a_up) if "/" in a_up or "," in a_up else a_up.split()
-        locations = tuple(t for t in tokens if 3 <= len(t) <= 4 and t.isascii() and t.isalnum())
+        locations = tuple([t for t in tokens if 3 <= len(t) <= 4 and t.isascii() and t.isalnum()])
     if not locations:
         issues.append("no location (item A)")
 

@@ -196,10 +196,40 @@ def _iso(value: str | None, name: str, issues: list[str]) -> datetime | None:
 _Readings = tuple[dict[str, str], list[str], dict[str, str]]
 
 
+#: The ``tag`` of what lxml gives among elements that is not one.
+_NOT_ELEMENTS: tuple[Any, ...] = (etree.Comment, etree.ProcessingInstruction, etree.Entity)
+
+
 def _fields(el: Any, ns: str) -> _Readings:
     """Child element texts of one ``Notam``: the fields (the last of a repeated tag),
-    the item A list and the Q line (what :func:`_notam` reads, and all it reads)."""
-    cut = len(ns)
+    the item A list and the Q line (what :func:`_notam` reads, and all it reads).
+    Comments and processing instructions (whose ``tag`` is not a string) are skipped."""
+    if ns:
+        return _fields_in(el, len(ns))
+    f: dict[str, str] = {}
+    items_a: list[str] = []
+    q: dict[str, str] = {}
+    for child in el:
+        tag = child.tag
+        if tag == "QLine":
+            for sub in child:
+                q[sub.tag] = sub.text or ""
+        elif tag == "ItemA":
+            text = child.text
+            if text:
+                items_a += text.split()
+        else:
+            f[tag] = child.text or ""
+    # a comment, processing instruction or entity went in under its tag (a function):
+    # taken out here, once, rather than tested for at every child
+    for other in _NOT_ELEMENTS:
+        f.pop(other, None)
+        q.pop(other, None)
+    return f, items_a, q
+
+
+def _fields_in(el: Any, cut: int) -> _Readings:
+    """:func:`_fields` for a document with a namespace (``cut`` characters of it)."""
     f: dict[str, str] = {}
     items_a: list[str] = []
     q: dict[str, str] = {}
@@ -207,8 +237,7 @@ def _fields(el: Any, ns: str) -> _Readings:
         tag = child.tag
         if tag.__class__ is not str:
             continue  # comments, processing instructions
-        if cut:
-            tag = tag[cut:]
+        tag = tag[cut:]
         if tag == "QLine":
             for sub in child:
                 if sub.tag.__class__ is str:
@@ -276,10 +305,14 @@ def _notam(
     number = int(value) if value and value.isdecimal() else _int(value, "Number", issues)
     value = get("Year")
     yy = int(value) if value and value.isdecimal() else _int(value, "Year", issues)
-    notam_id = format_id(series, number, yy) if number is not None and yy is not None else None
-    if notam_id is None:
+    notam_id = year = None
+    if number is not None and yy is not None:
+        notam_id = format_id(series, number, yy)
+        year = yy + 2000 if yy < 100 else yy  # fields.full_year
+    else:
         issues.append("no NOTAM number or year")
-    year = full_year(yy) if yy is not None else None
+        if yy is not None:
+            year = full_year(yy)
     ntype = get("Type", "").strip() or None
     if ntype not in (None, "N", "R", "C"):
         issues.append(f"Type: unknown {ntype!r}")
@@ -319,14 +352,18 @@ def _notam(
     radius = int(value) if value and value.isdecimal() else _int(value, "Radius", issues)
 
     start_text = get("StartValidity", "").strip()
-    start = _time(start_text, times)
+    start = times.get(start_text, _NONE)
+    if start is _NONE:
+        start = _time(start_text, times)
     if start is None:
         issues.append(f"StartValidity: not a time: {start_text!r}")
     end_text = get("EndValidity", "").strip()
     permanent = end_text.upper() == "PERM"
     end = None
     if not permanent:
-        end = _time(end_text, times)
+        end = times.get(end_text, _NONE)
+        if end is _NONE:
+            end = _time(end_text, times)
         if end is None:
             issues.append(f"EndValidity: not a time: {end_text!r}")
     estimated = get("Estimation", "").strip().upper() == "EST"

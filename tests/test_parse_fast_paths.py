@@ -343,3 +343,21 @@ def test_cut_at_end_is_the_anchored_substitution(head: str, ending: str) -> None
     text = head + ending
     for pattern in (icao_text._END_PART, faa_text._END_PART):
         assert cut_at_end(pattern, text, "PART") == pattern.sub("", text)
+
+
+# --- NOTAM ids: the common A1234/25 read at once ------------------------------------
+
+
+@given(
+    series=st.sampled_from("ABCMNUWZ"),
+    number=st.integers(min_value=0, max_value=9999),
+    year=st.integers(min_value=0, max_value=99),
+)
+def test_read_id_fast_path_is_the_pattern_reading(series: str, number: int, year: int) -> None:
+    """The upper-case 8-character id takes the shortcut; the same id in lower case goes
+    through the pattern: both readings agree."""
+    from notam_log.icao_text import read_id
+
+    raw = f"{series}{number:04d}/{year:02d}"
+    assert read_id(raw) == read_id(raw.lower())
+    assert read_id(raw)[0] == raw

@@ -248,10 +248,11 @@ def test_blank_values_comments_and_a_namespace_read_as_without_them() -> None:
     changes nothing."""
     plain = parse_pib(_one_section(_element(b"1918", b"AD CLSD")))
     spaced = _element(b"1918", b"AD CLSD", extra=b"<!-- note -->\n  <ItemD>   </ItemD>\n")
-    got = parse_pib(_one_section(spaced, ns=b' xmlns="urn:example:pib"'))
-    (a,), (b,) = plain.notams, got.notams
-    assert b.schedule is None and b.issues == ()
-    assert a == b
+    for ns in (b' xmlns="urn:example:pib"', b""):
+        got = parse_pib(_one_section(spaced.replace(b"<QLine>", b"<QLine><?pi x?>"), ns=ns))
+        (a,), (b,) = plain.notams, got.notams
+        assert b.schedule is None and b.issues == ()
+        assert a == b
 
 
 def test_obsolete_list_skips_only_its_own_elements() -> None:
