@@ -139,10 +139,14 @@ def cut_at_end(pattern: re.Pattern[str], text: str, word: str) -> str:
 
 
 def frozen_builder(cls: type[_T], order: tuple[str, ...] | None = None) -> Callable[..., _T]:
-    """``cls(**fields)`` for a frozen dataclass with slots, made cheaper: the instance is
-    made with ``object.__new__`` and each field set through its slot, which is what
-    the frozen ``__init__`` does, without its ``object.__setattr__`` by name. Made from
-    the class's own fields and defaults.
+    """``cls(**fields)`` for a frozen dataclass with slots, made cheaper. Made from the
+    class's own fields and defaults.
+
+    The instance is made as one of a plain class with the same slots (not frozen, so
+    each field is a plain attribute store), and then given its class, which Python
+    allows between classes of the same layout: the frozen ``__init__`` instead sets
+    each field through ``object.__setattr__`` by name. Where that class change is
+    refused, each field is set through its slot instead.
 
     Without ``order`` the builder takes keyword arguments, as ``cls`` does. With
     ``order`` (field names) it takes exactly those, positionally, in that order; the
@@ -171,7 +175,8 @@ def frozen_builder(cls: type[_T], order: tuple[str, ...] | None = None) -> Calla
             return cls(**dict(zip(given, args, strict=True)))
 
         return plain
-    env: dict[str, Any] = {"_new": object.__new__, "_cls": cls}
+    twin = _same_layout(cls)
+    env: dict[str, Any] = {"_new": object.__new__, "_cls": cls, "_twin": twin}
     params: list[str] = []
     body: list[str] = []
     for k, f in enumerate(fields):
@@ -180,13 +185,27 @@ def frozen_builder(cls: type[_T], order: tuple[str, ...] | None = None) -> Calla
             env[f"_d{k}"] = f.default
         if order is None:
             params.append(f.name if f.default is dataclasses.MISSING else f"{f.name}=_d{k}")
-            body.append(f"    _s{k}(o, {f.name})\n")
-        elif f.name in order:
-            body.append(f"    _s{k}(o, {f.name})\n")
-        else:
-            body.append(f"    _s{k}(o, _d{k})\n")
+        value = f.name if order is None or f.name in order else f"_d{k}"
+        body.append(f"    o.{f.name} = {value}\n" if twin else f"    _s{k}(o, {value})\n")
     head = f"*, {', '.join(params)}" if order is None else ", ".join(order)
-    src = f"def build({head}):\n    o = _new(_cls)\n{''.join(body)}    return o\n"
-    exec(src, env)  # noqa: S102 - generated from the dataclass's own fields
+    if twin is not None:
+        src = f"def build({head}):\n    o = _new(_twin)\n{''.join(body)}    o.__class__ = _cls\n"
+    else:
+        src = f"def build({head}):\n    o = _new(_cls)\n{''.join(body)}"
+    exec(src + "    return o\n", env)  # noqa: S102 - generated from the dataclass's own fields
     build: Callable[..., _T] = env["build"]
     return build
+
+
+def _same_layout(cls: type) -> type | None:
+    """A plain class with the slots of ``cls`` whose instances may become ``cls``
+    instances (``o.__class__ = cls``), or None where Python refuses that."""
+    if cls.__bases__ != (object,):
+        return None
+    twin = type(f"_{cls.__name__}Fields", (), {"__slots__": tuple(getattr(cls, "__slots__", ()))})
+    probe: Any = object.__new__(twin)
+    try:
+        probe.__class__ = cls
+    except TypeError:
+        return None
+    return twin

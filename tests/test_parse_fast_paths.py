@@ -8,8 +8,10 @@ the plain reading it replaces, on the corpus texts and on hypothesis-made string
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 import json
+import pickle
 import re
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -47,6 +49,13 @@ def test_make_notam_is_the_constructor() -> None:
     with pytest.raises(dataclasses.FrozenInstanceError):
         built.key = "x"  # type: ignore[misc]
     assert set(NOTAM_ORDER) == {f.name for f in dataclasses.fields(Notam)}
+    # made as an instance of a plain class of the same slots, then made a Notam: it is
+    # one in every way (hash, copies, pickling, replace, repr)
+    assert "_twin" in make_notam.__code__.co_names
+    assert hash(built) == hash(notam) and repr(built) == repr(notam)
+    assert pickle.loads(pickle.dumps(built)) == built == copy.copy(built)
+    assert dataclasses.replace(built, key="X:A1/25").key == "X:A1/25"
+    assert not hasattr(built, "__dict__")
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
