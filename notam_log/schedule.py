@@ -174,7 +174,8 @@ def read(
     Read: ``DAILY``/``DLY``/``EVERY DAY``/no day at all (every day), weekdays and
     weekday ranges (``MON-FRI``, ``SUN-THU``, ``MON TIL SAT``), dates with or without
     a month (``MAR 15-17``, ``15 16 17``, ``OCT 30-NOV 02``, ``JUL 28 TIL SEP 30``;
-    ``MAI`` before a day number is May), each followed by one or more times
+    ``MAI`` before a day number is May; days written first, ``15-17 MAR``, take the
+    month that follows them), each followed by one or more times
     ``hhmm-hhmm`` (``TO`` and ``/`` also separate), ``H24``, ``SR``/``SS`` with
     ``MINUS``/``PLUS`` minutes (sunrise and sunset at ``lat``/``lon``, see sun.py),
     ``HJ`` (sunrise to sunset), ``HN`` (sunset to the next sunrise), date-time spans
@@ -189,9 +190,11 @@ def read(
     earlier than the one before it moves to the next month. A date with a month named
     is the one such date between B and C when B-C is shorter than a year (schedules
     list dates grouped by time of day, not in order); otherwise an earlier date after
-    a month name means the next year. ``EXC`` after the times removes days; anything
-    else unknown gives ``"schedule not read: ..."``, as does a schedule that leaves no
-    window between B and C: no window is ever guessed.
+    a month name means the next year. A month name with no day after it names the
+    group of bare days just before it (day first), where the text has not named a
+    month before its days; otherwise it is not read. ``EXC`` after the times removes
+    days; anything else unknown gives ``"schedule not read: ..."``, as does a schedule
+    that leaves no window between B and C: no window is ever guessed.
     """
     text = item_d.strip().upper()
     if start is None:
@@ -589,7 +592,29 @@ def _rule(
         last = got
         return got
 
-    for tok in _tokens(text):
+    def add_days(tok: tuple[Any, ...]) -> None:
+        nonlocal month, month_fresh
+        _, day1, month2, day2, written = tok
+        d1 = resolve(day1)
+        k1 = d1.toordinal() - base
+        dates.append(k1)
+        if day2 is not None:
+            if month2 is not None:
+                month = month2
+                month_fresh = True
+            d2 = resolve(day2)
+            if d2 < d1:
+                raise _Unreadable(f"date range {written!r} runs backwards")
+            dates.extend(range(k1 + 1, d2.toordinal() - base + 1))
+
+    #: The day tokens of the current group of bare days (no month among them), and the
+    #: reading state before it: a month name right after them, with no day after it,
+    #: is written day first ("15 16 MAR 0700-1500") and names their month.
+    group: list[tuple[Any, ...]] = []
+    group_state: tuple[date | None, int | None, bool] = (None, None, False)
+    day_first = month_first = False  # the layout seen so far
+    toks = _tokens(text)
+    for idx, tok in enumerate(toks):
         kind = tok[0]
         if kind == _K_TIME:
             if excluding:
@@ -645,18 +670,13 @@ def _rule(
             dated = True
             if used:
                 dates, weekdays, used = [], set(), False
-            _, day1, month2, day2, written = tok
-            d1 = resolve(day1)
-            k1 = d1.toordinal() - base
-            dates.append(k1)
-            if day2 is not None:
-                if month2 is not None:
-                    month = month2
-                    month_fresh = True
-                d2 = resolve(day2)
-                if d2 < d1:
-                    raise _Unreadable(f"date range {written!r} runs backwards")
-                dates.extend(range(k1 + 1, d2.toordinal() - base + 1))
+            if not dates:
+                group, group_state = [], (last, month, month_fresh)
+            if tok[2] is None:
+                group.append(tok)
+            else:  # "MAR 30-APR 02": months written before their days
+                group, month_first = [], True
+            add_days(tok)
         elif kind == _K_EXC:
             dated = True
             if not has_window:
@@ -672,8 +692,28 @@ def _rule(
             used = True
         elif kind == _K_MONTH:
             dated = True
+            after = toks[idx + 1][0] if idx + 1 < len(toks) else None
+            if after != _K_DAYS and after != _K_UNREADABLE:
+                # no day after the month: written day first, or not read
+                if not (
+                    group
+                    and not used
+                    and not month_first
+                    and toks[idx - 1][0] == _K_DAYS
+                    and all(t[0] == _K_DAYS for t in toks[idx - len(group) : idx])
+                    and (group_state[1] is None or day_first)
+                ):
+                    raise _Unreadable("a month name not followed by its days")
+                last = group_state[0]
+                month, month_fresh = tok[1], True
+                dates = []
+                for day_tok in group:
+                    add_days(day_tok)
+                group, day_first = [], True
+                continue
             if used:
                 dates, weekdays, used = [], set(), False
+            group, month_first = [], True
             month = tok[1]
             month_fresh = True
         elif kind == _K_WEEKDAYS:

@@ -339,3 +339,50 @@ def test_date_time_spans() -> None:
 def test_date_time_spans_not_read(item_d: str, reason: str) -> None:
     why = read(item_d, B, C)
     assert isinstance(why, str) and reason in why
+
+
+def test_day_first_dates() -> None:
+    """``15 16 MAR 0700-1500``: days written before their month, which closes them.
+    They used to be read with the month of B (Feb 15, 16 here): wrong windows."""
+    b, c = t(2, 10), t(4, 30)
+
+    def got(item_d: str) -> tuple:
+        return read_windows(item_d, b, c)
+
+    assert got("15 MAR 0700-1500") == ((t(3, 15, 7), t(3, 15, 15)),)
+    assert got("15 16 MAR 0700-1500") == ((t(3, 15, 7), t(3, 15, 15)), (t(3, 16, 7), t(3, 16, 15)))
+    assert len(got("15-17 MAR 0700-1500")) == 3 and got("15-17 MAR 0700-1500")[0][0] == t(3, 15, 7)
+    assert got("15 MAR 0700-1500, 20 APR 0800-1600") == (
+        (t(3, 15, 7), t(3, 15, 15)),
+        (t(4, 20, 8), t(4, 20, 16)),
+    )
+    # months written before their days are read as ever
+    assert got("MAR 30 31 APR 01 0700-1500")[-1] == (t(4, 1, 7), t(4, 1, 15))
+
+
+def test_day_first_real_uk_notam_keeps_its_april_days() -> None:
+    """EGGN H1474/25 (parachuting at Upper Rissington, B 2503190900, C 2504112000):
+    ``19-20 24-28 MAR 0900-2100, 31 MAR 0800-2000, 01-04 07-11 APR 0800-2000``. Its
+    April days used to be read as March days before B, and so lost."""
+    item_d = "19-20 24-28 MAR 0900-2100, 31 MAR 0800-2000, 01-04 07-11 APR 0800-2000"
+    got = read_windows(item_d, t(3, 19, 9), t(4, 11, 20))
+    assert [w[0].date() for w in got] == [
+        *(date(2025, 3, d) for d in (19, 20, 24, 25, 26, 27, 28, 31)),
+        *(date(2025, 4, d) for d in (1, 2, 3, 4, 7, 8, 9, 10, 11)),
+    ]
+    assert got[-1] == (t(4, 11, 8), t(4, 11, 20))
+
+
+@pytest.mark.parametrize(
+    "item_d",
+    [
+        "MAR 0700-1500",  # a month and no day: not "every day"
+        "MAR 15 0700-1500 APR",
+        "28 FEB 01 MAR 0700-1500",  # day first or month first? not guessed
+        "15 16 MAR 20 APR 0700-1500",
+        "MAR 15 0700-1500, 20 APR 0800-1600",
+    ],
+)
+def test_month_without_its_days_is_not_read(item_d: str) -> None:
+    why = read(item_d, t(2, 10), t(4, 30))
+    assert isinstance(why, str) and "month name not followed by its days" in why
