@@ -47,8 +47,9 @@ _T = r"\d{4}|SR|SS"
 _TOKEN = re.compile(
     rf"""\s*(?:
       (?P<K_dt>(?P<dt1>\d{{10}})\s*(?:-|TO)\s*(?P<dt2>\d{{10}}))
-    | (?P<K_span>(?:(?P<sm1>{_M})\s*)?(?P<sd1>\d{{1,2}})\s+(?P<st1>\d{{4}})\s*(?:-|TO)\s*
-      (?:(?P<sm2>{_M})\s*)?(?P<sd2>\d{{1,2}})\s+(?P<st2>\d{{4}})(?!\d))
+    | (?P<K_span>(?:(?P<sm1>{_M})\s*)?(?P<sd1>\d{{1,2}})(?:\s*(?P<sa1>{_M}))?\s+(?P<st1>\d{{4}})
+      \s*(?:-|TO)\s*
+      (?:(?P<sm2>{_M})\s*)?(?P<sd2>\d{{1,2}})(?:\s*(?P<sa2>{_M}))?\s+(?P<st2>\d{{4}})(?!\d))
     | (?P<K_t>(?P<t1>{_T})(?:\s*(?P<s1>MINUS|PLUS)\s*(?P<o1>\d{{1,3}}))?
       \s*(?:-|TO|/)\s*
       (?P<t2>{_T})(?:\s*(?P<s2>MINUS|PLUS)\s*(?P<o2>\d{{1,3}}))?)
@@ -780,7 +781,8 @@ def _tokens(text: str) -> tuple[tuple[Any, ...], ...]:
       range (``hhmm`` or ``SR``/``SS``, offsets in seconds, seconds of the day of the
       fixed ends or None, whether SR/SS occur, the reason a time is bad or None);
     * ``(_K_SPAN, month or None, day, seconds, month or None, day, seconds, as written)``:
-      one stretch from a date and time to another (``APR 01 0700 TO APR 03 1500``);
+      one stretch from a date and time to another (``APR 01 0700 TO APR 03 1500``, or
+      day first, ``01 APR 0700 TO 03 APR 1500``);
     * ``(_K_RANGE, yymmddhhmm, yymmddhhmm)``; ``(_K_DAYS, day, month or None, day or
       None, as written)``; ``(_K_MONTH, month)``; ``(_K_WEEKDAYS, weekdays)``;
       ``(_K_EXC,)``, ``(_K_H24,)``, ``(_K_DAILY,)``;
@@ -830,7 +832,10 @@ def _tokens(text: str) -> tuple[tuple[Any, ...], ...]:
             except _Unreadable as why:
                 out.append((_K_UNREADABLE, str(why)))
                 break
-            m1, m2 = m["sm1"], m["sm2"]
+            if (m["sm1"] and m["sa1"]) or (m["sm2"] and m["sa2"]):
+                out.append((_K_UNREADABLE, f"two months for one day in {m.group().strip()!r}"))
+                break
+            m1, m2 = m["sm1"] or m["sa1"], m["sm2"] or m["sa2"]
             out.append(
                 (
                     _K_SPAN,

@@ -325,6 +325,11 @@ def test_date_time_spans() -> None:
     )
     # clipped to B and C like any window
     assert read_windows("MAR 13 0700 TO MAR 15 1500") == ((B, t(3, 15, 15)),)
+    # day first
+    assert read_windows("15 MAR 0700 TO 17 MAR 1500, 20 MAR 2200-21 MAR 0400") == (
+        (t(3, 15, 7), t(3, 17, 15)),
+        (t(3, 20, 22), t(3, 21, 4)),
+    )
 
 
 @pytest.mark.parametrize(
@@ -334,6 +339,7 @@ def test_date_time_spans() -> None:
         ("MAR 15 16 0700 TO MAR 17 1500", "days without times"),
         ("MAR 15 0700 TO MAR 17 2460", "bad time 2460"),
         ("DAILY 0800-0900 EXC MAR 15 0700 TO MAR 17 1500", "times after EXC"),
+        ("MAR 15 APR 0700 TO 16 APR 0800", "two months for one day"),
     ],
 )
 def test_date_time_spans_not_read(item_d: str, reason: str) -> None:
