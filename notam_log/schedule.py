@@ -148,8 +148,9 @@ class Rule:
     lo: int  # start in seconds from epoch
     hi: int  # stop in seconds from epoch
     ops: tuple[_Op, ...]
-    #: After ``EXC``: the (dates, weekdays) whose windows are taken out.
-    exclude: tuple[frozenset[int], frozenset[int]] | None = None
+    #: After ``EXC``: the (dates, weekdays) whose windows are taken out, and how many
+    #: of the first operations that applies to (a group after ``EXC ..., `` keeps its own).
+    exclude: tuple[frozenset[int], frozenset[int], int] | None = None
 
 
 #: ``Rule(**fields)``, cheaper (see ``fields.frozen_builder``).
@@ -194,8 +195,10 @@ def read(
     a month name means the next year. A month name with no day after it names the
     group of bare days just before it (day first), where the text has not named a
     month before its days; otherwise it is not read. ``EXC`` after the times removes
-    days; anything else unknown gives ``"schedule not read: ..."``, as does a schedule
-    that leaves no window between B and C: no window is ever guessed.
+    days from what comes before it; a comma then days with times of their own start a
+    new group (``DAILY 0700-1900 EXC SUN, SUN 0900-1700``). Anything else unknown
+    gives ``"schedule not read: ..."``, as does a schedule that leaves no window
+    between B and C: no window is ever guessed.
     """
     text = item_d.strip().upper()
     if start is None:
@@ -465,12 +468,12 @@ def _raw(rule: Rule, lat: float | None, lon: float | None) -> Iterator[tuple[int
     base = first_day.toordinal()
     first_wd = first_day.weekday()
     last_k = rule.last_k
-    for op in rule.ops:
+    for n, op in enumerate(rule.ops):
         got = _op_raw(op, base, first_wd, last_k, lat, lon)
-        if rule.exclude is None:
+        if rule.exclude is None or n >= rule.exclude[2]:
             yield from got
         else:
-            gone, weekdays = rule.exclude
+            gone, weekdays, _ = rule.exclude
             for a, b in got:
                 k = a // _DAY
                 if k not in gone and (first_wd + k) % 7 not in weekdays:
@@ -614,12 +617,17 @@ def _rule(
     group: list[tuple[Any, ...]] = []
     group_state: tuple[date | None, int | None, bool] = (None, None, False)
     day_first = month_first = False  # the layout seen so far
+    exclude: tuple[frozenset[int], frozenset[int], int] | None = None
+    held: tuple[list[int], set[int]] = ([], set())  # days after EXC, before a separator
     toks = _tokens(text)
     for idx, tok in enumerate(toks):
         kind = tok[0]
-        if kind == _K_TIME:
-            if excluding:
+        if kind in _TIMED and excluding:
+            if not held[0] and not held[1]:
                 raise _Unreadable("times after EXC")
+            exclude = (frozenset(held[0]), frozenset(held[1]), len(ops))
+            excluding = False
+        if kind == _K_TIME:
             _, t1, t2, o1, o2, fixed1, fixed2, sunny, bad = tok
             if bad:
                 raise _Unreadable(bad)
@@ -648,8 +656,6 @@ def _rule(
             has_window = True
             used = True
         elif kind == _K_SPAN:
-            if excluding:
-                raise _Unreadable("times after EXC")
             if (dates or weekdays) and not used:
                 raise _Unreadable("days without times")
             dated = True
@@ -682,11 +688,19 @@ def _rule(
             dated = True
             if not has_window:
                 raise _Unreadable("EXC before any time")
+            if exclude is not None:
+                raise _Unreadable("EXC twice")
             excluding = True
             dates, weekdays, used = [], set(), False
+        elif kind == _K_SEP:  # a comma or semicolon after EXC
+            if excluding and (dates or weekdays):
+                # the days taken out may end here: if times follow the next days, those
+                # days are a group of their own ("EXC SUN, SUN 0900-1700"); if not, they
+                # are taken out too ("EXC SAT, SUN")
+                held[0].extend(dates)
+                held[1].update(weekdays)
+                dates, weekdays = [], set()
         elif kind == _K_H24:
-            if excluding:
-                raise _Unreadable("times after EXC")
             sel = (tuple(dates), frozenset(weekdays))
             ops.append(_H24(sel))
             has_window = has_window or _any_day(sel, first_wd, last_k)
@@ -726,11 +740,10 @@ def _rule(
                 dates, weekdays, used = [], set(), False
         else:  # _K_UNREADABLE
             raise _Unreadable(tok[1])
-    exclude = None
     if excluding:
-        if not dates and not weekdays:
+        if not (dates or weekdays or held[0] or held[1]):
             raise _Unreadable("EXC without days")
-        exclude = (frozenset(dates), frozenset(weekdays))
+        exclude = (frozenset(held[0] + dates), frozenset(held[1] | weekdays), len(ops))
     else:
         if (dates or weekdays) and not used:
             raise _Unreadable("days without times")
@@ -762,8 +775,11 @@ def _rule(
     _K_WEEKDAYS,
     _K_DAILY,
     _K_SPAN,
+    _K_SEP,
     _K_UNREADABLE,
-) = range(10)
+) = range(11)
+#: The kinds of word that give windows to the days before them.
+_TIMED = frozenset({_K_TIME, _K_H24, _K_SPAN})
 _SUN_TIMES = ("SR", "SS")
 #: The commonest word, ``hhmm-hhmm`` with no offset, read without _TOKEN: where this
 #: matches, _TOKEN's first two alternatives (ten digits; a date-time span, which starts
@@ -785,12 +801,14 @@ def _tokens(text: str) -> tuple[tuple[Any, ...], ...]:
       day first, ``01 APR 0700 TO 03 APR 1500``);
     * ``(_K_RANGE, yymmddhhmm, yymmddhhmm)``; ``(_K_DAYS, day, month or None, day or
       None, as written)``; ``(_K_MONTH, month)``; ``(_K_WEEKDAYS, weekdays)``;
-      ``(_K_EXC,)``, ``(_K_H24,)``, ``(_K_DAILY,)``;
+      ``(_K_EXC,)``, ``(_K_H24,)``, ``(_K_DAILY,)``; ``(_K_SEP,)`` for a comma or
+      semicolon after ``EXC`` (elsewhere they are skipped);
     * last, ``(_K_UNREADABLE, reason)`` where the text cannot be read on.
     """
     out: list[tuple[Any, ...]] = []
     pos = 0
     n = len(text)
+    after_exc = False  # separators matter only after EXC (see _rule)
     while pos < n:
         fm = _PLAIN_TIMES.match(text, pos)
         if fm:  # what _TOKEN reads there too (its K_t, with no offsets)
@@ -809,6 +827,10 @@ def _tokens(text: str) -> tuple[tuple[Any, ...], ...]:
             break
         pos = m.end()
         kind = m.lastgroup  # the alternative read (K_...), or skip
+        if kind == "skip":
+            if after_exc and m["skip"] in (",", ";"):
+                out.append((_K_SEP,))
+            continue
         if kind == "K_t" or kind == "K_hj":
             t1, g1, n1, t2, g2, n2 = m.group("t1", "s1", "o1", "t2", "s2", "o2")
             if not t1:
@@ -860,6 +882,7 @@ def _tokens(text: str) -> tuple[tuple[Any, ...], ...]:
             )
         elif kind == "K_exc":
             out.append((_K_EXC,))
+            after_exc = True
         elif kind == "K_h24":
             out.append((_K_H24,))
         elif kind == "K_mon":

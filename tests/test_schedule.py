@@ -392,3 +392,34 @@ def test_day_first_real_uk_notam_keeps_its_april_days() -> None:
 def test_month_without_its_days_is_not_read(item_d: str) -> None:
     why = read(item_d, t(2, 10), t(4, 30))
     assert isinstance(why, str) and "month name not followed by its days" in why
+
+
+def test_exc_then_a_group_of_its_own() -> None:
+    """``EXC`` days end at a comma when the days after it have times of their own:
+    n01541 (EDHK, AD closed) ``SAT SUN 1100-1130 EXC MAR 26, MAR 26 1000-1030``."""
+    n = parse_icao(TEXTS["n01541"])
+    assert n.issues == ()
+    assert n.windows is not None
+    assert n.windows[-2:] == (
+        (datetime(2023, 3, 25, 11, 0, tzinfo=UTC), datetime(2023, 3, 25, 11, 30, tzinfo=UTC)),
+        (datetime(2023, 3, 26, 10, 0, tzinfo=UTC), datetime(2023, 3, 26, 10, 30, tzinfo=UTC)),
+    )
+    got = read_windows("DAILY 0700-1900 EXC SUN, SUN 0900-1700")
+    sundays = [w for w in got if w[0].weekday() == 6]
+    assert sundays and all((w[0].hour, w[1].hour) == (9, 17) for w in sundays)
+    assert all((w[0].hour, w[1].hour) == (7, 19) for w in got if w[0].weekday() != 6 and w[0] != B)
+    # a comma inside the days taken out, with no times after: all of them are taken out
+    got = read_windows("DAILY 0700-1900 EXC SAT, SUN")
+    assert got and all(w[0].weekday() < 5 for w in got)
+
+
+@pytest.mark.parametrize(
+    ("item_d", "reason"),
+    [
+        ("DAILY 0700-1900 EXC SUN 0900-1700", "times after EXC"),  # which days? not guessed
+        ("DAILY 0700-1900 EXC SUN, SUN 0900-1700 EXC MAR 30", "EXC twice"),
+    ],
+)
+def test_exc_not_read(item_d: str, reason: str) -> None:
+    why = read(item_d, B, C)
+    assert isinstance(why, str) and reason in why
