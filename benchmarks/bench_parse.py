@@ -25,7 +25,9 @@ Inputs:
 * **PIB XML**: the largest (decompressed) snapshot in
   ``tests/data/nats-pib/heathrow-2025-03/``, through ``pib_xml.parse_pib``, against
   lxml's ``etree.fromstring`` alone on the same bytes (the floor any reader pays); the
-  ratio there is parse_pib's time over fromstring's and is meant to stay <= 2.5.
+  ratio there is parse_pib's time over fromstring's and is meant to stay <= 2.5. Cold,
+  and as the poller meets it each hour: right after reading the bulletin of the hour
+  before (whose unchanged NOTAMs are not read again), in the "warm" column.
 """
 
 from __future__ import annotations
@@ -43,7 +45,7 @@ from typing import Any
 
 from lxml import etree
 
-from notam_log import classify, qcodes, schedule, sun
+from notam_log import classify, pib_xml, qcodes, schedule, sun
 from notam_log.faa_text import parse_faa
 from notam_log.icao_text import parse_icao
 from notam_log.pib_xml import parse_pib
@@ -64,17 +66,26 @@ def clear_caches() -> None:
     qcodes.decode.cache_clear()
     classify._qcode_outcome.cache_clear()
     classify._qcode_info.cache_clear()
+    pib_xml.forget()  # the records of the bulletin read last
 
 
-def timed(run: Callable[[], object], repeats: int, cold: bool = True) -> list[float]:
+def timed(
+    run: Callable[[], object],
+    repeats: int,
+    cold: bool = True,
+    before: Callable[[], object] | None = None,
+) -> list[float]:
     """Seconds per repeat of ``run``, garbage collected before each; with ``cold`` the
-    caches are cleared before each repeat, else they are primed once and kept."""
+    caches are cleared before each repeat, else they are primed once and kept;
+    ``before``, if given, runs (untimed) after the clearing, before each repeat."""
     out: list[float] = []
     if not cold:
         run()
     for _ in range(repeats):
         if cold:
             clear_caches()
+        if before is not None:
+            before()
         gc.collect()
         t0 = time.perf_counter()
         run()
@@ -106,6 +117,15 @@ def aviconv_version() -> str:
         return version("aviconv-notam")
     except Exception:
         return "?"
+
+
+def previous_pib(path: Path) -> bytes:
+    """The bulletin of the hour before ``path`` (decompressed), or ``path``'s own when
+    it is the first."""
+    paths = sorted(PIB_DIR.glob("*.xml*"))
+    at = paths.index(path)
+    data = paths[max(0, at - 1)].read_bytes()
+    return gzip.decompress(data) if data[:2] == b"\x1f\x8b" else data
 
 
 def largest_pib() -> tuple[Path, bytes]:
@@ -198,15 +218,18 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     path, xml = largest_pib()
     n_pib = len(parse_pib(xml).notams)
-    pib, pib_warm = measure(lambda: parse_pib(xml))
+    before = previous_pib(path)
+    pib = timed(lambda: parse_pib(xml), repeats)
+    # the poller's hour: the bulletin before read first (untimed), caches as it left them
+    pib_next = timed(lambda: parse_pib(xml), repeats, before=lambda: parse_pib(before))
     floor, floor_warm = measure(lambda: etree.fromstring(xml))
     pib_ratio = min(pib) / min(floor)
-    pib_ratio_warm = min(pib_warm) / min(floor_warm)
+    pib_ratio_next = min(pib_next) / min(floor)
     verdict = "ok" if pib_ratio <= PIB_RATIO_LIMIT else f"OVER {PIB_RATIO_LIMIT}"
     record(
         f"PIB XML ({n_pib} NOTAMs): parse_pib / lxml tree alone, cold",
         f"{min(pib) * 1000:.1f} ms / {min(floor) * 1000:.1f} ms = {pib_ratio:.2f}x"
-        f" ({pib_ratio_warm:.2f}x warm)",
+        f" ({pib_ratio_next:.2f}x after the hour before)",
         f"<= {PIB_RATIO_LIMIT}x",
         pib_ratio <= PIB_RATIO_LIMIT,
     )
@@ -215,8 +238,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             f"PIB XML {path.name} (parse_pib)",
             n_pib,
             pib,
-            pib_warm,
-            f"{pib_ratio:.2f}x lxml time cold ({verdict}), {pib_ratio_warm:.2f}x warm",
+            pib_next,
+            f"{pib_ratio:.2f}x lxml time cold ({verdict}), "
+            f"{pib_ratio_next:.2f}x after the hour before",
         )
     )
     rows.append(("PIB XML, lxml etree.fromstring alone", n_pib, floor, floor_warm, "1.00x"))

@@ -69,6 +69,22 @@ class PibBulletin:
     issues: tuple[str, ...] = ()
 
 
+#: What :func:`_fields` reads from one ``Notam`` element (fields, item A list, Q line).
+_Readings = tuple[dict[str, str], list[str], dict[str, str]]
+#: Records by their id fields (NOF, series, number, year), with what they were read from.
+_Seen = dict[tuple[str | None, ...], list[tuple[_Readings, Notam]]]
+#: The records of the bulletin read last: an hourly bulletin repeats most of the one
+#: before, and a record read from the same readings is the same. One bulletin's worth
+#: is kept (replaced at each read), so memory stays bounded.
+_PREVIOUS: _Seen = {}
+
+
+def forget() -> None:
+    """Forget the bulletin read last (so that the next read starts cold)."""
+    global _PREVIOUS
+    _PREVIOUS = {}
+
+
 def parse_pib(data: bytes) -> PibBulletin:
     """Parse a PIB XML body (plain or gzip) into a :class:`PibBulletin`.
 
@@ -118,10 +134,13 @@ def parse_pib(data: bytes) -> PibBulletin:
     if truncated and elements:
         elements.pop()
         issues.append("truncated: last NOTAM element dropped")
-    # A NOTAM listed under several aerodromes or sections is read once: the same
-    # readings of an element give the same (immutable) record. Elements are grouped
-    # by their id fields, then compared whole.
-    seen: dict[tuple[str | None, ...], list[tuple[_Readings, Notam]]] = {}
+    # A NOTAM listed under several aerodromes or sections is read once, and one that
+    # the previous bulletin read is not read again: the same readings of an element
+    # give the same (immutable) record. Elements are grouped by their id fields, then
+    # compared whole.
+    global _PREVIOUS
+    previous = _PREVIOUS
+    seen: _Seen = {}
     memo = _Memo()
     out: list[Notam] = []
     for el in elements:
@@ -133,9 +152,12 @@ def parse_pib(data: bytes) -> PibBulletin:
             same = seen[ident] = []
         notam = next((n for earlier, n in same if earlier == readings), None)
         if notam is None:
-            notam = _notam(*readings, memo)
+            notam = next((n for earlier, n in previous.get(ident, ()) if earlier == readings), None)
+            if notam is None:
+                notam = _notam(*readings, memo)
             same.append((readings, notam))
         out.append(notam)
+    _PREVIOUS = seen
     notams = tuple(out)
     return PibBulletin(issued, valid_from, valid_to, notams, tuple(issues))
 
@@ -190,10 +212,6 @@ def _iso(value: str | None, name: str, issues: list[str]) -> datetime | None:
     except ValueError:
         issues.append(f"{name}: not a time: {value.strip()!r}")
         return None
-
-
-#: What :func:`_fields` reads from one ``Notam`` element (fields, item A list, Q line).
-_Readings = tuple[dict[str, str], list[str], dict[str, str]]
 
 
 #: The ``tag`` of what lxml gives among elements that is not one.

@@ -264,3 +264,22 @@ def test_obsolete_list_skips_only_its_own_elements() -> None:
     b = parse_pib(body)
     assert [n.id for n in b.notams] == ["A1918/25"]
     assert b.issues == ("1 NOTAM(s) in ObsoleteNotamList skipped",)
+
+
+def test_the_bulletin_read_before_changes_nothing_but_the_time() -> None:
+    """Records of the bulletin read last are reused where an element reads the same:
+    the next bulletin comes out equal to a cold read of it, and its unchanged NOTAMs
+    are the very records of the bulletin before."""
+    from notam_log import pib_xml
+
+    first, second = (DATA / SNAPSHOTS[40].name).read_bytes(), SNAPSHOTS[41].read_bytes()
+    pib_xml.forget()
+    cold = parse_pib(second)
+    pib_xml.forget()
+    before = parse_pib(first)
+    after = parse_pib(second)
+    assert after == cold
+    reused = {id(n) for n in before.notams} & {id(n) for n in after.notams}
+    assert len(reused) > len({n.key for n in after.notams}) // 2
+    changed = {n.key for n in after.notams} - {n.key for n in before.notams}
+    assert all(id(n) not in reused for n in after.notams if n.key in changed)
