@@ -79,6 +79,28 @@ class _PostInit:
             raise ValueError("negative")
 
 
+class _Base:
+    __slots__ = ()
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class _Derived(_Base):
+    a: int
+    b: str = "b"
+
+
+def test_frozen_builder_sets_slots_where_the_class_cannot_change() -> None:
+    """A class with a base of its own has no same-layout twin: each field is then set
+    through its slot, and the record is the same."""
+    build = frozen_builder(_Derived, ("b", "a"))
+    assert "_twin" not in build.__code__.co_names and "_s0" in build.__code__.co_names
+    got = build("x", 1)
+    assert type(got) is _Derived and got == _Derived(1, "x")
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        got.a = 2  # type: ignore[misc]
+    assert "_twin" in frozen_builder(_Plain, ("a",)).__code__.co_names
+
+
 def test_frozen_builder_keywords_positions_and_fallbacks() -> None:
     assert frozen_builder(_Plain)(a=1) == _Plain(1)
     assert frozen_builder(_Plain)(a=1, c=(2,)) == _Plain(1, c=(2,))
