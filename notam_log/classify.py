@@ -291,18 +291,15 @@ CLASSIFICATION_TABLE = """\
 """
 
 #: Cheap substring tests: a rule's pattern cannot match unless one of these occurs in
-#: the (upper case) text, so a rule is tried only when one does.
+#: the (upper case) text, so a rule is tried only when one does. (The rules split into
+#: alternatives in :data:`_BRANCHES` carry their own words there.)
 _HINTS: Mapping[str, tuple[str, ...]] = {
-    "procedure": ("IAP", "ODP", "SID", "STAR", "INSTRUMENT APPROACH", "TAKEOFF", "PROCEDURE"),
     "deactivated area": ("ACTIV", "CANCEL"),
     "flight restriction": ("RESTRICTION", "TFR", " AREA"),
     "taxiway head": ("TWY", "TAXI", "TXL"),
     "apron head": ("APRON", "APN", "RAMP", "STAND"),
     "aerodrome closed": ("CLSD", "CLOSED"),
-    "aerodrome limited": ("AD", "AERODROME", "AIRPORT", "AIRFIELD", "HELIPORT"),
-    "aerodrome hours": ("HR", "HOURS"),
     "runway closed": ("CLSD", "CLOSED"),
-    "airspace closed": ("CLSD", "CLOSED"),
     "obstacle": ("OBST", "CRANE", "TOWER", "MAST", "WIND"),
     "navaid": (
         "ILS",
@@ -334,7 +331,6 @@ _HINTS: Mapping[str, tuple[str, ...]] = {
     ),
     "taxiway": ("TWY", "TAXI", "TXL"),
     "apron": ("APRON", "APN", "RAMP", "STAND"),
-    "runway limited": ("RWY", "RUNWAY"),
     "warning": (
         "UAS",
         "UAV",
@@ -365,43 +361,7 @@ _AD_WORDS = ("AD", "AERODROME", "AIRPORT", "AIRFIELD", "HELIPORT")
 _HINTS_TOO: Mapping[str, tuple[str, ...]] = {
     "deactivated area": ("AREA", "TFR", "RESTRICTION", "ADIZ"),
     "aerodrome closed": _AD_WORDS,
-    "aerodrome limited": (
-        "AVBL",
-        "AVAILABLE",
-        "OP",
-        "PPR",
-        "PRIOR PERMISSION",
-        "LIMITED",
-        "RESTRICTED TO",
-        "CLSD TO",
-        "CLOSED TO",
-    ),
     "runway closed": ("RWY", "RUNWAY"),
-    "airspace closed": (
-        "RTE",
-        "ROUTE",
-        "AWY",
-        "AIRWAY",
-        "SECTOR",
-        "FIR",
-        "AIRSPACE",
-        "CTA",
-        "TMA",
-    ),
-    "runway limited": (
-        "TORA",
-        "TODA",
-        "ASDA",
-        "LDA",
-        "DECLARED DIST",
-        "REDUCED",
-        "LIMITED",
-        "NOT AVBL",
-        "WIDTH",
-        "LENGTH",
-        "DISPLACED",
-        "THR",
-    ),
 }
 
 

@@ -221,18 +221,18 @@ _NOT_ELEMENTS: tuple[Any, ...] = (etree.Comment, etree.ProcessingInstruction, et
 def _fields(el: Any, ns: str) -> _Readings:
     """Child element texts of one ``Notam``: the fields (the last of a repeated tag),
     the item A list and the Q line (what :func:`_notam` reads, and all it reads).
-    Comments and processing instructions (whose ``tag`` is not a string) are skipped."""
-    if ns:
-        return _fields_in(el, len(ns))
-    f: dict[str, str] = {}
+    Comments and processing instructions (whose ``tag`` is not a string) are skipped;
+    the namespace ``ns`` is taken off the tags."""
+    f: dict[Any, str] = {}
     items_a: list[str] = []
-    q: dict[str, str] = {}
+    q: dict[Any, str] = {}
+    qline, item_a = f"{ns}QLine", f"{ns}ItemA"
     for child in el:
         tag = child.tag
-        if tag == "QLine":
+        if tag == qline:
             for sub in child:
                 q[sub.tag] = sub.text or ""
-        elif tag == "ItemA":
+        elif tag == item_a:
             text = child.text
             if text:
                 items_a += text.split()
@@ -243,29 +243,10 @@ def _fields(el: Any, ns: str) -> _Readings:
     for other in _NOT_ELEMENTS:
         f.pop(other, None)
         q.pop(other, None)
-    return f, items_a, q
-
-
-def _fields_in(el: Any, cut: int) -> _Readings:
-    """:func:`_fields` for a document with a namespace (``cut`` characters of it)."""
-    f: dict[str, str] = {}
-    items_a: list[str] = []
-    q: dict[str, str] = {}
-    for child in el:
-        tag = child.tag
-        if tag.__class__ is not str:
-            continue  # comments, processing instructions
-        tag = tag[cut:]
-        if tag == "QLine":
-            for sub in child:
-                if sub.tag.__class__ is str:
-                    q[sub.tag[cut:]] = sub.text or ""
-        elif tag == "ItemA":
-            text = child.text
-            if text:
-                items_a += text.split()
-        else:
-            f[tag] = child.text or ""
+    if ns:
+        cut = len(ns)
+        f = {tag[cut:]: text for tag, text in f.items()}
+        q = {tag[cut:]: text for tag, text in q.items()}
     return f, items_a, q
 
 
