@@ -347,18 +347,7 @@ class NotamTestServer:
         if rec.query.get("latitude"):
             q = {k: v[0] for k, v in rec.query.items()}
             lat, lon, radius = float(q["latitude"]), float(q["longitude"]), float(q["radius"])
-            features = [
-                f
-                for f in pool
-                if _within(
-                    parse_coords(
-                        str(f["properties"]["coreNOTAMData"]["notam"].get("coordinates") or "")
-                    ),
-                    lat,
-                    lon,
-                    radius,
-                )
-            ]
+            features = _near(pool, lat, lon, radius)
         else:
             features = [f for f in pool if location in _nms_locations(f)]
         if checklist:
@@ -399,18 +388,7 @@ class NotamTestServer:
             q = {k: v[0] for k, v in rec.query.items()}
             lat, lon = float(q["locationLatitude"]), float(q["locationLongitude"])
             radius = float(q["locationRadius"])
-            items = [
-                i
-                for i in self.v1_items
-                if _within(
-                    parse_coords(
-                        str(i["properties"]["coreNOTAMData"]["notam"].get("coordinates") or "")
-                    ),
-                    lat,
-                    lon,
-                    radius,
-                )
-            ]
+            items = _near(self.v1_items, lat, lon, radius)
         else:
             items = [
                 i
@@ -540,6 +518,23 @@ def _map_pointer(entry: Mapping[str, Any]) -> tuple[float, float] | None:
     except ValueError:
         return None
     return lat, lon
+
+
+def _near(
+    features: Sequence[Mapping[str, Any]], lat: float, lon: float, radius_nm: float
+) -> list[Mapping[str, Any]]:
+    """The GeoJSON NOTAM features (FAA NMS or API v1) whose coordinates lie within
+    ``radius_nm`` of (lat, lon)."""
+    return [
+        f
+        for f in features
+        if _within(
+            parse_coords(str(f["properties"]["coreNOTAMData"]["notam"].get("coordinates") or "")),
+            lat,
+            lon,
+            radius_nm,
+        )
+    ]
 
 
 def _within(point: tuple[float, float] | None, lat: float, lon: float, radius_nm: float) -> bool:
