@@ -786,6 +786,10 @@ _SUN_TIMES = ("SR", "SS")
 #: with a day of one or two digits and a blank) cannot, and K_t matches the same text
 #: with no offsets.
 _PLAIN_TIMES = re.compile(r"\s*(\d{4})\s*(?:-|TO|/)\s*(\d{4})(?!\s*(?:MINUS|PLUS))")
+#: The next commonest, a bare day of the month followed by another bare day, a comma
+#: or the end (``05`` in ``05 06 10``): there _TOKEN can read only its K_d, with no
+#: second day (a span or time needs four digits after the day, a range ``-`` or ``TIL``).
+_PLAIN_DAY = re.compile(r"\s*(\d{1,2})(?=\s+\d{1,2}(?![\d/])|\s*,|\s*$)")
 
 
 @functools.lru_cache(maxsize=16384)
@@ -819,6 +823,12 @@ def _tokens(text: str) -> tuple[tuple[Any, ...], ...]:
                 out.append((_K_TIME, t1, t2, 0, 0, fixed1, fixed2, False, None))
                 pos = fm.end()
                 continue
+        dm = _PLAIN_DAY.match(text, pos)
+        if dm:  # what _TOKEN reads there too (its K_d, one day)
+            day = dm[1]
+            out.append((_K_DAYS, int(day), None, None, day))
+            pos = dm.end()
+            continue
         m = _TOKEN.match(text, pos)
         if not m or m.end() == pos:
             rest = text[pos:].strip()

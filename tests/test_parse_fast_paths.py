@@ -269,7 +269,8 @@ _D_WORDS = st.sampled_from(
         "0800-1700", "0800 - 1700", "0800TO1700", "0800/1700", "2300-0100", "2400-0100",
         "0860-1000", "0800-1700 PLUS30", "0800-17001", "SR-SS", "SR MINUS15-1800", "H24", "HJ",
         "MON-FRI", "SAT", "DAILY", "MAR", "17-21", "05", "EXC", "AND", ",", "2503210600",
-        "TO", "-", "X", "03 1500", "0700 TO", "APR 01 0700",
+        "TO", "-", "X", "03 1500", "0700 TO", "APR 01 0700", "1", "31", "123", "05/06",
+        "06,", "TIL", "07 -", "05 0800 TO 06 1700",
     ]
 )  # fmt: skip
 
@@ -282,14 +283,17 @@ def test_item_d_words_read_as_the_token_pattern_reads_them(words: list[str]) -> 
     end = datetime(2025, 4, 30, 18, 0, tzinfo=UTC)
     schedule.clear_caches()
     fast = schedule.read(text, start, end, 51.5, -0.5)
-    saved = schedule._PLAIN_TIMES
-    schedule._PLAIN_TIMES = re.compile(r"(?!)")  # never: every word through _TOKEN
+    saved = schedule._PLAIN_TIMES, schedule._PLAIN_DAY
+    never = re.compile(r"(?!)")  # every word through _TOKEN
+    schedule._PLAIN_TIMES = schedule._PLAIN_DAY = never
     try:
         schedule.clear_caches()
         plain = schedule.read(text, start, end, 51.5, -0.5)
+        plain_tokens = schedule._tokens(text)
     finally:
-        schedule._PLAIN_TIMES = saved
+        schedule._PLAIN_TIMES, schedule._PLAIN_DAY = saved
         schedule.clear_caches()
+    assert schedule._tokens(text) == plain_tokens
     assert fast == plain
 
 
