@@ -4,6 +4,13 @@ Run by hand, in one process::
 
     .venv/bin/python benchmarks/bench_parse.py [--repeats N]
 
+It measures the notam-log it imports. For the core compiled with mypyc (setup.py), run
+it with the Python of a venv where that build is installed::
+
+    python3 -m venv .venv-mypyc
+    NOTAM_LOG_MYPYC=1 .venv-mypyc/bin/pip install '.[bench]'
+    .venv-mypyc/bin/python benchmarks/bench_parse.py
+
 Prints one table of NOTAMs per second (best-of and median over the repeats, measured
 with ``time.perf_counter``). Every repeat starts cold: the memo caches of notam-log
 (item D rules, windows, words and date-free texts, sunrise/sunset, Q-code decoding and
@@ -45,7 +52,7 @@ from typing import Any
 
 from lxml import etree
 
-from notam_log import classify, pib_xml, qcodes, schedule, sun
+from notam_log import classify, icao_text, pib_xml, qcodes, schedule, sun
 from notam_log.faa_text import parse_faa
 from notam_log.icao_text import parse_icao
 from notam_log.pib_xml import parse_pib
@@ -57,6 +64,10 @@ ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "tests" / "data" / "corpus" / "notams.jsonl"
 PIB_DIR = ROOT / "tests" / "data" / "nats-pib" / "heathrow-2025-03"
 PIB_RATIO_LIMIT = 2.5
+#: Which build of notam-log is measured: the pure modules, or the core compiled with
+#: mypyc (``NOTAM_LOG_MYPYC=1 pip install '.[bench]'`` in a venv of its own; setup.py).
+BUILD = "pure Python" if icao_text.__file__.endswith(".py") else "compiled (mypyc)"
+TAG = "" if BUILD == "pure Python" else " [compiled]"
 
 
 def clear_caches() -> None:
@@ -160,7 +171,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     cold, warm = measure(over(parse_icao, icao))
     record(
-        f"ICAO text, all {len(icao)} corpus ICAO records, cold",
+        f"ICAO text, all {len(icao)} corpus ICAO records, cold{TAG}",
         f"{len(icao) / min(cold):,.0f} NOTAMs/s",
     )
     rows.append(("ICAO text, all corpus ICAO (notam-log)", len(icao), cold, warm, ""))
@@ -191,7 +202,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         ratio = min(theirs) / min(ours)
         ratio_warm = min(theirs_warm) / min(ours_warm)
         record(
-            f"ICAO text: notam-log / aviconv-notam rate, same {len(ok)} texts, cold",
+            f"ICAO text: notam-log / aviconv-notam rate, same {len(ok)} texts, cold{TAG}",
             f"{len(ok) / min(ours):,.0f} vs {len(ok) / min(theirs):,.0f} NOTAMs/s = {ratio:.2f}x"
             f" ({ratio_warm:.2f}x warm)",
             ">= 2.5x",
@@ -211,7 +222,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
 
     cold, warm = measure(over(parse_faa, faa))
-    record("FAA domestic text, cold", f"{len(faa) / min(cold):,.0f} NOTAMs/s")
+    record(f"FAA domestic text, cold{TAG}", f"{len(faa) / min(cold):,.0f} NOTAMs/s")
     rows.append(("FAA domestic text (notam-log)", len(faa), cold, warm, ""))
     if avi is not None:
         rows.append(("FAA domestic text (aviconv-notam)", 0, None, None, "reads none: n/a"))
@@ -227,7 +238,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     pib_ratio_next = min(pib_next) / min(floor)
     verdict = "ok" if pib_ratio <= PIB_RATIO_LIMIT else f"OVER {PIB_RATIO_LIMIT}"
     record(
-        f"PIB XML ({n_pib} NOTAMs): parse_pib / lxml tree alone, cold",
+        f"PIB XML ({n_pib} NOTAMs): parse_pib / lxml tree alone, cold{TAG}",
         f"{min(pib) * 1000:.1f} ms / {min(floor) * 1000:.1f} ms = {pib_ratio:.2f}x"
         f" ({pib_ratio_next:.2f}x after the hour before)",
         f"<= {PIB_RATIO_LIMIT}x",
@@ -248,7 +259,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         rows.append(("PIB XML (aviconv-notam)", 0, None, None, "no PIB reader: n/a"))
 
     print(
-        f"notam-log parse benchmark: Python {sys.version.split()[0]}, one process, "
+        f"notam-log parse benchmark ({BUILD}): Python {sys.version.split()[0]}, one process, "
         f"{repeats} repeats per column; cold = caches cleared before each repeat, "
         "warm = caches kept"
     )

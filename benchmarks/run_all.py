@@ -3,12 +3,17 @@
     .venv/bin/pip install -e '.[bench]'      # adds aviconv-notam for the parse comparison
     .venv/bin/python benchmarks/run_all.py   # about 5 minutes on 2 cores
 
+With ``--compiled PYTHON`` (the Python of a venv where ``NOTAM_LOG_MYPYC=1 pip install
+'.[bench]'`` installed the core compiled with mypyc), bench_parse.py runs a second time
+with that Python, and the table has its rows too, marked ``[compiled]``.
+
 Each script still prints its own detailed table on stderr-free stdout as it runs; the
 summary at the end has one row per headline figure with its target.
 """
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import platform
@@ -42,16 +47,26 @@ def machine() -> str:
     )
 
 
-def main() -> int:
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    ap.add_argument(
+        "--compiled",
+        metavar="PYTHON",
+        help="also run bench_parse.py with this Python (a venv with the mypyc build)",
+    )
+    args = ap.parse_args(argv)
+    runs = [(sys.executable, script) for script in SCRIPTS]
+    if args.compiled:
+        runs.insert(1, (args.compiled, "bench_parse.py"))
     with tempfile.TemporaryDirectory() as tmp:
         summary = Path(tmp) / "summary.jsonl"
         env = {**os.environ, "NOTAM_LOG_BENCH_SUMMARY": str(summary)}
         failed = []
-        for script in SCRIPTS:
-            print(f"\n=== {script}", flush=True)
-            code = subprocess.run([sys.executable, str(HERE / script)], env=env).returncode
+        for python, script in runs:
+            print(f"\n=== {script} ({python})", flush=True)
+            code = subprocess.run([python, str(HERE / script)], env=env).returncode
             if code:
-                failed.append(script)
+                failed.append(f"{script} ({python})")
         rows = (
             [json.loads(line) for line in summary.read_text().splitlines()]
             if summary.exists()
