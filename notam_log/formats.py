@@ -23,6 +23,9 @@ class Parsed:
     notams: tuple[Notam, ...]
     format: str  # pib_xml, text, jsonl, or a source kind for saved responses
     issued: datetime | None = None  # the bulletin's own issue time, when it has one
+    #: Why what was read is known to be only part of the input (a bulletin cut short),
+    #: or None. Such an input must not be taken as a complete snapshot.
+    incomplete: str | None = None
 
 
 def decode_text(data: bytes, name: str) -> str:
@@ -75,7 +78,7 @@ def _xml(data: bytes, name: str) -> Parsed:
         bulletin = parse_pib(data)
     except InputError as exc:
         raise InputError(f"{name}: {_line(exc)}") from None
-    return Parsed(bulletin.notams, "pib_xml", bulletin.issued)
+    return Parsed(bulletin.notams, "pib_xml", bulletin.issued, bulletin.incomplete)
 
 
 def _line(exc: BaseException) -> str:
@@ -100,7 +103,9 @@ def _json(data: bytes, name: str) -> Parsed | None:
     notams: list[Notam] = []
     from notam_log.icao_text import parse_text
 
-    lines = [ln for ln in text.splitlines() if ln.strip()]
+    # lines end at "\n" only: str.splitlines would also cut at U+0085 or U+2028, which
+    # JSON strings may hold as they are
+    lines = [ln for ln in text.split("\n") if ln.strip()]
     if not lines:
         return None
     for i, line in enumerate(lines, 1):

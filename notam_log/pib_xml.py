@@ -68,6 +68,14 @@ class PibBulletin:
     notams: tuple[Notam, ...]
     issues: tuple[str, ...] = ()
 
+    @property
+    def incomplete(self) -> str | None:
+        """Why this is known to be only part of a bulletin (cut short, or without its
+        header), or None. An incomplete bulletin must not be taken for the whole of one:
+        a NOTAM missing from it may be in the part that did not come."""
+        why = [i for i in self.issues if i.startswith("truncated") or i == "no AreaPIBHeader"]
+        return "; ".join(why) or None
+
 
 #: What :func:`_fields` reads from one ``Notam`` element (fields, item A list, Q line).
 _Readings = tuple[dict[str, str], list[str], dict[str, str]]

@@ -33,6 +33,9 @@ class Stats:
     notams: int = 0
     events: int = 0
     issues: int = 0
+    #: Items read only in part (a bulletin cut short): ingested as incomplete polls,
+    #: which add what they hold but never decide that a NOTAM disappeared.
+    incomplete: int = 0
     errors: list[str] = field(default_factory=list)
 
 
@@ -76,6 +79,13 @@ def items_from_git(
         raise InputError(
             f"{repo}: not a readable git repository ({msg[0] if msg else exc})"
         ) from None
+    if not out.strip():
+        between = ""
+        if since is not None or until is not None:
+            between = f" between {since.isoformat() if since else 'the start'} and " + (
+                until.isoformat() if until else "now"
+            )
+        raise InputError(f"{repo}: no commit{between} has a version of {path!r} (check --path)")
     reader = _CatFile(str(repo))
     items = []
     for line in out.splitlines():
@@ -157,7 +167,10 @@ def replay(
     scope: str = "all",
     on_item: Callable[[str], None] | None = None,
 ) -> Stats:
-    """Ingest each item as a complete poll of (source, scope) at its time."""
+    """Ingest each item as a poll of (source, scope) at its time: a complete one, unless
+    the item is known to be only part of a snapshot (a bulletin cut short), which is
+    ingested as an incomplete poll and said in ``errors``; an unreadable item is a
+    failed poll."""
     stats = Stats()
     for when, item, parsed in ordered:
         if parsed is None:
@@ -169,7 +182,17 @@ def replay(
                 if on_item:
                     on_item(item.name)
                 continue
-        snap = Snapshot(source=source, scope=scope, taken_at=when, notams=parsed.notams)
+        snap = Snapshot(
+            source=source,
+            scope=scope,
+            taken_at=when,
+            notams=parsed.notams,
+            complete=parsed.incomplete is None,
+            reason=parsed.incomplete,
+        )
+        if parsed.incomplete:
+            stats.incomplete += 1
+            stats.errors.append(f"{item.name}: read in part, not complete: {parsed.incomplete}")
         rec = recorder.snapshot(snap)
         if rec.status == "skipped":
             stats.skipped += 1

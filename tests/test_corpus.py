@@ -227,3 +227,15 @@ def test_raw_is_kept(record: dict[str, Any]) -> None:
     n = parse_one(record)
     assert n.raw == record["text"]
     assert n.key
+
+
+def test_the_corpus_file_reads_as_json_lines() -> None:
+    """The whole corpus as one JSON-lines input, as ``notam-log parse`` reads it: a
+    text holding U+0085 or U+2028 (which JSON strings may carry as they are) stays
+    within its line."""
+    from notam_log.formats import read_input
+
+    assert any("\u0085" in r["text"] or "\u2028" in r["text"] for r in RECORDS)
+    parsed = read_input(CORPUS.read_bytes(), CORPUS.name)
+    assert parsed.format == "jsonl"
+    assert len(parsed.notams) == sum(len(parse_text(r["text"])) for r in RECORDS)

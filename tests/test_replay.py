@@ -222,3 +222,49 @@ def test_sigkill_during_replay_then_rerun_gives_the_clean_log(
     assert kills >= 10
     subprocess.run(cmd, env=env, check=True, stdout=subprocess.DEVNULL)
     assert log_of(db) == expected
+
+
+def test_a_bulletin_cut_short_is_an_incomplete_poll_that_withdraws_nothing(
+    tmp_path: Path,
+) -> None:
+    """A saved bulletin cut short adds what it holds but is not a complete poll: the
+    NOTAMs of the part that did not come are not withdrawn, no restriction is lifted."""
+    import gzip
+
+    from notam_log.pib_xml import parse_pib
+
+    paths = sorted(HEATHROW.glob("PIB-*.xml.gz"))
+    first, second = paths[26], paths[27]  # 21 March 03:00Z and 04:00Z
+    folder = tmp_path / "saved"
+    folder.mkdir()
+    (folder / first.name).write_bytes(first.read_bytes())
+    xml = gzip.decompress(second.read_bytes())
+    (folder / second.name.removesuffix(".gz")).write_bytes(xml[: len(xml) // 2])
+    # taken whole, the cut bulletin would say that these NOTAMs are gone
+    lost = {n.key for n in parse_pib(first.read_bytes()).notams} - {
+        n.key for n in parse_pib(xml[: len(xml) // 2]).notams
+    }
+    assert len(lost) > 100
+
+    db = tmp_path / "cut.db"
+    with Store(db) as store:
+        items = replay.items_from_paths([folder])
+        stats = replay.replay(
+            Recorder(store),
+            replay.timed(items, prefer_issued=False, at=None),
+            source="nats-uk",
+            scope="UK",
+        )
+        polls = store.polls(source="nats-uk")
+        events = store.events()
+    assert stats.incomplete == 1 and stats.snapshots == 2
+    assert any("read in part" in e and "truncated" in e for e in stats.errors), stats.errors
+    assert [p.status for p in polls][0] == "complete"
+    assert polls[1].status != "complete" and "truncated" in (polls[1].reason or "")
+    cut_at = polls[1].started_at
+    assert not [
+        e
+        for e in events
+        if e.observed_at == cut_at and e.kind in ("withdrawn", "restriction_lifted")
+    ]
+    assert not {e.key for e in events if e.kind == "withdrawn"} & lost

@@ -168,6 +168,28 @@ def test_replay_git_since_until_and_errors(archive: Path, tmp_path: Path) -> Non
         cli, ["replay", "--git", str(tmp_path), "--path", "x", "--db", str(db)], obj=State()
     )
     assert res.exit_code == 2 and "not a readable git repository" in res.output
+    # a path that no commit has: an error naming it, not "replayed 0 snapshots"
+    res = CliRunner().invoke(
+        cli, ["replay", "--git", str(archive), "--path", "nope.xml", "--db", str(db)], obj=State()
+    )
+    assert res.exit_code == 2 and "'nope.xml' (check --path)" in res.output, res.output
+    assert "replayed" not in res.output
+    res = CliRunner().invoke(
+        cli,
+        [
+            "replay",
+            "--git",
+            str(archive),
+            "--path",
+            "data/PIB.xml",
+            "--since",
+            "2030-01-01T00:00Z",
+            "--db",
+            str(db),
+        ],  # fmt: skip
+        obj=State(),
+    )
+    assert res.exit_code == 2 and "no commit between 2030-01-01" in res.output, res.output
 
 
 # ------------------------------------------------------------------ property

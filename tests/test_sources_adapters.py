@@ -622,3 +622,28 @@ def test_file_source_reads_saved_payloads(tmp_path: Path) -> None:
     (folder / "bad.json").write_text("{ not json")
     snap = run_source(source, make_client(), NOW).snapshots[0]
     assert not snap.complete and "bad.json" in (snap.reason or "")
+
+
+def test_file_source_bulletin_cut_short_is_incomplete_with_what_it_holds(tmp_path: Path) -> None:
+    import gzip
+
+    xml = gzip.decompress(sorted(PIBS.glob("PIB-*.xml.gz"))[25].read_bytes())
+    (tmp_path / "pib.xml").write_bytes(xml[: len(xml) * 2 // 3])
+    source = build_source(
+        SourceConfig(kind="file", name="saved", options={"path": str(tmp_path)}), {}
+    )
+    snap = run_source(source, make_client(), NOW).snapshots[0]
+    assert not snap.complete
+    assert (snap.reason or "").startswith("pib.xml: truncated"), snap.reason
+    assert len(snap.notams) > 300  # what came is kept (published), not dropped
+
+
+def test_nats_pib_without_its_header_is_incomplete() -> None:
+    """A well-formed ``<Pib>`` without AreaPIBHeader (and so without NOTAMs) is not a
+    bulletin that says every NOTAM is gone."""
+    body = b"<?xml version='1.0'?><Pib></Pib>"
+    transport = httpx.MockTransport(lambda request: httpx.Response(200, content=body))
+    source = build_source(SourceConfig(kind="nats_pib", name="nats-uk", options={}), {})
+    with httpx.Client(transport=transport) as c:
+        snap = run_source(source, c, NOW).snapshots[0]
+    assert not snap.complete and "no AreaPIBHeader" in (snap.reason or ""), snap.reason

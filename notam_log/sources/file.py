@@ -26,8 +26,8 @@ logger = logging.getLogger(__name__)
 class FileSource:
     """One scope (option ``scope``, default the source name) for everything under ``path``.
 
-    Complete when every file was read and understood; an unreadable file makes the
-    snapshot incomplete (with the NOTAMs of the other files).
+    Complete when every file was read and understood; an unreadable file, or a bulletin
+    cut short, makes the snapshot incomplete (with the NOTAMs that were read).
     """
 
     kind: ClassVar[str] = "file"
@@ -67,9 +67,13 @@ class FileSource:
             files = []
         for path in files:
             try:
-                for notam in read_input(path.read_bytes(), path.name).notams:
-                    out.add(self.scope, notam)
+                parsed = read_input(path.read_bytes(), path.name)
             except (OSError, ValueError, InputError) as exc:
                 out.fail([self.scope], f"{path.name}: {exc}")
+                continue
+            for notam in parsed.notams:
+                out.add(self.scope, notam)
+            if parsed.incomplete:  # a bulletin cut short: what it holds, but not complete
+                out.fail([self.scope], f"{path.name}: {parsed.incomplete}")
         return out.snapshots()
         yield  # pragma: no cover - makes this a generator that sends nothing

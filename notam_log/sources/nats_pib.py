@@ -81,6 +81,8 @@ class NatsPibSource:
             return [self._incomplete(now, f"unreadable PIB XML: {exc}")]
         for issue in bulletin.issues:
             logger.debug("%s: %s", self.name, issue)
+        if bulletin.incomplete:
+            return [self._incomplete(now, f"PIB XML: {bulletin.incomplete}")]
         self.etag = got.headers.get("ETag") or None
         self.last_modified = got.headers.get("Last-Modified") or None
         return [Snapshot(self.name, self.scope, now, tuple(bulletin.notams), complete=True)]
