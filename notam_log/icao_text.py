@@ -48,7 +48,9 @@ _HEADER = re.compile(
 _ID_PARTS = re.compile(r"([A-Z]?)(\d{1,5})/(\d{2,3})([A-Z]\d{2})?")
 _FOOTER = re.compile(r"\s*(?:CREATED:\s*\d{1,2}\s+[A-Za-z]{3}\s+\d{4}|SOURCE:\s*[A-Z]{8}\b)", re.I)
 _END_PART = re.compile(r"\s*(?:END\s+)?PART\s+\d+\s+OF\s+\d+\s*$", re.I)
-_WRAPPED = re.compile(rf"(?:^|\n)[ \t]*\(\s*(?:{_ID}\s*NOTAM|Q\))", re.I)
+#: A NOTAM wrapped in parentheses after other lines (AFTN heading lines, a line break
+#: flattened into two blanks): the opening parenthesis at the start of a line.
+_WRAPPED = re.compile(rf"(?:^|\n|\s\s)[ \t]*\(\s*(?:{_ID}\s*NOTAM|Q\))", re.I)
 _PART = re.compile(r"\bPART\s+\d+\s+OF\s+\d+\b.*$", re.I | re.S)
 _PART_NO = re.compile(r"\bPART\s+(\d+)\s+OF\s+(\d+)\b", re.I)
 _LOC_SPLIT = re.compile(r"[\s/,]+")
@@ -77,7 +79,9 @@ _START = re.compile(
 )
 _FAA_START = re.compile(r"\s*(?:NOTAM-D\s+\S+\s+\S+\s+)?!", re.I)
 _FAA_PART = re.compile(r"(?P<head>![A-Z0-9]{2,5}\s+\d{1,2}/\d{1,4})\s+\S+\s+PART\s+\d", re.I)
-_AFTN_TAIL = re.compile(r"\n[ \t]*(?:NNNN|ZCZC)\b.*$", re.S)
+#: The AFTN end of message (``NNNN``) and what follows it (the next message's heading),
+#: on its own line or, in a flattened feed, after blanks; in any case.
+_AFTN_TAIL = re.compile(r"(?<=\S)\s+(?:NNNN|ZCZC)\b.*$", re.S | re.I)
 _E_MARK = re.compile(r"(?<![^\s(])E\)", re.I)
 
 _ORDER = {"Q": 0, "A": 1, "B": 2, "C": 3, "D": 4, "E": 5, "F": 6, "G": 7}
@@ -423,16 +427,19 @@ def _parse_icao(raw: str, source_format: str) -> tuple[Notam, tuple[int, int] | 
     if "\r" in s:
         s = s.replace("\r\n", "\n").replace("\r", "\n")
     s = s.rstrip()
-    if s.endswith("NNNN"):
+    if s[-4:].upper() == "NNNN":
         s = s[:-4].rstrip()
     lead = s.lstrip()
-    wrapped = lead.startswith("(") or ("\n(" in s and _WRAPPED.search(s) is not None)
+    wrapped = lead.startswith("(") or (
+        ("\n(" in s or "  (" in s) and _WRAPPED.search(s) is not None
+    )
     if ":" in s and ("CREATED:" in s or "SOURCE:" in s or "created:" in s or "source:" in s):
         e_at = _E_MARK.search(s)
         fm = _FOOTER.search(s, e_at.end() if e_at else 0)
         if fm:
+            # the closing parenthesis goes with a footer written inside it
+            wrapped = wrapped and not s.endswith(")")
             s = s[: fm.start()]
-            wrapped = False  # the closing parenthesis went with the footer
     if wrapped and s.endswith(")"):
         s = s[:-1]
     if s.rstrip()[-1:].isdecimal() and ("PART" in s or "part" in s):

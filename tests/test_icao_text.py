@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from datetime import UTC, datetime
 from pathlib import Path
 
 from notam_log.icao_text import parse_icao, parse_text, split_notams
+from notam_log.models import Notam
 
 CORPUS = Path(__file__).parent / "data" / "corpus" / "notams.jsonl"
 TEXTS = {r["id"]: r["text"] for r in map(json.loads, CORPUS.open(encoding="utf-8"))}
@@ -221,3 +223,53 @@ def test_q_line_centre_with_undotted_decimal_seconds() -> None:
     assert (n.lat, n.lon, n.radius_nm) == (1.5658, 30.22065, 5)
     assert n.issues == ()
     assert n.windows and all(b > a for a, b in n.windows)
+
+
+# --- layouts real feeds make of one NOTAM (n00002, as a layout-variation review found)
+
+N00002 = TEXTS["n00002"]  # "(A0023/15 NOTAMR A1909/14 ... E) RWY 21 NOT AVBL ... ACFT.)"
+HEADING = "ZCZC ABC123\nGG EGZZNOAX\n251200 EGGNYNYX\n"
+
+
+def _same_reading(a: Notam, b: Notam) -> None:
+    for name in ("id", "type", "ref", "qcode", "locations", "start", "end", "issues"):
+        assert getattr(a, name) == getattr(b, name), name
+    assert a.text.upper() == b.text.upper()
+
+
+def test_lower_case_aftn_end_and_heading() -> None:
+    plain = parse_icao(N00002)
+    assert plain.text == "RWY 21 NOT AVBL FOR LDG OF 4 ENG ACFT."
+    _same_reading(parse_icao(N00002.lower() + "\nnnnn"), plain)
+    stream = (
+        HEADING + N00002 + "\nNNNN\n" + HEADING + N00002.replace("A0023", "A0024") + "\nNNNN"
+    ).lower()
+    got = parse_text(stream)
+    assert [n.id for n in got] == ["A0023/15", "A0024/15"]
+    for n in got:
+        _same_reading(n, dataclasses.replace(plain, id=n.id))
+
+
+def test_flattened_aftn_stream() -> None:
+    plain = parse_icao(N00002)
+    one = (HEADING + N00002 + "\nNNNN").replace("\n", "  ")
+    _same_reading(parse_icao(one), plain)
+    stream = (
+        HEADING + N00002 + "\nNNNN\n" + HEADING + N00002.replace("A0023", "A0024") + "\nNNNN"
+    ).replace("\n", "  ")
+    got = parse_text(stream)
+    assert [n.id for n in got] == ["A0023/15", "A0024/15"]
+    for n in got:
+        _same_reading(n, dataclasses.replace(plain, id=n.id))
+
+
+def test_footer_after_the_closing_parenthesis() -> None:
+    plain = parse_icao(N00002)
+    footer = "\nCREATED: 01 Jan 2025 10:00:00\nSOURCE: EUECYIYN"
+    _same_reading(parse_icao(N00002 + footer), plain)  # after the parenthesis
+    _same_reading(parse_icao(N00002[:-1] + footer + ")"), plain)  # inside it
+    # a text that ends in a parenthesis of its own keeps it when the footer is inside
+    own = N00002.replace("ACFT.)", "ACFT (B747).") + footer + ")"
+    assert parse_icao(own).text.endswith("ACFT (B747).")
+    own_after = N00002.replace("ACFT.)", "ACFT (B747).)") + footer
+    assert parse_icao(own_after).text.endswith("ACFT (B747).")
