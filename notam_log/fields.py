@@ -89,9 +89,8 @@ def _seconds(value: str) -> float:
 
 def format_id(series: str | None, number: int | str, year: int | str) -> str:
     """``("A", 1918, 2025)`` -> ``A1918/25``; numbers are padded to four digits."""
-    num = int(number)
-    yy = int(year) % 100
-    return f"{series or ''}{num:04d}/{yy:02d}"
+    # str.zfill pads as the format spec "04d" / "02d" would, more cheaply
+    return f"{series or ''}{str(int(number)).zfill(4)}/{str(int(year) % 100).zfill(2)}"
 
 
 def full_year(year: int | str) -> int:
@@ -167,8 +166,8 @@ def frozen_builder(cls: type[_T], order: tuple[str, ...] | None = None) -> Calla
             and any(f.default is dataclasses.MISSING and f.name not in order for f in fields)
         )
     ):
-        if order is None:
-            return cls
+        if order is None or order == tuple(f.name for f in fields):
+            return cls  # the class's own call takes the same arguments (as mypyc's do)
         given = order
 
         def plain(*args: Any) -> _T:

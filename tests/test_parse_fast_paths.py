@@ -21,7 +21,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from notam_log import classify, schedule
-from notam_log.fields import frozen_builder, parse_coords, parse_yymmddhhmm
+from notam_log.fields import format_id, frozen_builder, parse_coords, parse_yymmddhhmm
 from notam_log.icao_text import NOTAM_ORDER, make_notam, parse_icao
 from notam_log.models import Notam
 
@@ -107,6 +107,8 @@ def test_frozen_builder_keywords_positions_and_fallbacks() -> None:
     assert frozen_builder(_Plain, ("c", "a"))((3,), 4) == _Plain(4, "b", (3,))
     assert frozen_builder(_NoSlots) is _NoSlots
     assert frozen_builder(_PostInit) is _PostInit
+    # all the fields in their own order: the class's own call takes the same arguments
+    assert frozen_builder(_NoSlots, tuple(f.name for f in dataclasses.fields(_NoSlots))) is _NoSlots
     with pytest.raises(ValueError):
         frozen_builder(_PostInit, ("a",))(-1)
     # a name the class does not have, or a required field left out: the constructor
@@ -114,6 +116,17 @@ def test_frozen_builder_keywords_positions_and_fallbacks() -> None:
         frozen_builder(_Plain, ("a", "zz"))(1, 2)
     with pytest.raises(TypeError):
         frozen_builder(_Plain, ("b",))("x")
+
+
+@given(
+    series=st.sampled_from(["A", "", None, "U"]),
+    number=st.integers(min_value=0, max_value=99999),
+    year=st.integers(min_value=0, max_value=2100),
+)
+def test_format_id_pads_as_the_format_spec(series: str | None, number: int, year: int) -> None:
+    want = f"{series or ''}{number:04d}/{year % 100:02d}"
+    assert format_id(series, number, year) == want
+    assert format_id(series, str(number), str(year)) == want
 
 
 # --- times and coordinates --------------------------------------------------------
