@@ -1,8 +1,10 @@
 """The ``notam-log`` command line: it only wires the modules together.
 
 Every command takes ``--db PATH``, ``--config PATH`` and ``-v`` (also after the
-command's name). Errors become one red line on stderr and a non-zero exit; ``-v``
-shows the traceback.
+command's name). Errors become one red line on stderr and a non-zero exit (2 for
+usage errors such as an unknown option); ``-v`` shows the traceback (and click's
+long usage message). A reader that stops reading (``| head -1``) ends the command
+quietly with exit 0.
 """
 
 from __future__ import annotations
@@ -10,11 +12,12 @@ from __future__ import annotations
 import functools
 import logging
 import os
+import re
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, NoReturn, TypeVar
 
 import click
 
@@ -117,7 +120,124 @@ def command(*args: Any, **kwargs: Any) -> Callable[[F], F]:
     return wrap
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+#: What click >= 8.2 raises for the bare ``notam-log`` (its message is the help; 8.1 exits).
+_NO_ARGS_IS_HELP: tuple[type[click.UsageError], ...] = (
+    (click.exceptions.NoArgsIsHelpError,) if hasattr(click.exceptions, "NoArgsIsHelpError") else ()
+)
+
+
+class Cli(click.Group):
+    """The ``notam-log`` group: click's usage errors become one line, like the tool's own.
+
+    Click (in standalone mode) prints three lines for a usage error (Usage, Try, Error);
+    here they become ``Error: <what click says> (try 'notam-log CMD --help')`` and exit 2.
+    With ``-v`` the long form stays. ``--help``, ``--version`` and the bare
+    ``notam-log`` (the help, exit 2) are unchanged.
+    """
+
+    def main(
+        self,
+        args: Sequence[str] | None = None,
+        prog_name: str | None = None,
+        complete_var: str | None = None,
+        standalone_mode: bool = True,
+        **extra: Any,
+    ) -> Any:
+        if not standalone_mode:
+            return super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+        argv = list(sys.argv[1:] if args is None else args)
+        try:
+            rv = super().main(argv, prog_name, complete_var, standalone_mode=False, **extra)
+        except _NO_ARGS_IS_HELP as exc:
+            exc.show()  # the bare ``notam-log``: the help, as click prints it
+            sys.exit(exc.exit_code)
+        except click.UsageError as exc:
+            if _verbose(exc.ctx, argv):
+                exc.show()
+            else:
+                output.error(_usage_line(exc))
+            sys.exit(exc.exit_code)
+        except click.ClickException as exc:
+            output.error(exc.format_message())
+            sys.exit(exc.exit_code)
+        except click.Abort as exc:
+            if isinstance(exc.__cause__, KeyboardInterrupt):
+                sys.exit(130)
+            output.error("aborted")
+            sys.exit(1)
+        # Non-standalone click returns the exit code of a ``ctx.exit(code)`` (``--help``,
+        # ``--version``) and otherwise what ``invoke`` returns, which is None here.
+        sys.exit(rv if isinstance(rv, int) else 0)
+
+    def invoke(self, ctx: click.Context) -> None:
+        """Run the command; a reader that stops reading ends it quietly (see _reader_gone).
+
+        Caught here because click, even in non-standalone mode, turns a broken pipe into
+        a silent exit 1. Standard output is flushed here too, so that buffered output
+        meets a closed pipe while the handler can still act (not at interpreter exit).
+        """
+        try:
+            super().invoke(ctx)
+        except BrokenPipeError:
+            _reader_gone(0)
+        except SystemExit as exc:  # poll, run, watch, demo: keep their exit code
+            status = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+            _flush_stdout(status)
+            raise
+        _flush_stdout(0)
+
+
+def _flush_stdout(code: int) -> None:
+    try:
+        sys.stdout.flush()
+    except BrokenPipeError:
+        _reader_gone(code)
+
+
+def _reader_gone(code: int) -> NoReturn:
+    """The reader of standard output has gone (``notam-log events --json | head -1``).
+
+    That is what the user asked for, not an error: no message, and exit 0 (or the
+    command's own code). This is the recipe of the Python documentation (signal module,
+    "Note on SIGPIPE"): point standard output at /dev/null so that the interpreter's
+    last flush at exit cannot fail again. The recipe exits 1 and a C tool killed by
+    SIGPIPE gives 141; either would fail a README example such as
+    ``notam-log events --json | head -1`` under ``set -o pipefail``, hence 0.
+    """
+    try:
+        fd = sys.stdout.fileno()
+    except (AttributeError, ValueError, OSError):
+        fd = -1  # not a real file (a test runner's capture): nothing to redirect
+    if fd >= 0:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, fd)
+        os.close(devnull)
+    sys.exit(code)
+
+
+_VERBOSE_ARG = re.compile(r"-v+|--verbose")
+
+
+def _verbose(ctx: click.Context | None, argv: Sequence[str]) -> bool:
+    """-v given: parsed already, or still among the arguments when parsing failed."""
+    state = ctx.find_object(State) if ctx is not None else None
+    if state is not None and state.verbose:
+        return True
+    words = list(argv)
+    words = words[: words.index("--")] if "--" in words else words
+    return any(_VERBOSE_ARG.fullmatch(w) for w in words)
+
+
+def _usage_line(exc: click.UsageError) -> str:
+    """``Missing argument 'LOCATION' (try 'notam-log timeline --help')``: one line."""
+    message = " ".join(exc.format_message().split()).removesuffix(".")
+    ctx = exc.ctx
+    if ctx is not None and ctx.command.get_help_option(ctx) is not None:
+        message += f" (try '{ctx.command_path} --help')"
+    return message
+
+
+@click.group(cls=Cli, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="notam-log")
 @common
 def cli() -> None:
@@ -154,6 +274,23 @@ def time_option(value: str | None, name: str) -> datetime | None:
         ) from None
     assert parsed is not None
     return parsed
+
+
+def time_range(since: str | None, until: str | None) -> tuple[datetime | None, datetime | None]:
+    """``--since`` and ``--until``, each optional; when both are given, --until is after."""
+    start, end = time_option(since, "--since"), time_option(until, "--until")
+    if start is not None and end is not None and end <= start:
+        raise click.BadParameter(
+            f"{until!r} is not after --since {since!r}",
+            param_hint="--until",
+        )
+    return start, end
+
+
+def one_format(as_json: bool, as_csv: bool) -> None:
+    """``--json`` and ``--csv`` choose the output's format: one of them at most."""
+    if as_json and as_csv:
+        raise click.UsageError("--json and --csv exclude each other (give one)")
 
 
 @command("parse")
@@ -213,9 +350,7 @@ def replay_cmd(
     if git_repo:
         if not git_path:
             raise click.UsageError("--git needs --path FILE")
-        items = replay.items_from_git(
-            git_repo, git_path, time_option(since, "--since"), time_option(until, "--until")
-        )
+        items = replay.items_from_git(git_repo, git_path, *time_range(since, until))
         ordered = replay.timed(items, prefer_issued=True, at=None)
     else:
         if not paths:
@@ -287,7 +422,12 @@ def _check_kinds(kinds: tuple[str, ...], categories: tuple[str, ...]) -> None:
 
 @command("events")
 @_filters
-@click.option("--limit", type=int, help="At most this many (the newest).")
+@click.option(
+    "--limit",
+    type=click.IntRange(min=1),
+    metavar="N",
+    help="Only the newest N events (default: all), still listed oldest first.",
+)
 def events_cmd(
     state: State,
     locations: tuple[str, ...],
@@ -301,11 +441,13 @@ def events_cmd(
     limit: int | None,
 ) -> None:
     """The event log, oldest first."""
+    one_format(as_json, as_csv)
     _check_kinds(kinds, categories)
+    start, end = time_range(since, until)
     with state.store() as store:
         events = store.events(
-            since=time_option(since, "--since"),
-            until=time_option(until, "--until"),
+            since=start,
+            until=end,
             kinds=kinds,
             categories=categories,
             locations=[x.upper() for x in locations],
@@ -337,6 +479,7 @@ def active_cmd(
     """The NOTAMs (or with --restrictions the restrictions) in force at a time."""
     from notam_log.query import active
 
+    one_format(as_json, as_csv)
     _check_kinds((), categories)
     when = time_option(at, "--at") or clock.now()
     with state.store() as store:
@@ -367,7 +510,14 @@ def history_cmd(state: State, ident: str, as_json: bool) -> None:
 
 @command("timeline")
 @click.argument("location")
-@click.option("--days", type=int, default=7, show_default=True, help="How many days back.")
+@click.option(
+    "--days",
+    type=click.IntRange(min=1),
+    default=7,
+    show_default=True,
+    metavar="N",
+    help="How many days back from --until.",
+)
 @click.option("--until", help="The end of the period (default: now).")
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per line.")
 @click.option("--csv", "as_csv", is_flag=True, help="CSV with a header row.")
@@ -375,6 +525,7 @@ def timeline_cmd(
     state: State, location: str, days: int, until: str | None, as_json: bool, as_csv: bool
 ) -> None:
     """A location's restriction episodes with bounded start, end and duration."""
+    one_format(as_json, as_csv)
     end = time_option(until, "--until") or clock.now()
     start = end - timedelta(days=days)
     with state.store() as store:
@@ -384,7 +535,14 @@ def timeline_cmd(
 
 @command("search")
 @click.argument("text")
-@click.option("--limit", type=int, default=50, show_default=True)
+@click.option(
+    "--limit",
+    type=click.IntRange(min=1),
+    default=50,
+    show_default=True,
+    metavar="N",
+    help="Show at most N matching NOTAMs, best matches first.",
+)
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per line.")
 def search_cmd(state: State, text: str, limit: int, as_json: bool) -> None:
     """Full-text search over NOTAM ids, locations and texts."""
@@ -473,7 +631,8 @@ def watch_cmd(state: State, local: bool, no_poll: bool) -> None:
 @command("demo")
 @click.option(
     "--speed",
-    type=float,
+    type=click.FloatRange(min=0, min_open=True),
+    metavar="FLOAT",
     help="Simulated seconds per real second [default: 1800"
     " on screen (an hour every 2 s), 14400 with --no-screen].",
 )

@@ -10,12 +10,14 @@ it on an accelerated clock (``speed`` simulated seconds per real second), and th
 
 from __future__ import annotations
 
+import contextlib
 import gzip
+import logging
 import re
 import tempfile
 import threading
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from importlib import resources
@@ -187,6 +189,36 @@ class SimClock:
             return min(current + elapsed, limit).replace(microsecond=0)
 
 
+# ---------------------------------------------------------------------- scheduler noise
+
+
+#: What APScheduler says when a job is due again while it still runs, or ran late. In
+#: the demo that is expected (at high ``--speed`` the intervals are shorter than a poll)
+#: and harmless (the jobs coalesce); in ``run`` it is news, so only the demo hides it.
+_EXPECTED_WARNINGS = ("maximum number of running instances reached", "was missed by")
+_SCHEDULER_LOGGERS = ("apscheduler.scheduler", "apscheduler.executors.default")
+
+
+class _ExpectedWarnings(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not any(text in str(record.msg) for text in _EXPECTED_WARNINGS)
+
+
+@contextlib.contextmanager
+def quiet_scheduler() -> Iterator[None]:
+    """Drop APScheduler's "skipped: maximum number of running instances" and "was
+    missed by" warnings while the demo runs; every other message still shows."""
+    loggers = [logging.getLogger(name) for name in _SCHEDULER_LOGGERS]
+    flt = _ExpectedWarnings()
+    for lg in loggers:
+        lg.addFilter(flt)
+    try:
+        yield
+    finally:
+        for lg in loggers:
+            lg.removeFilter(flt)
+
+
 # ---------------------------------------------------------------------- summary
 
 
@@ -256,7 +288,7 @@ def run_demo(
                         f" one every {3600 / speed:.2f} s; database {db_path}\n"
                     )
                     out.flush()
-                with stop_on_signals(stop):
+                with stop_on_signals(stop), quiet_scheduler():
                     sched.start(start=datetime.now(UTC))
                     try:
                         if screen:

@@ -406,12 +406,20 @@ def file_name(d: dg.Digest, fmt: str) -> str:
     return f"notam-digest-{d.period.label}.{render.EXTENSIONS[fmt]}"
 
 
-def digest_folder(config: Config, out: str | None = None) -> Path:
-    """``--out``, else ``[digest] folder``, else ``digests/`` next to the database."""
+def digest_folder(
+    config: Config, out: str | None = None, *, database: str | Path | None = None
+) -> Path:
+    """``--out``, else ``[digest] folder``, else ``digests/`` next to the database.
+
+    ``database`` is the database in use (``--db``, ``$NOTAM_LOG_DB`` or the config's:
+    pass ``store.path``); without it, the config's ``database``.
+    """
     if out:
         return Path(out).expanduser()
     if config.digest.folder:
         return Path(config.digest.folder).expanduser()
+    if database is not None:
+        return Path(database).parent / "digests"
     return Path(config.database).expanduser().parent / "digests"
 
 
@@ -485,7 +493,7 @@ def make_digest(
     """Build; write to ``folder`` first (if given); then deliver if ``send``; remember it."""
     chans = [c for c in channels(config, env) if c.digest] if send else []
     if send and folder is None:
-        folder = digest_folder(config)
+        folder = digest_folder(config, database=store.path)
     d = dg.load(store, config, period, now, late_after=late_after)
     files: list[Path] = []
     if folder is not None:
@@ -515,7 +523,7 @@ def daily_job(config: Config, store: Store, now: datetime) -> None:
         store,
         period,
         now,
-        folder=digest_folder(config),
+        folder=digest_folder(config, database=store.path),
         formats=config.digest.formats,
         send=config.digest.send,
     )
@@ -549,7 +557,7 @@ def run_command(
     period, late = resolve_period(
         config, store, now, day=day, since=since, until=until, since_last=since_last
     )
-    folder = digest_folder(config, out) if (out or send) else None
+    folder = digest_folder(config, out, database=store.path) if (out or send) else None
     formats = (fmt,) if fmt else config.digest.formats
     run = make_digest(
         config, store, period, now, late_after=late, folder=folder, formats=formats, send=send

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import csv
+import errno
 import json
 import os
 import sys
@@ -27,9 +28,22 @@ if TYPE_CHECKING:
     from notam_log.query import ActiveRow, History
     from notam_log.store import NotamRow
 
+
+class _Console(Console):
+    """A Rich console that leaves a closed pipe to the CLI's entry point.
+
+    Rich's own reaction to a broken pipe is ``SystemExit(1)``; raising the
+    ``BrokenPipeError`` instead lets ``notam_log.cli`` end every kind of output
+    (Rich, JSON lines, CSV) the same quiet way.
+    """
+
+    def on_broken_pipe(self) -> None:
+        raise BrokenPipeError(errno.EPIPE, "the reader of the output has gone")
+
+
 #: Piped output is given room (160 columns) so that tables stay readable in files.
 _PIPE_WIDTH = None if sys.stdout.isatty() or os.environ.get("COLUMNS") else 160
-console = Console(highlight=False, soft_wrap=True, width=_PIPE_WIDTH)
+console = _Console(highlight=False, soft_wrap=True, width=_PIPE_WIDTH)
 err_console = Console(stderr=True, highlight=False, soft_wrap=True)
 
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import gzip
+import io
+import logging
 import subprocess
 import sys
 from datetime import UTC, datetime, timedelta
@@ -11,7 +13,15 @@ from pathlib import Path
 
 import pytest
 
-from notam_log.demo import SimClock, bulletin_time, demo_bulletins, trim_bulletin
+from notam_log import scheduler
+from notam_log.demo import (
+    SimClock,
+    bulletin_time,
+    demo_bulletins,
+    quiet_scheduler,
+    run_demo,
+    trim_bulletin,
+)
 from notam_log.pib_xml import parse_pib
 
 BIN = Path(sys.executable).parent / "notam-log"
@@ -79,3 +89,56 @@ def test_demo_no_screen_tells_the_heathrow_story(tmp_path: Path) -> None:
     )
     assert "lasted 22h 16m" in out
     assert "\x1b" not in out
+
+
+SKIPPED = 'Execution of job "%s" skipped: maximum number of running instances reached (%d)'
+MISSED = 'Run time of job "%s" was missed by %s'
+
+
+def test_quiet_scheduler_drops_only_the_expected_warnings(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    sched_log = logging.getLogger("apscheduler.scheduler")
+    exec_log = logging.getLogger("apscheduler.executors.default")
+    caplog.set_level(logging.WARNING)
+    with quiet_scheduler():
+        sched_log.warning(SKIPPED, "poll nats-uk", 1)
+        exec_log.warning(MISSED, "tick", "0:00:01")
+        sched_log.error("Error running job %s", "tick")
+    assert [r.getMessage() for r in caplog.records] == ["Error running job tick"]
+    caplog.clear()
+    sched_log.warning(SKIPPED, "poll nats-uk", 1)  # outside the demo (``run``): shown
+    assert "skipped: maximum number of running instances reached (1)" in caplog.text
+
+
+def test_demo_hides_the_schedulers_expected_warnings(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """However fast the demo runs: what APScheduler says while the demo's scheduler runs
+    (here said for sure, from inside its start) is not shown; other warnings are."""
+    real_start = scheduler.NotamScheduler.start
+
+    def start(self: scheduler.NotamScheduler, start: datetime | None = None) -> None:
+        real_start(self, start)
+        logging.getLogger("apscheduler.scheduler").warning(SKIPPED, "poll nats-uk", 1)
+        logging.getLogger("apscheduler.scheduler").warning("something else")
+
+    monkeypatch.setattr(scheduler.NotamScheduler, "start", start)
+    caplog.set_level(logging.WARNING)
+    out = io.StringIO()
+    result = run_demo(db=str(tmp_path / "d.db"), speed=1e6, screen=False, out=out)
+    assert result.polls == len(demo_bulletins())
+    assert "restriction imposed  EGLL  aerodrome_closed  EGGN:A1918/25" in out.getvalue()
+    messages = [r.getMessage() for r in caplog.records if r.name.startswith("apscheduler")]
+    assert "something else" in messages
+    assert not [m for m in messages if "maximum number of running instances" in m]
+
+
+@pytest.mark.slow
+def test_demo_at_full_speed_prints_no_scheduler_warnings(tmp_path: Path) -> None:
+    proc = subprocess.run([str(BIN), "demo", "--no-screen", "--speed", "100000"],
+                          capture_output=True, text=True, timeout=120, cwd=tmp_path)  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    assert "NOTAM digest for 2025-03-21" in proc.stdout
+    assert "maximum number of running instances" not in proc.stdout + proc.stderr
+    assert "WARNING" not in proc.stdout + proc.stderr

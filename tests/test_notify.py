@@ -327,3 +327,40 @@ def test_event_notifications_filter_rate_limit_and_batch(tmp_path: Path) -> None
     assert len(out.sent) == 2
     call([], "2025-03-21T03:41Z")
     assert [e["kind"] for e in out.sent[2].payload["events"]] == ["source_up"]
+
+
+def test_digest_goes_next_to_the_database_in_use(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """No [digest] folder: `digests/` next to the database of --db or $NOTAM_LOG_DB (and of
+    the daemon's store), not next to the config's `database`."""
+    from click.testing import CliRunner
+
+    from notam_log.cli import State, cli
+
+    configured = tmp_path / "configured" / "n.db"
+    cfg_path = tmp_path / "config.toml"
+    cfg_path.write_text(f'database = "{configured}"\n')
+    for name in ("by-option", "by-env", "by-daemon"):
+        with seeded_store(parse_config({"database": str(tmp_path / name / "u.db")}, "t", {})):
+            pass
+    md = "notam-digest-2025-03-21.md"
+    args = ["digest", "--config", str(cfg_path), "--date", "2025-03-21", "--send"]
+
+    res = CliRunner().invoke(
+        cli, [*args, "--db", str(tmp_path / "by-option" / "u.db")], obj=State()
+    )
+    assert res.exit_code == 0, res.output
+    assert f"wrote {tmp_path / 'by-option' / 'digests' / md}" in res.stdout
+    assert (tmp_path / "by-option" / "digests" / md).is_file()
+
+    monkeypatch.setenv("NOTAM_LOG_DB", str(tmp_path / "by-env" / "u.db"))
+    res = CliRunner().invoke(cli, args, obj=State())
+    assert res.exit_code == 0, res.output
+    assert (tmp_path / "by-env" / "digests" / md).is_file()
+
+    cfg = parse_config({"database": str(configured)}, "t", {})
+    with Store(tmp_path / "by-daemon" / "u.db") as store:
+        notify.daily_job(cfg, store, NOW)
+    assert (tmp_path / "by-daemon" / "digests" / md).is_file()
+    assert not (tmp_path / "configured").exists()
