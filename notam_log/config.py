@@ -35,7 +35,9 @@ class SourceConfig:
     interval: float = 3600.0  # seconds
     base_url: str | None = None
     options: Mapping[str, Any] = field(default_factory=dict)
-    where: str = "config.toml: sources[0]"  # for error messages
+    #: For error messages: file and table, without the kind. The adapters'
+    #: ConfigErrors add `` (kind)`` themselves: ``config.toml: sources[0] (faa_search): ...``.
+    where: str = "config.toml: sources[0]"
 
 
 @dataclass(frozen=True, slots=True)
@@ -196,7 +198,8 @@ _SOURCE_KEYS = {"kind", "name", "enabled", "locations", "interval", "base_url"}
 def _source(table: Any, i: int, name: str, env: Mapping[str, str]) -> SourceConfig:
     from notam_log import sources as registry
 
-    where = f"{name}: sources[{i}]"
+    table_where = f"{name}: sources[{i}]"  # SourceConfig.where: the adapters add the kind
+    where = table_where
     if not isinstance(table, dict):
         raise ConfigError(f"{where}: expected a table")
     kind = _get(table, "kind", str, where, None)
@@ -206,7 +209,7 @@ def _source(table: Any, i: int, name: str, env: Mapping[str, str]) -> SourceConf
         raise ConfigError(
             f"{where}: kind: unknown {kind!r} (expected one of {', '.join(registry.SOURCES)})"
         )
-    where = f"{name}: sources[{i}] ({kind})"
+    where = f"{table_where} ({kind})"
     allowed = registry.option_types(kind)
     options: dict[str, Any] = {}
     for key, value in table.items():
@@ -215,10 +218,11 @@ def _source(table: Any, i: int, name: str, env: Mapping[str, str]) -> SourceConf
         if key not in allowed:
             known = ", ".join(sorted(_SOURCE_KEYS | set(allowed)))
             raise ConfigError(f"{where}: {key}: unknown key (expected one of {known})")
-        if not isinstance(value, allowed[key]) or (
-            isinstance(value, bool) and allowed[key] is not bool
-        ):
-            want, got = _type_name(allowed[key]), _type_name(type(value))
+        want_type = allowed[key]
+        if want_type is float and isinstance(value, int) and not isinstance(value, bool):
+            value = float(value)  # a whole number is a number (min_interval = 180)
+        if not isinstance(value, want_type) or (isinstance(value, bool) and want_type is not bool):
+            want, got = _type_name(want_type), _type_name(type(value))
             raise ConfigError(f"{where}: {key}: expected {want}, got {got}")
         options[key] = value
     interval = _get(table, "interval", (int, float), where, 3600)
@@ -232,7 +236,7 @@ def _source(table: Any, i: int, name: str, env: Mapping[str, str]) -> SourceConf
         interval=float(interval),
         base_url=_get(table, "base_url", str, where, None),
         options=options,
-        where=where,
+        where=table_where,
     )
     if cfg.enabled:
         for key, value in options.items():

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import sqlite3
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -239,3 +242,216 @@ def test_default_config_is_valid_and_shipped() -> None:
     assert top.read_text() == shipped.read_text()
     res = invoke("check-config", "--config", str(top))
     assert res.exit_code == 0 and "nats-uk" in res.output
+
+
+# --------------------------------------------------------------------------- usage errors
+
+
+def test_usage_errors_are_one_line_with_exit_2(db: Path) -> None:
+    cases = [
+        (
+            ["events", "--bogus"],
+            "Error: No such option '--bogus'. Did you mean '--verbose'?"
+            " (try 'notam-log events --help')",
+        ),
+        (["bogus"], "Error: No such command 'bogus' (try 'notam-log --help')"),
+        (
+            ["--bogus"],
+            "Error: No such option '--bogus'. Did you mean '--verbose'? (try 'notam-log --help')",
+        ),
+        (
+            ["events", "--db", str(db), "--since", "yesterday"],
+            "Error: Invalid value for --since: 'yesterday' is not a time"
+            " (expected ISO 8601 such as 2025-03-21T14:00Z) (try 'notam-log events --help')",
+        ),
+        (["timeline"], "Error: Missing argument 'LOCATION' (try 'notam-log timeline --help')"),
+        (
+            ["digest", "--format", "pdf"],
+            "Error: Invalid value for '--format': 'pdf' is not one of 'text', 'md', 'html',"
+            " 'json' (try 'notam-log digest --help')",
+        ),
+    ]
+    for args, line in cases:
+        res = CliRunner().invoke(cli, args, obj=State(), prog_name="notam-log")
+        assert res.exit_code == 2, (args, res.output)
+        assert res.stdout == "", args
+        assert res.stderr.splitlines() == [line], args
+
+
+def test_verbose_keeps_clicks_long_usage_error() -> None:
+    for args in (["-v", "events", "--bogus"], ["events", "--bogus", "-v"]):
+        res = CliRunner().invoke(cli, args, obj=State(), prog_name="notam-log")
+        assert res.exit_code == 2
+        assert res.stderr.splitlines()[0] == "Usage: notam-log events [OPTIONS]"
+        assert "Error: No such option '--bogus'" in res.stderr
+
+
+def test_help_version_and_bare_command_still_work() -> None:
+    runner = CliRunner()
+    res = runner.invoke(cli, ["--help"], obj=State(), prog_name="notam-log")
+    assert res.exit_code == 0 and "Commands:" in res.stdout and "timeline" in res.stdout
+    res = runner.invoke(cli, ["events", "-h"], obj=State(), prog_name="notam-log")
+    assert res.exit_code == 0 and res.stdout.startswith("Usage: notam-log events [OPTIONS]")
+    res = runner.invoke(cli, ["--version"], obj=State(), prog_name="notam-log")
+    assert res.exit_code == 0 and res.stdout.startswith("notam-log, version ")
+    res = runner.invoke(cli, [], obj=State(), prog_name="notam-log")  # the help, as before
+    assert res.exit_code == 2 and "Commands:" in res.output and "Error" not in res.output
+
+
+# --------------------------------------------------------------------------- option checks
+
+
+def test_bad_option_values_are_one_line_errors(db: Path) -> None:
+    d = ["--db", str(db)]
+    cases = [
+        (
+            ["events", *d, "--limit", "-1"],
+            "Error: Invalid value for '--limit': -1 is not in the range x>=1"
+            " (try 'notam-log events --help')",
+        ),
+        (
+            ["events", *d, "--limit", "0"],
+            "Error: Invalid value for '--limit': 0 is not in the range x>=1"
+            " (try 'notam-log events --help')",
+        ),
+        (
+            ["timeline", "EGLL", *d, "--days", "-3"],
+            "Error: Invalid value for '--days': -3 is not in the range x>=1"
+            " (try 'notam-log timeline --help')",
+        ),
+        (
+            ["events", *d, "--since", "2025-03-22", "--until", "2025-03-21T12:00Z"],
+            "Error: Invalid value for --until: '2025-03-21T12:00Z' is not after --since"
+            " '2025-03-22' (try 'notam-log events --help')",
+        ),
+        (
+            ["events", *d, "--since", "2025-03-21", "--until", "2025-03-21"],
+            "Error: Invalid value for --until: '2025-03-21' is not after --since '2025-03-21'"
+            " (try 'notam-log events --help')",
+        ),
+        (
+            ["search", "EGLL", *d, "--limit", "0"],
+            "Error: Invalid value for '--limit': 0 is not in the range x>=1"
+            " (try 'notam-log search --help')",
+        ),
+        (
+            ["demo", "--speed", "0"],
+            "Error: Invalid value for '--speed': 0.0 is not in the range x>0"
+            " (try 'notam-log demo --help')",
+        ),
+    ]
+    for command in ("events", "active", "timeline"):
+        where = ["EGLL"] if command == "timeline" else []
+        cases.append(
+            (
+                [command, *where, *d, "--json", "--csv"],
+                "Error: --json and --csv exclude each other (give one)"
+                f" (try 'notam-log {command} --help')",
+            )
+        )
+    for args, line in cases:
+        res = CliRunner().invoke(cli, args, obj=State(), prog_name="notam-log")
+        assert res.exit_code == 2, (args, res.output)
+        assert res.stdout == "", args
+        assert res.stderr.splitlines() == [line], args
+
+
+def test_events_limit_is_the_newest_oldest_first(db: Path) -> None:
+    every = invoke("events", "--db", str(db), "--json").output.splitlines()
+    assert len(every) > 3
+    newest = invoke("events", "--db", str(db), "--json", "--limit", "2").output.splitlines()
+    assert newest == every[-2:]
+
+
+def test_search_limit_help_says_what_it_limits() -> None:
+    res = invoke("search", "--help")
+    text = " ".join(res.output.split())
+    assert "--limit N Show at most N matching NOTAMs, best matches first. [default: 50; x>=1]" in (
+        text
+    )
+
+
+# --------------------------------------------------------------------------- closed pipes
+
+BIN = Path(sys.executable).parent / "notam-log"
+
+
+@pytest.mark.parametrize(
+    "args",
+    [["events", "--json"], ["events", "--csv"], ["events"], ["search", "EGLL"]],
+    ids=["json", "csv", "rich", "rich-table"],
+)
+def test_a_reader_that_has_gone_is_no_error(db: Path, args: list[str]) -> None:
+    """stdout is a pipe whose reading end is already closed: every write fails with EPIPE."""
+    read_end, write_end = os.pipe()
+    os.close(read_end)
+    try:
+        proc = subprocess.run(
+            [str(BIN), *args, "--db", str(db)],
+            stdout=write_end,
+            stderr=subprocess.PIPE,
+            text=True,
+            timeout=60,
+        )
+    finally:
+        os.close(write_end)
+    assert (proc.returncode, proc.stderr) == (0, "")
+
+
+@pytest.mark.skipif(shutil.which("bash") is None, reason="needs bash")
+def test_readme_head_example_passes_under_pipefail(db: Path) -> None:
+    script = f"set -o pipefail; '{BIN}' events --json --db '{db}' | head -1"
+    proc = subprocess.run(["bash", "-c", script], capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stderr == ""
+    assert json.loads(proc.stdout)["seq"] == 1
+
+
+# --------------------------------------------------------------------------- config messages
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        (
+            '[[sources]]\nkind = "faa_search"\nareas = ["x"]\n',
+            'sources[0] (faa_search): areas[0]: expected "latitude,longitude,radius_nm" such as'
+            " \"56.828,53.457,25\", got 'x'",
+        ),
+        ('[[sources]]\nkind = "file"\n', "sources[0] (file): path: required"),
+        (
+            '[[sources]]\nkind = "nats_pib"\n[[sources]]\nkind = "nats_pib"\nname = "b"\ncolour = 1\n',
+            "sources[1] (nats_pib): colour: unknown key (expected one of base_url, enabled,"
+            " interval, kind, locations, name, scope)",
+        ),
+    ],
+    ids=["adapter-areas", "adapter-path", "config-key"],
+)
+def test_config_errors_name_the_source_kind_once(tmp_path: Path, text: str, message: str) -> None:
+    cfg = tmp_path / "c.toml"
+    cfg.write_text(text)
+    res = CliRunner().invoke(cli, ["check-config", "--config", str(cfg)], obj=State())
+    assert res.exit_code == 1
+    assert res.stderr.splitlines() == [f"Error: {cfg}: {message}"]
+
+
+def test_a_whole_number_is_accepted_where_a_number_is_expected(tmp_path: Path) -> None:
+    """``min_interval = 180`` (the README's own default) for a float option."""
+    from notam_log.config import load_config
+    from notam_log.errors import ConfigError
+    from notam_log.sources import build_source
+
+    cfg = tmp_path / "c.toml"
+    cfg.write_text(
+        '[[sources]]\nkind = "faa_nms"\nlocations = ["KJFK"]\nmin_interval = 180\n'
+        'client_id_env = "NL_TEST_ID"\nclient_secret_env = "NL_TEST_SECRET"\n'
+    )
+    env = {"NL_TEST_ID": "id", "NL_TEST_SECRET": "secret"}
+    config = load_config(cfg, env=env)
+    (source_cfg,) = config.sources
+    assert source_cfg.options["min_interval"] == 180.0
+    source = build_source(source_cfg, env)
+    assert source.min_interval.total_seconds() == 180  # type: ignore[attr-defined]
+    cfg.write_text(cfg.read_text().replace("180", '"3 min"'))
+    with pytest.raises(ConfigError, match=r"min_interval: expected a number, got a string"):
+        load_config(cfg, env=env)
