@@ -364,10 +364,14 @@ def replay_cmd(
             stats = replay.replay(recorder, ordered, source=source, scope=scope, on_item=advance)
     for err in stats.errors:
         output.warn(err)
+    skipped = (
+        f" (skipped {stats.skipped}: not newer than the log's last snapshot of {source} {scope})"
+        if stats.skipped
+        else ""
+    )
     output.say(
-        f"replayed {stats.snapshots} snapshots ({stats.skipped} already in the log):"
-        f" {stats.notams} NOTAMs read, {stats.events} events added,"
-        f" {stats.issues} NOTAMs with parse issues"
+        f"replayed {stats.snapshots} snapshots{skipped}: {stats.notams} NOTAMs read,"
+        f" {stats.events} events added, {stats.issues} NOTAMs with parse issues"
     )
 
 

@@ -86,8 +86,13 @@ def progress(total: int, label: str) -> Iterator[Callable[[str], None]]:
         yield lambda _name: bar.advance(task)
 
 
+def count(n: int, word: str, words: str | None = None) -> str:
+    """``1 NOTAM``, ``2 NOTAMs``, ``1 restriction episode``: a count with its noun."""
+    return f"{n} {word if n == 1 else words or word + 's'}"
+
+
 def notam_table(notams: Sequence[Notam]) -> None:
-    table = Table(title=f"{len(notams)} NOTAMs", show_lines=False, expand=False)
+    table = Table(title=count(len(notams), "NOTAM"), show_lines=False, expand=False)
     for col in ("key", "type", "locations", "Q-code", "category", "from", "until"):
         table.add_column(col, no_wrap=True)
     table.add_column("text", overflow="fold", ratio=3, min_width=20)
@@ -111,7 +116,7 @@ def notam_table(notams: Sequence[Notam]) -> None:
         table.add_row(*cells)
     console.print(table)
     if bad:
-        warn(f"{bad} of {len(notams)} NOTAMs could not be read completely (see issues)")
+        warn(f"{bad} of {count(len(notams), 'NOTAM')} could not be read completely (see issues)")
 
 
 def _with_state(r: NotamRow | ActiveRow) -> dict[str, Any]:
@@ -334,7 +339,8 @@ def timeline(
     title = f"{location} {name_of(location) or ''}".strip()
     console.print(
         Text(
-            f"{title}: {len(eps)} restriction episodes, {fmt_time(start)} to {fmt_time(end)}",
+            f"{title}: {count(len(eps), 'restriction episode')},"
+            f" {fmt_time(start)} to {fmt_time(end)}",
             style="bold",
         )
     )
@@ -359,7 +365,10 @@ def timeline(
 def poll_line(s: Any) -> None:
     """``nats-uk: 863 NOTAMs, 4 events, 1.2 s`` or the error."""
     statuses = ", ".join(f"{v} {k}" for k, v in sorted(s.statuses.items()))
-    line = f"{s.source}: {s.notams} NOTAMs, {len(s.events)} events, {s.elapsed:.1f} s"
+    line = (
+        f"{s.source}: {count(s.notams, 'NOTAM')}, {count(len(s.events), 'event')},"
+        f" {s.elapsed:.1f} s"
+    )
     if statuses:
         line += f" ({statuses})"
     if s.skipped:

@@ -194,13 +194,13 @@ def replay(
             stats.incomplete += 1
             stats.errors.append(f"{item.name}: read in part, not complete: {parsed.incomplete}")
         rec = recorder.snapshot(snap)
-        if rec.status == "skipped":
+        if rec.status == "skipped":  # not newer than the last snapshot of its scope
             stats.skipped += 1
         else:
             stats.snapshots += 1
-        stats.notams += rec.notams
-        stats.events += len(rec.events)
-        stats.issues += rec.issues
+            stats.notams += rec.notams
+            stats.events += len(rec.events)
+            stats.issues += rec.issues
         if on_item:
             on_item(item.name)
     return stats

@@ -455,3 +455,17 @@ def test_a_whole_number_is_accepted_where_a_number_is_expected(tmp_path: Path) -
     cfg.write_text(cfg.read_text().replace("180", '"3 min"'))
     with pytest.raises(ConfigError, match=r"min_interval: expected a number, got a string"):
         load_config(cfg, env=env)
+
+
+def test_counts_agree_with_their_nouns(tmp_path: Path) -> None:
+    one = tmp_path / "one.txt"
+    one.write_text(
+        "A0001/26 NOTAMN\nQ) EGTT/QFALC/IV/NBO/A/000/999/5129N00028W005\n"
+        "A) EGLL B) 2603010000 C) 2603020000\nE) AD CLSD."
+    )
+    res = CliRunner().invoke(cli, ["parse", str(one)], obj=State())
+    assert res.exit_code == 0 and "1 NOTAM" in res.output and "1 NOTAMs" not in res.output
+    two = tmp_path / "two.txt"
+    two.write_text(one.read_text() + "\n\n" + one.read_text().replace("A0001", "A0002"))
+    res = CliRunner().invoke(cli, ["parse", str(two)], obj=State())
+    assert "2 NOTAMs" in res.output
