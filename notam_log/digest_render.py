@@ -12,6 +12,7 @@ import html
 import io
 import json
 import re
+import textwrap
 from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 from typing import Any
@@ -230,8 +231,25 @@ def _q(text: str) -> str:
 # --------------------------------------------------------------------------- Rich and text
 
 
-def render_rich(d: Digest) -> RenderableType:
-    """A Rich renderable; feed text only ever enters as ``Text``, never as markup."""
+def _item(line: str, width: int | None) -> Text:
+    """``    - text``; with a ``width``, wrapped to it under the text's own start (a
+    hanging indent), else one line (a terminal wraps it)."""
+    text = clean(line, one_line=True)
+    if width is None:
+        return Text(f"    - {text}")
+    wrapped = textwrap.fill(
+        text,
+        width,
+        initial_indent="    - ",
+        subsequent_indent="      ",
+        break_on_hyphens=False,
+    )  # a word longer than a line is cut across lines: nothing is lost or cropped
+    return Text(wrapped, no_wrap=True)
+
+
+def render_rich(d: Digest, width: int | None = None) -> RenderableType:
+    """A Rich renderable; feed text only ever enters as ``Text``, never as markup. With
+    ``width``, list items are wrapped to it with a hanging indent (plain text files)."""
     parts: list[RenderableType] = [
         Text(title(d), style="bold"),
         Text(subtitle(d), style="dim"),
@@ -256,7 +274,7 @@ def render_rich(d: Digest) -> RenderableType:
         for heading, lines in _lines_for(loc, d):
             parts.append(Text(f"  {heading}:", style="bold"))
             for line in lines:
-                parts.append(Text(f"    - {clean(line, one_line=True)}"))
+                parts.append(_item(line, width))
         parts.append(Text(f"  NOTAMs: {counts_text(loc)}", style="dim"))
     parts.append(Text(""))
     table = Table(title="Coverage", title_justify="left", expand=False)
@@ -284,7 +302,7 @@ def render_text(d: Digest, width: int = 100) -> str:
         highlight=False,
         _environ={},
     )
-    console.print(render_rich(d))
+    console.print(render_rich(d, width))
     return "\n".join(line.rstrip() for line in buf.getvalue().splitlines()) + "\n"
 
 

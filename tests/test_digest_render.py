@@ -175,3 +175,18 @@ def test_chromium_runs_nothing_from_the_feed(tmp_path: Path) -> None:
     assert "&lt;script&gt;document.title='PWNED'" in out
     assert "&lt;img src=x onerror=" in out
     assert "<img" not in out and "<script" not in out
+
+
+def test_text_wraps_long_items_under_their_own_start() -> None:
+    """Files and e-mails (fixed width): a long item goes on under its text, not at the margin."""
+    out = render.render_text(evil_digest(), width=60)
+    lines = out.splitlines()
+    assert any(line.startswith("      ") and line.strip() for line in lines), out  # wrapped
+    for prev, line in zip(lines, lines[1:], strict=False):
+        if prev.startswith(("    - ", "      ")) and line and not line.startswith("  "):
+            raise AssertionError(f"an item goes on at the margin: {line!r}\n{out}")
+    items = [line for line in lines if line.startswith(("    - ", "      "))]
+    assert all(len(line) <= 60 for line in items), out
+    # nothing of the feed text is lost to the wrapping
+    joined = "".join(line.removeprefix("    - ").strip() for line in items)
+    assert "".join(EVIL.split()).replace("\x1b[31m", "")[:120] in "".join(joined.split()), out
