@@ -93,8 +93,19 @@ class Poller:
     def _record(self, source: Source, run: SourceRun, now: datetime) -> PollSummary:
         summary = PollSummary(source.name, elapsed=run.elapsed, error=run.error)
         rec = self.recorder
+        # A source that keeps validators of what it fetched (ETag) hears what the log
+        # made of each snapshot, so that they never stand for one the log does not hold.
+        told: Callable[[str, str], None] | None = getattr(source, "recorded", None)
         for snap in run.snapshots:
-            result = rec.snapshot(snap)
+            try:
+                result = rec.snapshot(snap)
+            except BaseException:
+                if told is not None:
+                    for s in run.snapshots:
+                        told(s.scope, "not recorded")
+                raise
+            if told is not None:
+                told(snap.scope, result.status)
             summary.notams += result.notams
             summary.events.extend(result.events)
             summary.statuses[result.status] = summary.statuses.get(result.status, 0) + 1

@@ -191,7 +191,7 @@ def test_poll_command_over_http_and_secrets_stay_out(tmp_path: Path) -> None:
         assert res.exit_code == 0, res.output
         lines = res.stdout.splitlines()
         assert any(ln.startswith("uk: ") and "NOTAMs" in ln for ln in lines), lines
-        assert any(ln.startswith("search: 1 NOTAMs") for ln in lines), lines
+        assert any(ln.startswith("search: 1 NOTAM,") for ln in lines), lines
         assert any(ln.startswith("icao: ") for ln in lines), lines
         # the bot page: reported as such, with advice, and exit 1
         server.fail("search", "bot")

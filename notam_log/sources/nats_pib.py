@@ -52,6 +52,15 @@ class NatsPibSource:
         self.etag = state.get("etag") or None
         self.last_modified = state.get("last_modified") or None
 
+    def recorded(self, scope: str, status: str) -> None:
+        """What the log made of this poll's snapshot (see ``Poller``). The validators of
+        the bulletin just fetched stand for it ("304: the same as that one") only once
+        the log holds it as a complete snapshot; when it does not (not recorded, older
+        than the last one, suspect), they are dropped, so that the next poll fetches
+        the bulletin whole instead of being told it has not changed."""
+        if status not in ("complete", "unchanged"):
+            self.etag = self.last_modified = None
+
     def poll(self, now: datetime) -> Poll:
         headers = {"Accept": "application/xml, text/xml;q=0.9, */*;q=0.1"}
         if self.etag:
