@@ -92,7 +92,7 @@ def retry_after(response: httpx.Response, now: datetime) -> float | None:
     if not value:
         return None
     value = value.strip()
-    if value.isdigit():
+    if value.isascii() and value.isdigit():  # not "²", which isdigit() also accepts
         return float(value)
     try:
         when = parsedate_to_datetime(value)

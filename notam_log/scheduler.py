@@ -128,7 +128,13 @@ class NotamScheduler:
             first = start or real_now
             previous = last.get(source.name)
             if start is None and previous is not None and self.speed == 1.0:
-                first = max(real_now, previous + timedelta(seconds=interval))
+                # the interval after the last poll, but never later than one interval
+                # from now: a poll logged in the future (a clock that was wrong) must
+                # not hold the next one back
+                first = min(
+                    max(real_now, previous + timedelta(seconds=interval)),
+                    real_now + timedelta(seconds=interval),
+                )
             self.scheduler.add_job(
                 self.poll_source,
                 "interval",

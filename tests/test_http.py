@@ -130,6 +130,11 @@ def test_retry_after_seconds_and_date_capped() -> None:
     response = httpx.Response(503, headers={"Retry-After": "Sun, 01 Mar 2026 06:00:20 GMT"})
     assert retry_after(response, NOW) == 20.0
     assert retry_after(httpx.Response(503, headers={"Retry-After": "soon"}), NOW) is None
+    # a digit that is not ASCII ("²".isdigit() is true, float("²") fails): ignored
+    assert (
+        retry_after(httpx.Response(429, headers={"Retry-After": "²".encode("latin-1")}), NOW)
+        is None
+    )
 
 
 def test_other_statuses_go_to_the_adapter_unretried() -> None:

@@ -137,3 +137,22 @@ def test_run_polls_logs_and_exits_0_on_sigterm(tmp_path: Path) -> None:
     assert "already polls this database" in second.stderr
     assert "nats-uk: " in out and "NOTAMs" in out and "stopped" in out
     assert _integrity(db) == "ok"
+
+
+def test_a_poll_logged_in_the_future_does_not_hold_the_next_one_back(tmp_path: Path) -> None:
+    """A poll once recorded with a clock set a year ahead (then corrected): after a
+    restart the next poll is at most one interval away, not a year."""
+    from notam_log.diff import Changes
+    from notam_log.models import PollRecord
+
+    cfg = _config("http://127.0.0.1:9")
+    with Store(tmp_path / "s.db") as store, httpx.Client() as client:
+        future = datetime.now(UTC).replace(microsecond=0) + timedelta(days=365)
+        store.write(
+            Changes(world=store.load_world(), status="source"),
+            PollRecord("nats-uk", "UK", future, future, "failed", "x"),
+        )
+        sched = NotamScheduler(cfg, store, build_sources(cfg, {}), client)
+        sched.add_jobs()
+        job = sched.scheduler.get_job("poll:nats-uk")
+        assert job.next_run_time - datetime.now(UTC) < timedelta(seconds=900 + 60)

@@ -647,3 +647,41 @@ def test_nats_pib_without_its_header_is_incomplete() -> None:
     with httpx.Client(transport=transport) as c:
         snap = run_source(source, c, NOW).snapshots[0]
     assert not snap.complete and "no AreaPIBHeader" in (snap.reason or ""), snap.reason
+
+
+def test_faa_nms_delta_after_a_failed_poll_pulls_whole(tmp_path: Path) -> None:
+    """A poll that fails before its pull (token endpoint down) must not move the next
+    delta's start past an update it never saw: that location is pulled whole next."""
+    from notam_log.poll import Poller
+    from notam_log.record import Recorder
+    from notam_log.store import Store
+
+    t0 = datetime(2025, 9, 1, tzinfo=UTC)
+    setup = setups()["faa_nms"]
+    opts = {**setup.options, "mode": "delta"}
+    with (
+        Store(tmp_path / "x.db") as store,
+        NotamTestServer(**setup.server) as server,
+        make_client(timeout=5) as c,
+    ):
+        src = build_source(
+            SourceConfig(kind="faa_nms", name="nms", locations=setup.locations,
+                         base_url=server.base_url, options=opts),
+            SECRETS,
+        )  # fmt: skip
+        poller = Poller(Recorder(store), c, run_kwargs={"sleep": lambda s: None})
+        poller.poll([src], t0)  # a whole pull: the baseline
+        amended = copy.deepcopy(server.nms_features)  # t0 + 10 min: 8WC's NOTAM extended
+        notam = amended[0]["properties"]["coreNOTAMData"]["notam"]
+        notam["effectiveEnd"] = "2025-12-01T23:59:00.000Z"
+        notam["lastUpdated"] = "2025-09-01T00:10:00.000Z"
+        server.nms_features = amended
+        server.expire_tokens()  # t0 + 20 min: no token, the poll fails before any pull
+        server.fail("nms_token", *["500"] * 4)
+        assert poller.poll([src], t0 + timedelta(minutes=20))[0].error
+        server.clear_faults()
+        server.nms_delta_features = []  # a delta since t0 + 15 min holds nothing
+        poller.poll([src], t0 + timedelta(minutes=40))
+        assert "lastUpdatedDate" not in server.of("nms_notams")[-1].query  # whole
+        (row,) = [r for r in store.notams() if r.notam.key == "STL:08/430"]
+        assert row.notam.end == datetime(2025, 12, 1, 23, 59, tzinfo=UTC)

@@ -184,10 +184,10 @@ class FaaNmsSource:
                 f"{int(self.min_interval.total_seconds())} s; next at {nxt}",
             )
         since = self.last_pull
-        self.last_pull = now
+        self.last_pull = now  # a pull is made now (the service counts it, whatever comes)
         out = Scopes(self.name, self.scopes(), now)
-        for loc in self.scopes():
-            full = (
+        fulls = {
+            loc: (
                 self.mode == "location"
                 or loc in self._areas
                 or loc in self.resync
@@ -195,6 +195,13 @@ class FaaNmsSource:
                 or since is None
                 or now - since > DELTA_MAX - DELTA_OVERLAP
             )
+            for loc in self.scopes()
+        }
+        # Until its pull succeeds, a location's next pull is a whole one: the next delta
+        # would start at this poll's time, and what changed before it would be missed if
+        # this poll fails for it (an error, a refused token that ends the poll early).
+        self.resync.update(fulls)
+        for loc, full in fulls.items():
             if full:
                 yield from self._full(now, loc, out)
             else:
@@ -292,12 +299,15 @@ class FaaNmsSource:
             out.add(loc, Notam.from_json(data))
         if not self.checklist:
             out.fail([loc], "delta only (no checklist check)")
+            self.resync.discard(loc)  # the delta was read: the next one follows on
         else:
             got = yield from self._get(now, CHECKLIST_PATH, {"location": loc})
             reason = _checklist_mismatch(got, set(known))
             if reason:
                 out.fail([loc], f"delta: {reason}")
                 self.resync.add(loc)
+            else:
+                self.resync.discard(loc)
         if loc in out.reasons and out.reasons[loc]:
             for notam in cancels:
                 out.add(loc, notam)
