@@ -13,6 +13,8 @@ The rules that keep the log true:
   ingesting the same data twice adds nothing. A snapshot older than the last tick (its
   fetch overlapped a tick) is recorded all the same; time-driven changes are then
   evaluated at the tick's time, so evaluation never goes backwards.
+* A NOTAM is amended only by the source that first listed it: another source's
+  rendering of the same NOTAM (other location form, limits or Q-code) is not a change.
 * Every event carries the range ``(after, observed_at]`` in which the change
   happened; ``effective_at`` is the time the NOTAM itself gives (B, C, a window edge).
 """
@@ -173,7 +175,10 @@ def ingest(world: World, snap: Snapshot, rules: Rules | None = None) -> Changes:
                 detail["baseline"] = True
             ch.events.append(_event(kind, n, snap.source, t, after, n.start, detail))
             continue
-        amended = _content(n) != _content(tr.notam)
+        # Only the source that first listed a NOTAM amends it: another source's rendering
+        # of the same NOTAM (the FAA's APIs give the location as 8WC or K8WC, other
+        # limits or Q-codes) differs in form, not because the issuer changed it.
+        amended = tr.source == snap.source and _content(n) != _content(tr.notam)
         if amended:
             h = n.content_hash()
             changed = [f for f in CONTENT_FIELDS if getattr(tr.notam, f) != getattr(n, f)]

@@ -243,3 +243,27 @@ def test_lift_names_the_notam_that_ended_last() -> None:
     (lifted,) = [e for e in ch.events if e.kind == "restriction_lifted"]
     assert lifted.key == "X:A0001/25" and lifted.effective_at == t(12)
     assert lifted.detail["keys"] == ["X:A0001/25"]
+
+
+def test_another_sources_rendering_of_a_notam_is_no_amendment() -> None:
+    """Two sources list the same NOTAM (the FAA's APIs: location 8WC or K8WC): polling
+    both, again and again, adds nothing after the first sighting; the first source
+    still reports a real change."""
+    mine = n("STL:08/430", t(-10), t(100), loc="K8WC", category="runway_closed")
+    theirs = n(
+        "STL:08/430", t(-10), t(100), loc="8WC", category="runway_closed", text="RWY 20 CLSD"
+    )
+    world = diff.World()
+    events: list[list[tuple[str, str | None]]] = []
+    for hour in range(4):
+        for source, notam in (("nms", mine), ("v1", theirs)):
+            ch = diff.ingest(
+                world, Snapshot(source, "K8WC", t(hour, 10 * (source == "v1")), (notam,))
+            )
+            world = ch.world
+            events.append([(e.kind, e.key) for e in ch.events if not e.detail.get("baseline")])
+    assert [k for k, _ in events[0]] == ["restriction_imposed"] or events[0] == []
+    assert all(e == [] for e in events[1:]), events
+    changed = n("STL:08/430", t(-10), t(200), loc="K8WC", category="runway_closed")
+    ch = diff.ingest(world, Snapshot("nms", "K8WC", t(5), (changed,)))
+    assert ("amended", "STL:08/430") in [(e.kind, e.key) for e in ch.events]
