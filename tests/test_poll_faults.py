@@ -7,6 +7,8 @@ taken as complete would show up at once as a false ``withdrawn`` or ``restrictio
 
 from __future__ import annotations
 
+import functools
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +17,7 @@ from test_sources_adapters import MATRIX, MAX_ATTEMPTS, NOW, RETRIED, SECRETS, s
 
 from notam_log.config import SourceConfig
 from notam_log.diff import Rules
-from notam_log.http import make_client
+from notam_log.http import make_client, run_source
 from notam_log.poll import Poller
 from notam_log.record import Recorder
 from notam_log.sources import build_source
@@ -33,9 +35,29 @@ def server_kwargs(kind: str) -> dict[str, Any]:
     return kwargs
 
 
+@functools.cache
+def in_force_time(kind: str) -> datetime:
+    """A time at which most of the fixture's NOTAMs are in force (the payloads are of
+    2018 to 2025): a faulty poll taken as complete would then withdraw them."""
+    setup = setups()[kind]
+    with NotamTestServer(**server_kwargs(kind)) as server, make_client(timeout=5) as client:
+        cfg = SourceConfig(kind=kind, name=kind, locations=setup.locations,
+                           base_url=server.base_url, options=setup.options)  # fmt: skip
+        run = run_source(build_source(cfg, SECRETS), client, NOW, sleep=lambda _s: None)
+    notams = [n for s in run.snapshots for n in s.notams if n.start is not None]
+
+    def in_force(t: datetime) -> int:
+        return sum(
+            1 for n in notams if n.start <= t and (n.end is None or n.end > t + 3 * setup.later)
+        )
+
+    return max((n.start + timedelta(minutes=1) for n in notams), key=in_force, default=NOW)
+
+
 def run_polls(kind: str, db: Path, faults: list[str]) -> tuple[list[tuple[object, ...]], list[Any]]:
     setup = setups()[kind]
     later = setup.later
+    now = in_force_time(kind)
     with (
         Store(db) as store,
         NotamTestServer(timeout_sleep=0.3, **server_kwargs(kind)) as server,
@@ -52,12 +74,14 @@ def run_polls(kind: str, db: Path, faults: list[str]) -> tuple[list[tuple[object
         poller = Poller(
             Recorder(store, rules=SENSITIVE), client, run_kwargs={"sleep": lambda _s: None}
         )
-        summaries = [poller.poll([source], NOW)[0]]
+        summaries = [poller.poll([source], now)[0]]
+        # in force after the first poll: what a faulty poll taken as complete would withdraw
+        assert store.notams(statuses=["active"]), f"{kind}: nothing in force at {now}"
         if faults:
             server.fail(setup.route, *faults)
-            summaries.append(poller.poll([source], NOW + later)[0])
+            summaries.append(poller.poll([source], now + later)[0])
             server.clear_faults()
-        summaries.append(poller.poll([source], NOW + 2 * later)[0])
+        summaries.append(poller.poll([source], now + 2 * later)[0])
         changes = sorted(
             (e.kind, e.key, e.category, e.effective_at)
             for e in store.events()
