@@ -685,3 +685,36 @@ def test_faa_nms_delta_after_a_failed_poll_pulls_whole(tmp_path: Path) -> None:
         assert "lastUpdatedDate" not in server.of("nms_notams")[-1].query  # whole
         (row,) = [r for r in store.notams() if r.notam.key == "STL:08/430"]
         assert row.notam.end == datetime(2025, 12, 1, 23, 59, tzinfo=UTC)
+
+
+def test_faa_search_entry_without_its_text_keeps_the_notams_key(tmp_path: Path) -> None:
+    """One answer gives an entry without icaoMessage or traditionalMessage: the NOTAM,
+    built from the fields, keeps the key its message gave (by FIR): no false withdrawal."""
+    from notam_log.diff import Rules
+    from notam_log.poll import Poller
+    from notam_log.record import Recorder
+    from notam_log.sources import faa_search
+    from notam_log.store import Store
+
+    setup = setups()["faa_search"]
+    at = datetime(2018, 9, 1, tzinfo=UTC)
+    with (
+        Store(tmp_path / "x.db") as store,
+        NotamTestServer(**setup.server) as server,
+        make_client(timeout=5) as c,
+    ):
+        cfg = SourceConfig(kind="faa_search", name="search", locations=setup.locations,
+                           base_url=server.base_url, options=setup.options)  # fmt: skip
+        src = build_source(cfg, SECRETS)
+        poller = Poller(Recorder(store, rules=Rules(withdraw_after=1)), c,
+                        run_kwargs={"sleep": lambda _s: None})  # fmt: skip
+        poller.poll([src], at)
+        active = {r.notam.key for r in store.notams(statuses=["active"])}
+        items = server.search_entries
+        i = next(i for i, it in enumerate(items) if faa_search.entry_notam(it).key in active)
+        key = faa_search.entry_notam(items[i]).key
+        items[i] = dict(items[i], icaoMessage=None, traditionalMessage=None)
+        assert faa_search.entry_notam(items[i]).key != key  # the fields alone give another
+        second = poller.poll([src], at + timedelta(minutes=10))[0]
+        assert not [e for e in second.events if e.kind in ("withdrawn", "published")], second.events
+        assert key in {r.notam.key for r in store.notams(statuses=["active"])}

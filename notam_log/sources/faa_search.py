@@ -6,6 +6,7 @@ notam-log sends its own honest User-Agent and never tries to get around it.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from collections.abc import Mapping
 from datetime import UTC, datetime
@@ -107,6 +108,8 @@ class FaaSearchSource:
         self.root = base(cfg, DEFAULT_BASE)
         self.locations, self.areas = need_locations_or_areas(cfg)
         self.batch_size: int = max(1, option(cfg, "batch_size", int, 10))
+        #: "ID LOCATION" -> the key of the NOTAM as read from its message (see _same_key).
+        self.keys: dict[str, str] = {}
 
     def __repr__(self) -> str:
         return f"FaaSearchSource(name={self.name!r}, locations={len(self.locations)})"
@@ -115,10 +118,28 @@ class FaaSearchSource:
         return self.locations + tuple(a.scope for a in self.areas)
 
     def state(self) -> dict[str, Any]:
-        return {}
+        return {"keys": self.keys}
 
     def restore(self, state: Mapping[str, Any]) -> None:
-        return None
+        keys = state.get("keys")
+        self.keys = {str(k): str(v) for k, v in keys.items()} if isinstance(keys, Mapping) else {}
+
+    def _same_key(self, notam: Notam) -> Notam:
+        """An entry without message text is built from the search's fields, which cannot
+        give the key its message gives (``EHAA:A0957/18``, by the Q-line's FIR): it gets
+        the key the same NOTAM (id and location) had when its message was read, so that
+        one answer without the text is not a withdrawal and a new NOTAM."""
+        if not notam.id or not notam.locations:
+            return notam
+        ident = f"{notam.id} {notam.locations[0]}"
+        if notam.source_format == "faa_search_fields":
+            known = self.keys.get(ident)
+            return dataclasses.replace(notam, key=known) if known else notam
+        self.keys.pop(ident, None)  # kept in the order last seen, newest last
+        self.keys[ident] = notam.key
+        if len(self.keys) > _KEYS_KEPT:
+            del self.keys[next(iter(self.keys))]
+        return notam
 
     def headers(self) -> dict[str, str]:
         """The headers the site's own search page sends with its XHR (plus our UA)."""
@@ -195,7 +216,7 @@ class FaaSearchSource:
             for entry in entries:
                 if not isinstance(entry, dict):
                     continue
-                notam = entry_notam(entry)
+                notam = self._same_key(entry_notam(entry))
                 if area is not None:
                     out.add(area.scope, notam)
                     continue
@@ -226,6 +247,10 @@ def _as_int(value: Any) -> int | None:
         return int(value)
     except (TypeError, ValueError):
         return None
+
+
+#: How many NOTAM keys the source remembers for entries that come without their text.
+_KEYS_KEPT = 50_000
 
 
 def entry_notam(entry: Mapping[str, Any]) -> Notam:
