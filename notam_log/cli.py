@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import logging
+import math
 import os
 import re
 import sys
@@ -213,6 +214,17 @@ def _reader_gone(code: int) -> NoReturn:
         os.dup2(devnull, fd)
         os.close(devnull)
     sys.exit(code)
+
+
+#: The largest --limit: SQLite's integers are 64-bit; no log holds this many events.
+_MAX_LIMIT = 1_000_000_000
+
+
+def _finite(value: float | None, name: str) -> float | None:
+    """A number option that must be a number (click's FloatRange lets "nan" through)."""
+    if value is not None and not math.isfinite(value):
+        raise click.BadParameter(f"{value} is not a number", param_hint=f"'{name}'")
+    return value
 
 
 _VERBOSE_ARG = re.compile(r"-v+|--verbose")
@@ -428,7 +440,7 @@ def _check_kinds(kinds: tuple[str, ...], categories: tuple[str, ...]) -> None:
 @_filters
 @click.option(
     "--limit",
-    type=click.IntRange(min=1),
+    type=click.IntRange(min=1, max=_MAX_LIMIT),
     metavar="N",
     help="Only the newest N events (default: all), still listed oldest first.",
 )
@@ -516,7 +528,7 @@ def history_cmd(state: State, ident: str, as_json: bool) -> None:
 @click.argument("location")
 @click.option(
     "--days",
-    type=click.IntRange(min=1),
+    type=click.IntRange(min=1, max=36_500),
     default=7,
     show_default=True,
     metavar="N",
@@ -541,7 +553,7 @@ def timeline_cmd(
 @click.argument("text")
 @click.option(
     "--limit",
-    type=click.IntRange(min=1),
+    type=click.IntRange(min=1, max=_MAX_LIMIT),
     default=50,
     show_default=True,
     metavar="N",
@@ -635,7 +647,8 @@ def watch_cmd(state: State, local: bool, no_poll: bool) -> None:
 @command("demo")
 @click.option(
     "--speed",
-    type=click.FloatRange(min=0, min_open=True),
+    type=click.FloatRange(min=0, min_open=True, max=1e9),
+    callback=lambda _ctx, _param, v: _finite(v, "--speed"),
     metavar="FLOAT",
     help="Simulated seconds per real second [default: 1800"
     " on screen (an hour every 2 s), 14400 with --no-screen].",

@@ -13,8 +13,10 @@ The rules that keep the log true:
   ingesting the same data twice adds nothing. A snapshot older than the last tick (its
   fetch overlapped a tick) is recorded all the same; time-driven changes are then
   evaluated at the tick's time, so evaluation never goes backwards.
-* A NOTAM is amended only by the source that first listed it: another source's
-  rendering of the same NOTAM (other location form, limits or Q-code) is not a change.
+* A NOTAM is amended by the source that first listed it: another source's rendering
+  of the same NOTAM (other location form, limits or Q-code) is not a change, unless
+  the first source no longer vouches for it (down, no longer listing it, silent for a
+  day); then the other source's change is an amendment and the NOTAM follows it.
 * Every event carries the range ``(after, observed_at]`` in which the change
   happened; ``effective_at`` is the time the NOTAM itself gives (B, C, a window edge).
 """
@@ -24,7 +26,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from notam_log.models import CONTENT_FIELDS, SEVERITY, Episode, Event, Notam, Snapshot
@@ -175,10 +177,16 @@ def ingest(world: World, snap: Snapshot, rules: Rules | None = None) -> Changes:
                 detail["baseline"] = True
             ch.events.append(_event(kind, n, snap.source, t, after, n.start, detail))
             continue
-        # Only the source that first listed a NOTAM amends it: another source's rendering
-        # of the same NOTAM (the FAA's APIs give the location as 8WC or K8WC, other
-        # limits or Q-codes) differs in form, not because the issuer changed it.
-        amended = tr.source == snap.source and _content(n) != _content(tr.notam)
+        # The source that first listed a NOTAM amends it; another source's rendering of
+        # the same NOTAM (the FAA's APIs give the location as 8WC or K8WC, other limits
+        # or Q-codes) differs in form, not because the issuer changed it. Only when the
+        # first source no longer vouches for the NOTAM does another amend it, and the
+        # NOTAM is then followed through that source.
+        amended = _content(n) != _content(tr.notam) and (
+            tr.source == snap.source or not _vouches(world, tr, key, t)
+        )
+        if amended and tr.source != snap.source:
+            tr = dataclasses.replace(tr, source=snap.source, scope=snap.scope)
         if amended:
             h = n.content_hash()
             changed = [f for f in CONTENT_FIELDS if getattr(tr.notam, f) != getattr(n, f)]
@@ -543,6 +551,23 @@ def _event(
 
 
 _CONTENT_GETTER = __import__("operator").attrgetter(*CONTENT_FIELDS)
+
+
+#: How long a source's last complete poll vouches for what it listed (a source removed
+#: from the configuration, or not polled for so long, no longer does).
+_VOUCH_FOR = timedelta(days=1)
+
+
+def _vouches(world: World, tr: Tracked, key: str, t: datetime) -> bool:
+    """Whether the source that a NOTAM is followed through still vouches for it: its
+    last poll of that scope was complete (the source is not down or failing), listed
+    the NOTAM, and is less than a day old."""
+    info = world.scopes.get((tr.source, tr.scope))
+    if info is None or info.last_complete is None or key not in info.present:
+        return False
+    if info.last_poll is not None and info.last_poll > info.last_complete:
+        return False
+    return t - info.last_complete <= _VOUCH_FOR
 
 
 def _content(n: Notam) -> tuple[Any, ...]:

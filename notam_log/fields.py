@@ -158,7 +158,9 @@ def frozen_builder(cls: type[_T], order: tuple[str, ...] | None = None) -> Calla
     slots = getattr(cls, "__slots__", ())
     if (
         hasattr(cls, "__post_init__")
-        or any(not f.init or f.default_factory is not dataclasses.MISSING for f in fields)
+        or any(
+            not f.init or f.kw_only or f.default_factory is not dataclasses.MISSING for f in fields
+        )
         or any(f.name not in slots for f in fields)
         or (order is not None and not set(order) <= names)
         or (
@@ -166,7 +168,9 @@ def frozen_builder(cls: type[_T], order: tuple[str, ...] | None = None) -> Calla
             and any(f.default is dataclasses.MISSING and f.name not in order for f in fields)
         )
     ):
-        if order is None or order == tuple(f.name for f in fields):
+        if order is None or (
+            order == tuple(f.name for f in fields) and not any(f.kw_only for f in fields)
+        ):
             return cls  # the class's own call takes the same arguments (as mypyc's do)
         given = order
 

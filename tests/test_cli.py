@@ -306,18 +306,32 @@ def test_bad_option_values_are_one_line_errors(db: Path) -> None:
     cases = [
         (
             ["events", *d, "--limit", "-1"],
-            "Error: Invalid value for '--limit': -1 is not in the range x>=1"
+            "Error: Invalid value for '--limit': -1 is not in the range 1<=x<=1000000000"
             " (try 'notam-log events --help')",
         ),
         (
             ["events", *d, "--limit", "0"],
-            "Error: Invalid value for '--limit': 0 is not in the range x>=1"
+            "Error: Invalid value for '--limit': 0 is not in the range 1<=x<=1000000000"
             " (try 'notam-log events --help')",
         ),
         (
             ["timeline", "EGLL", *d, "--days", "-3"],
-            "Error: Invalid value for '--days': -3 is not in the range x>=1"
+            "Error: Invalid value for '--days': -3 is not in the range 1<=x<=36500"
             " (try 'notam-log timeline --help')",
+        ),
+        (  # beyond what a date can hold: was an OverflowError traceback
+            ["timeline", "EGLL", *d, "--days", "1000000"],
+            "Error: Invalid value for '--days': 1000000 is not in the range 1<=x<=36500"
+            " (try 'notam-log timeline --help')",
+        ),
+        (  # beyond SQLite's integers: was an IntegrityError traceback
+            ["events", *d, "--limit", "99999999999999999999"],
+            "Error: Invalid value for '--limit': 99999999999999999999 is not in the range"
+            " 1<=x<=1000000000 (try 'notam-log events --help')",
+        ),
+        (  # click's FloatRange lets nan through: was a ValueError traceback
+            ["demo", "--no-screen", "--speed", "nan"],
+            "Error: Invalid value for '--speed': nan is not a number (try 'notam-log demo --help')",
         ),
         (
             ["events", *d, "--since", "2025-03-22", "--until", "2025-03-21T12:00Z"],
@@ -331,12 +345,12 @@ def test_bad_option_values_are_one_line_errors(db: Path) -> None:
         ),
         (
             ["search", "EGLL", *d, "--limit", "0"],
-            "Error: Invalid value for '--limit': 0 is not in the range x>=1"
+            "Error: Invalid value for '--limit': 0 is not in the range 1<=x<=1000000000"
             " (try 'notam-log search --help')",
         ),
         (
             ["demo", "--speed", "0"],
-            "Error: Invalid value for '--speed': 0.0 is not in the range x>0"
+            "Error: Invalid value for '--speed': 0.0 is not in the range 0<x<=1000000000.0"
             " (try 'notam-log demo --help')",
         ),
     ]
@@ -366,8 +380,9 @@ def test_events_limit_is_the_newest_oldest_first(db: Path) -> None:
 def test_search_limit_help_says_what_it_limits() -> None:
     res = invoke("search", "--help")
     text = " ".join(res.output.split())
-    assert "--limit N Show at most N matching NOTAMs, best matches first. [default: 50; x>=1]" in (
-        text
+    assert (
+        "--limit N Show at most N matching NOTAMs, best matches first. [default: 50; 1<=x<=1000000000]"
+        in (text)
     )
 
 

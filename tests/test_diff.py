@@ -267,3 +267,31 @@ def test_another_sources_rendering_of_a_notam_is_no_amendment() -> None:
     changed = n("STL:08/430", t(-10), t(200), loc="K8WC", category="runway_closed")
     ch = diff.ingest(world, Snapshot("nms", "K8WC", t(5), (changed,)))
     assert ("amended", "STL:08/430") in [(e.kind, e.key) for e in ch.events]
+
+
+def test_another_source_amends_when_the_first_no_longer_vouches() -> None:
+    """A lists a NOTAM, B its own rendering; A goes down and B shows it extended: that
+    is an amendment (no false expiry), and A's old rendering, back later, is not."""
+    a_version = n("STL:08/430", t(-10), t(100), loc="K8WC", category="runway_closed")
+    b_version = n(
+        "STL:08/430", t(-10), t(100), loc="K8WC", category="runway_closed", text="RWY 20 CLSD"
+    )
+    extended = n(
+        "STL:08/430", t(-10), t(300), loc="K8WC", category="runway_closed", text="RWY 20 CLSD"
+    )
+    world = diff.World()
+    for s in (
+        Snapshot("a", "K8WC", t(0), (a_version,)),
+        Snapshot("b", "8WC", t(0, 10), (b_version,)),
+        Snapshot("a", "K8WC", t(1), (), complete=False, reason="HTTP 500"),  # A is down
+    ):
+        world = diff.ingest(world, s).world
+    ch = diff.ingest(world, Snapshot("b", "8WC", t(1, 10), (extended,)))
+    assert [(e.kind, e.source) for e in ch.events] == [("amended", "b")]
+    world = ch.world
+    assert world.active["STL:08/430"].notam.end == t(300)
+    world = diff.ingest(world, Snapshot("a", "K8WC", t(2), (a_version,))).world  # A is back
+    world = diff.ingest(world, Snapshot("b", "8WC", t(2, 10), (extended,))).world
+    ch = diff.tick(world, t(101))
+    assert [e.kind for e in ch.events] == []  # no expiry at A's old end
+    assert ch.world.active["STL:08/430"].notam.end == t(300)

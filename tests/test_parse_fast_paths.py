@@ -70,6 +70,12 @@ class _NoSlots:
     a: int
 
 
+@dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
+class _KwOnly:
+    a: int
+    b: int
+
+
 @dataclasses.dataclass(frozen=True, slots=True)
 class _PostInit:
     a: int
@@ -107,6 +113,10 @@ def test_frozen_builder_keywords_positions_and_fallbacks() -> None:
     assert frozen_builder(_Plain, ("c", "a"))((3,), 4) == _Plain(4, "b", (3,))
     assert frozen_builder(_NoSlots) is _NoSlots
     assert frozen_builder(_PostInit) is _PostInit
+    # keyword-only fields: a builder that takes them by position, not the class itself
+    assert frozen_builder(_KwOnly, ("a", "b"))(1, 2) == _KwOnly(a=1, b=2)
+    # keyword-only fields: a builder that takes them by position, not the class itself
+    assert frozen_builder(_KwOnly, ("a", "b"))(1, 2) == _KwOnly(a=1, b=2)
     # all the fields in their own order: the class's own call takes the same arguments
     assert frozen_builder(_NoSlots, tuple(f.name for f in dataclasses.fields(_NoSlots))) is _NoSlots
     with pytest.raises(ValueError):

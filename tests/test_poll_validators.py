@@ -92,3 +92,20 @@ def test_a_suspect_bulletin_is_not_taken_for_the_one_before(tmp_path: Path) -> N
     )
     assert sums[1].statuses == {"suspect": 1}
     assert sums[2].statuses != {"unchanged": 1}  # it is fetched and judged again
+
+
+def test_a_failed_fetch_keeps_the_validators_of_the_last_bulletin(tmp_path: Path) -> None:
+    with (
+        Store(tmp_path / "x.db") as store,
+        NotamTestServer(pib_snapshots=[A]) as server,
+        make_client(timeout=5) as client,
+    ):
+        src = build_source(SourceConfig(kind="nats_pib", name="uk", base_url=server.base_url), {})
+        poller = Poller(Recorder(store), client, run_kwargs={"sleep": lambda s: None})
+        poller.poll([src], NOW)
+        server.fail("pib", *["500"] * 4)
+        assert poller.poll([src], NOW + timedelta(hours=1))[0].statuses == {"partial": 1}
+        server.clear_faults()
+        third = poller.poll([src], NOW + timedelta(hours=2))[0]
+        assert "if-none-match" in {k.lower() for k in server.requests[-1].headers}
+        assert third.statuses == {"unchanged": 1}

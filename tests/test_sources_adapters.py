@@ -713,8 +713,19 @@ def test_faa_search_entry_without_its_text_keeps_the_notams_key(tmp_path: Path) 
         items = server.search_entries
         i = next(i for i, it in enumerate(items) if faa_search.entry_notam(it).key in active)
         key = faa_search.entry_notam(items[i]).key
-        items[i] = dict(items[i], icaoMessage=None, traditionalMessage=None)
+        original = items[i]
+        items[i] = dict(original, icaoMessage=None, traditionalMessage=None)
         assert faa_search.entry_notam(items[i]).key != key  # the fields alone give another
         second = poller.poll([src], at + timedelta(minutes=10))[0]
         assert not [e for e in second.events if e.kind in ("withdrawn", "published")], second.events
         assert key in {r.notam.key for r in store.notams(statuses=["active"])}
+        # the record read from the text stands (no amendment there, none back)
+        assert not [e for e in second.events if e.kind == "amended"], second.events
+        items[i] = original  # the text is back
+        third = poller.poll([src], at + timedelta(minutes=20))[0]
+        assert not [e for e in third.events if not e.kind.startswith("source_")], third.events
+        # a restart forgets the records, not the keys (saved state): the key still holds
+        fresh = build_source(cfg, SECRETS)
+        fresh.restore(src.state())
+        bare = dict(original, icaoMessage=None, traditionalMessage=None)
+        assert fresh._same_key(faa_search.entry_notam(bare)).key == key  # type: ignore[attr-defined]

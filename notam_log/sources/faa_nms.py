@@ -267,9 +267,9 @@ class FaaNmsSource:
             return
         for _, notam in features:
             out.add(loc, notam)
+        self.resync.discard(loc)
         if self.mode == "delta" and area is None:
             self.known[loc] = {nms_id: n.to_json() for nms_id, n in features}
-            self.resync.discard(loc)
 
     def _delta(
         self, now: datetime, loc: str, since: datetime, out: Scopes

@@ -10,7 +10,7 @@ import dataclasses
 import logging
 from collections.abc import Mapping
 from datetime import UTC, datetime
-from typing import Any, ClassVar
+from typing import Any, ClassVar, TypeVar
 
 import httpx
 
@@ -110,6 +110,8 @@ class FaaSearchSource:
         self.batch_size: int = max(1, option(cfg, "batch_size", int, 10))
         #: "ID LOCATION" -> the key of the NOTAM as read from its message (see _same_key).
         self.keys: dict[str, str] = {}
+        #: "ID LOCATION" -> the record last read from the entry's text (this run only).
+        self._read: dict[str, Notam] = {}
 
     def __repr__(self) -> str:
         return f"FaaSearchSource(name={self.name!r}, locations={len(self.locations)})"
@@ -128,17 +130,20 @@ class FaaSearchSource:
         """An entry without message text is built from the search's fields, which cannot
         give the key its message gives (``EHAA:A0957/18``, by the Q-line's FIR): it gets
         the key the same NOTAM (id and location) had when its message was read, so that
-        one answer without the text is not a withdrawal and a new NOTAM."""
+        one answer without the text is not a withdrawal and a new NOTAM. Within a run
+        it is the record last read from the text itself (so not an amendment either)."""
         if not notam.id or not notam.locations:
             return notam
         ident = f"{notam.id} {notam.locations[0]}"
         if notam.source_format == "faa_search_fields":
+            # the record read from its text at an earlier poll (this run), else its key
+            last = self._read.get(ident)
+            if last is not None:
+                return last
             known = self.keys.get(ident)
             return dataclasses.replace(notam, key=known) if known else notam
-        self.keys.pop(ident, None)  # kept in the order last seen, newest last
-        self.keys[ident] = notam.key
-        if len(self.keys) > _KEYS_KEPT:
-            del self.keys[next(iter(self.keys))]
+        _remember(self.keys, ident, notam.key)
+        _remember(self._read, ident, notam)
         return notam
 
     def headers(self) -> dict[str, str]:
@@ -251,6 +256,15 @@ def _as_int(value: Any) -> int | None:
 
 #: How many NOTAM keys the source remembers for entries that come without their text.
 _KEYS_KEPT = 50_000
+_V = TypeVar("_V")
+
+
+def _remember(memo: dict[str, _V], ident: str, value: _V) -> None:
+    """Keep ``value`` as the newest entry of a bounded memo (the oldest goes first)."""
+    memo.pop(ident, None)
+    memo[ident] = value
+    if len(memo) > _KEYS_KEPT:
+        del memo[next(iter(memo))]
 
 
 def entry_notam(entry: Mapping[str, Any]) -> Notam:

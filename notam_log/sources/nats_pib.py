@@ -57,8 +57,9 @@ class NatsPibSource:
         the bulletin just fetched stand for it ("304: the same as that one") only once
         the log holds it as a complete snapshot; when it does not (not recorded, older
         than the last one, suspect), they are dropped, so that the next poll fetches
-        the bulletin whole instead of being told it has not changed."""
-        if status not in ("complete", "unchanged"):
+        the bulletin whole instead of being told it has not changed. (A failed fetch
+        leaves them as they were: they still stand for the last bulletin recorded.)"""
+        if status in ("skipped", "suspect", "not recorded"):
             self.etag = self.last_modified = None
 
     def poll(self, now: datetime) -> Poll:
