@@ -28,6 +28,7 @@ import httpx
 
 from notam_log.config import Config, SourceConfig
 from notam_log.errors import NotamLogError
+from notam_log.logs import filtered
 from notam_log.poll import PollSummary, build_sources
 from notam_log.store import Store
 from notam_log.text import event_line, fmt_time
@@ -208,15 +209,8 @@ class _ExpectedWarnings(logging.Filter):
 def quiet_scheduler() -> Iterator[None]:
     """Drop APScheduler's "skipped: maximum number of running instances" and "was
     missed by" warnings while the demo runs; every other message still shows."""
-    loggers = [logging.getLogger(name) for name in _SCHEDULER_LOGGERS]
-    flt = _ExpectedWarnings()
-    for lg in loggers:
-        lg.addFilter(flt)
-    try:
+    with filtered(_SCHEDULER_LOGGERS, _ExpectedWarnings()):
         yield
-    finally:
-        for lg in loggers:
-            lg.removeFilter(flt)
 
 
 # ---------------------------------------------------------------------- summary

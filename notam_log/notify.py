@@ -45,6 +45,7 @@ from notam_log import digest as dg
 from notam_log import digest_render as render
 from notam_log.config import Config, NotifyConfig
 from notam_log.errors import ConfigError, NotamLogError
+from notam_log.logs import filtered
 from notam_log.models import CATEGORIES, EVENT_KINDS, Event
 from notam_log.text import clean, event_line
 
@@ -334,15 +335,8 @@ class _Redact(logging.Filter):
 @contextlib.contextmanager
 def _quiet_http(ch: Channel) -> Iterator[None]:
     """Scrub secrets from what httpx, httpcore and apprise log (URLs at INFO)."""
-    flt = _Redact(ch.secrets)
-    loggers = [logging.getLogger(n) for n in ("httpx", "httpcore", "apprise")]
-    for lg in loggers:
-        lg.addFilter(flt)
-    try:
+    with filtered(("httpx", "httpcore", "apprise"), _Redact(ch.secrets)):
         yield
-    finally:
-        for lg in loggers:
-            lg.removeFilter(flt)
 
 
 @dataclass(frozen=True, slots=True)

@@ -96,12 +96,12 @@ class Poller:
         # A source that keeps validators of what it fetched (ETag) hears what the log
         # made of each snapshot, so that they never stand for one the log does not hold.
         told: Callable[[str, str], None] | None = getattr(source, "recorded", None)
-        for snap in run.snapshots:
+        for done, snap in enumerate(run.snapshots):
             try:
                 result = rec.snapshot(snap)
             except BaseException:
-                if told is not None:
-                    for s in run.snapshots:
+                if told is not None:  # this one and those after it were not recorded
+                    for s in run.snapshots[done:]:
                         told(s.scope, "not recorded")
                 raise
             if told is not None:
