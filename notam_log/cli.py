@@ -314,8 +314,11 @@ def parse_cmd(state: State, files: tuple[str, ...], as_json: bool) -> None:
 
     notams: list[Notam] = []
     for name in files or ("-",):
-        data = _read(name)
-        notams.extend(read_input(data, name if name != "-" else "<stdin>").notams)
+        label = name if name != "-" else "<stdin>"
+        parsed = read_input(_read(name), label)
+        notams.extend(parsed.notams)
+        if parsed.incomplete:  # a bulletin cut short: what it holds, and that it is not all
+            output.warn(f"{label}: read in part: {parsed.incomplete}")
     if as_json:
         output.json_lines(n.to_json() for n in notams)
     else:

@@ -400,21 +400,14 @@ def file_name(d: dg.Digest, fmt: str) -> str:
     return f"notam-digest-{d.period.label}.{render.EXTENSIONS[fmt]}"
 
 
-def digest_folder(
-    config: Config, out: str | None = None, *, database: str | Path | None = None
-) -> Path:
-    """``--out``, else ``[digest] folder``, else ``digests/`` next to the database.
-
-    ``database`` is the database in use (``--db``, ``$NOTAM_LOG_DB`` or the config's:
-    pass ``store.path``); without it, the config's ``database``.
-    """
+def digest_folder(config: Config, database: str | Path, out: str | None = None) -> Path:
+    """``--out``, else ``[digest] folder``, else ``digests/`` next to ``database``, the
+    database in use (``--db``, ``$NOTAM_LOG_DB`` or the config's: ``store.path``)."""
     if out:
         return Path(out).expanduser()
     if config.digest.folder:
         return Path(config.digest.folder).expanduser()
-    if database is not None:
-        return Path(database).parent / "digests"
-    return Path(config.database).expanduser().parent / "digests"
+    return Path(database).parent / "digests"
 
 
 def write_digest(d: dg.Digest, folder: Path, formats: Sequence[str]) -> list[Path]:
@@ -487,7 +480,7 @@ def make_digest(
     """Build; write to ``folder`` first (if given); then deliver if ``send``; remember it."""
     chans = [c for c in channels(config, env) if c.digest] if send else []
     if send and folder is None:
-        folder = digest_folder(config, database=store.path)
+        folder = digest_folder(config, store.path)
     d = dg.load(store, config, period, now, late_after=late_after)
     files: list[Path] = []
     if folder is not None:
@@ -517,7 +510,7 @@ def daily_job(config: Config, store: Store, now: datetime) -> None:
         store,
         period,
         now,
-        folder=digest_folder(config, database=store.path),
+        folder=digest_folder(config, store.path),
         formats=config.digest.formats,
         send=config.digest.send,
     )
@@ -551,7 +544,7 @@ def run_command(
     period, late = resolve_period(
         config, store, now, day=day, since=since, until=until, since_last=since_last
     )
-    folder = digest_folder(config, out, database=store.path) if (out or send) else None
+    folder = digest_folder(config, store.path, out) if (out or send) else None
     formats = (fmt,) if fmt else config.digest.formats
     run = make_digest(
         config, store, period, now, late_after=late, folder=folder, formats=formats, send=send

@@ -173,6 +173,20 @@ def test_parse_pib_gzip_table() -> None:
     assert "EGGN:A1918/25" in res.output
 
 
+def test_parse_says_when_a_bulletin_was_read_in_part(tmp_path: Path) -> None:
+    import gzip
+
+    xml = gzip.decompress((HEATHROW / "PIB-2025-03-21T1200Z.xml.gz").read_bytes())
+    cut = tmp_path / "cut.xml"
+    cut.write_bytes(xml[: len(xml) // 2])
+    res = invoke("parse", str(cut), "--json")
+    assert res.exit_code == 0
+    assert len(res.stdout.splitlines()) > 100  # what came is printed ...
+    assert "cut.xml: read in part: truncated" in res.stderr  # ... and said to be a part
+    whole = invoke("parse", str(HEATHROW / "PIB-2025-03-21T1200Z.xml.gz"), "--json")
+    assert "read in part" not in whole.stderr
+
+
 def test_bad_inputs_are_one_line_errors(tmp_path: Path, db: Path) -> None:
     runner = CliRunner()
     cases = [

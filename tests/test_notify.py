@@ -201,7 +201,7 @@ def test_smtp_down_keeps_the_digest_and_says_so_in_one_line(
     with seeded_store(cfg) as store:
         period = notify.resolve_period(cfg, store, NOW)[0]
         run = notify.make_digest(
-            cfg, store, period, NOW, folder=notify.digest_folder(cfg), send=True,
+            cfg, store, period, NOW, folder=notify.digest_folder(cfg, store.path), send=True,
             env=ENV, sleep=sleeps.append,
         )  # fmt: skip
         errors = store.db.execute("SELECT errors FROM digests").fetchone()[0]
