@@ -20,11 +20,11 @@ from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
-from notam_log import digest as dg
-from notam_log import digest_render as render
-from notam_log.config import parse_config
-from notam_log.models import Notam, iso
-from notam_log.store import Store
+from notam_log.core import digest as dg
+from notam_log.core import digest_render as render
+from notam_log.core.config import parse_config
+from notam_log.core.models import Notam, iso
+from notam_log.shell.store import Store
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from summary import record  # noqa: E402

@@ -24,16 +24,18 @@ HEATHROW = ROOT / "tests" / "data" / "nats-pib" / "heathrow-2025-03"
 
 sys.path.insert(0, str(ROOT))
 
-from notam_log import pib_xml, replay, schedule, sun  # noqa: E402
+from notam_log.core import item_d, sun  # noqa: E402
+from notam_log.core.parse import pib  # noqa: E402
+from notam_log.shell import replay  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from summary import record  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from notam_log.models import Snapshot, iso  # noqa: E402
-from notam_log.pib_xml import parse_pib  # noqa: E402
-from notam_log.record import Recorder  # noqa: E402
-from notam_log.store import Store  # noqa: E402
+from notam_log.core.models import Snapshot, iso  # noqa: E402
+from notam_log.core.parse.pib import parse_pib  # noqa: E402
+from notam_log.shell.recorder import Recorder  # noqa: E402
+from notam_log.shell.store import Store  # noqa: E402
 
 ROWS: list[tuple[str, str, str]] = []
 
@@ -46,11 +48,11 @@ def row(name: str, value: str, note: str = "") -> None:
 def clear_caches() -> None:
     """Forget memoised schedules and sun times, and the bulletin read last, so a parse
     is measured cold (a replay still reuses each bulletin's records in the next)."""
-    for module in (schedule, sun):
+    for module in (item_d, sun):
         for value in vars(module).values():
             if hasattr(value, "cache_clear"):
                 value.cache_clear()
-    pib_xml.forget()
+    pib.forget()
 
 
 def best(fn: Callable[[], object], repeat: int = 5) -> tuple[float, float]:

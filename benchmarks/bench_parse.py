@@ -22,7 +22,7 @@ feed would.
 Inputs:
 
 * **ICAO text**: every ``icao`` record of ``tests/data/corpus/notams.jsonl``, through
-  ``icao_text.parse_icao``.
+  ``icao.parse_icao``.
 * **ICAO text, aviconv-parseable**: the subset of those that aviconv-notam's
   ``aviconv_notam.parser.parse`` reads without raising (found in the same run), timed
   for both parsers on the same texts; the ratio is notam-log's rate over aviconv's.
@@ -30,7 +30,7 @@ Inputs:
   so and the rest still runs.
 * **FAA domestic text**: every ``faa_domestic`` record, through ``faa_text.parse_faa``.
 * **PIB XML**: the largest (decompressed) snapshot in
-  ``tests/data/nats-pib/heathrow-2025-03/``, through ``pib_xml.parse_pib``, against
+  ``tests/data/nats-pib/heathrow-2025-03/``, through ``pib.parse_pib``, against
   lxml's ``etree.fromstring`` alone on the same bytes (the floor any reader pays); the
   ratio there is parse_pib's time over fromstring's and is meant to stay <= 2.5. Cold,
   and as the poller meets it each hour: right after reading the bulletin of the hour
@@ -52,10 +52,11 @@ from typing import Any
 
 from lxml import etree
 
-from notam_log import classify, icao_text, pib_xml, qcodes, schedule, sun
-from notam_log.faa_text import parse_faa
-from notam_log.icao_text import parse_icao
-from notam_log.pib_xml import parse_pib
+from notam_log.core import classify, item_d, qcodes, sun
+from notam_log.core.parse import icao, pib
+from notam_log.core.parse.faa import parse_faa
+from notam_log.core.parse.icao import parse_icao
+from notam_log.core.parse.pib import parse_pib
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from summary import record  # noqa: E402
@@ -66,18 +67,18 @@ PIB_DIR = ROOT / "tests" / "data" / "nats-pib" / "heathrow-2025-03"
 PIB_RATIO_LIMIT = 2.5
 #: Which build of notam-log is measured: the pure modules, or the core compiled with
 #: mypyc (``NOTAM_LOG_MYPYC=1 pip install '.[bench]'`` in a venv of its own; setup.py).
-BUILD = "pure Python" if icao_text.__file__.endswith(".py") else "compiled (mypyc)"
+BUILD = "pure Python" if icao.__file__.endswith(".py") else "compiled (mypyc)"
 TAG = "" if BUILD == "pure Python" else " [compiled]"
 
 
 def clear_caches() -> None:
     """Forget every memo of notam-log, so that a repeat measures a cold parse."""
-    schedule.clear_caches()  # read, windows, item D words and date-free texts, sun
+    item_d.clear_caches()  # read, windows, item D words and date-free texts, sun
     sun.event_seconds.cache_clear()
     qcodes.decode.cache_clear()
     classify._qcode_outcome.cache_clear()
     classify._qcode_info.cache_clear()
-    pib_xml.forget()  # the records of the bulletin read last
+    pib.forget()  # the records of the bulletin read last
 
 
 def timed(

@@ -18,10 +18,10 @@ sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 
 from test_sources_adapters import SECRETS, setups  # noqa: E402
 
-from notam_log.config import SourceConfig  # noqa: E402
-from notam_log.http import make_client, run_source, run_sources  # noqa: E402
+from notam_log.core.config import SourceConfig  # noqa: E402
+from notam_log.shell.http import make_client, run_source, run_sources  # noqa: E402
 from notam_log.sources import build_source  # noqa: E402
-from notam_log.testserver import NotamTestServer  # noqa: E402
+from notam_log.testing.server import NotamTestServer  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from summary import record  # noqa: E402

@@ -4,7 +4,7 @@
 
 Builds a database with synthetic NOTAMs (one complete snapshot, so every NOTAM gives a
 ``published`` event and every restriction a ``restriction_imposed`` one, plus amendments),
-then times :func:`notam_log.watch.load_screen` and :func:`notam_log.watch.render_screen`
+then times :func:`notam_log.shell.watch.load_screen` and :func:`notam_log.shell.watch.render_screen`
 (captured at 80x24 and 200x60) and measures the peak memory of a fresh process that
 does what ``watch`` does (the scheduler's recorder loads every active NOTAM, then ten
 screen refreshes). Prints a table.
@@ -25,11 +25,11 @@ from pathlib import Path
 from rich.console import Console
 from rich.table import Table
 
-from notam_log.config import Config, SourceConfig
-from notam_log.models import Notam, Snapshot
-from notam_log.record import Recorder
-from notam_log.store import Store
-from notam_log.watch import load_screen, render_screen
+from notam_log.core.config import Config, SourceConfig
+from notam_log.core.models import Notam, Snapshot
+from notam_log.shell.recorder import Recorder
+from notam_log.shell.store import Store
+from notam_log.shell.watch import load_screen, render_screen
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from summary import record  # noqa: E402
@@ -121,9 +121,9 @@ def memory(db: Path, polling: bool) -> float:
 import sys, httpx
 sys.path.insert(0, "benchmarks")
 from pathlib import Path
-from notam_log.store import Store
-from notam_log.scheduler import NotamScheduler
-from notam_log.watch import load_screen, render_screen
+from notam_log.shell.store import Store
+from notam_log.shell.daemon import NotamScheduler
+from notam_log.shell.watch import load_screen, render_screen
 from rich.console import Console
 import bench_watch as b
 db = Path({str(db)!r})

@@ -38,10 +38,10 @@ def _record(notam: Any) -> dict[str, Any]:
 
 
 def main(out_path: str) -> None:
-    from notam_log.errors import InputError
-    from notam_log.faa_text import parse_faa
-    from notam_log.icao_text import parse_icao, parse_text
-    from notam_log.pib_xml import forget, parse_pib
+    from notam_log.core.errors import InputError
+    from notam_log.core.parse.faa import parse_faa
+    from notam_log.core.parse.icao import parse_icao, parse_text
+    from notam_log.core.parse.pib import forget, parse_pib
 
     conf = tomllib.loads((ROOT / "pyproject.toml").read_text("utf-8"))
     modules = [

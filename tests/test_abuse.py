@@ -16,13 +16,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from test_sources_adapters import SECRETS, setups
 
-from notam_log.config import SourceConfig
-from notam_log.errors import InputError, SourceError
-from notam_log.formats import read_input
-from notam_log.models import Snapshot
-from notam_log.record import Recorder
+from notam_log.core.config import SourceConfig
+from notam_log.core.errors import InputError, SourceError
+from notam_log.core.models import Snapshot
+from notam_log.core.parse.inputs import read_input
+from notam_log.shell.recorder import Recorder
+from notam_log.shell.store import Store
 from notam_log.sources import build_source
-from notam_log.store import Store
 
 DATA = Path(__file__).parent / "data"
 PAYLOADS = DATA / "payloads"
@@ -222,9 +222,9 @@ def _escape_ok(rendered: str) -> None:
 
 
 def test_hostile_text_in_digest_formats(hostile_store: tuple[Store, list[str]]) -> None:
-    from notam_log import digest as dg
-    from notam_log import digest_render
-    from notam_log.config import load_config
+    from notam_log.core import digest as dg
+    from notam_log.core import digest_render
+    from notam_log.core.config import load_config
 
     store, _ = hostile_store
     cfg = load_config(None)

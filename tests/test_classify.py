@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from notam_log.classify import CLASSIFICATION_TABLE, QCODE_RULES, category_of, complete
-from notam_log.models import CATEGORIES, DEFAULT_RESTRICTIONS, Notam
+from notam_log.core.classify import CLASSIFICATION_TABLE, QCODE_RULES, category_of, complete
+from notam_log.core.models import CATEGORIES, DEFAULT_RESTRICTIONS, Notam
 
 HEATHROW_CLOSED = "AD CLOSED DUE TO A MAJOR INCIDENT IN THE LOCAL VICINTY AFFECTING \nPOWER SUPPLY"
 REPATRIATION = "AD AVBL FOR LIMITED REPATRIATION FLIGHTS"

@@ -217,8 +217,8 @@ def test_locked_database_waits_then_fails_clearly(tmp_path: Path, db: Path) -> N
     shutil.copy(db, copy)
     holder = sqlite3.connect(copy)
     holder.execute("BEGIN EXCLUSIVE")
-    from notam_log.errors import StoreError
-    from notam_log.store import Store
+    from notam_log.core.errors import StoreError
+    from notam_log.shell.store import Store
 
     with Store(copy, timeout=0.2) as store:  # reading works (WAL) ...
         assert store.count_events() > 0
@@ -466,8 +466,8 @@ def test_config_errors_name_the_source_kind_once(tmp_path: Path, text: str, mess
 
 def test_a_whole_number_is_accepted_where_a_number_is_expected(tmp_path: Path) -> None:
     """``min_interval = 180`` (the README's own default) for a float option."""
-    from notam_log.config import load_config
-    from notam_log.errors import ConfigError
+    from notam_log.core.config import load_config
+    from notam_log.core.errors import ConfigError
     from notam_log.sources import build_source
 
     cfg = tmp_path / "c.toml"

@@ -12,10 +12,10 @@ from typing import Any
 
 import pytest
 
-from notam_log.faa_text import parse_faa
-from notam_log.fields import parse_coords
-from notam_log.icao_text import parse_icao, parse_text
-from notam_log.models import Notam
+from notam_log.core.models import Notam
+from notam_log.core.parse.faa import parse_faa
+from notam_log.core.parse.icao import parse_icao, parse_text
+from notam_log.core.values import parse_coords
 
 CORPUS = Path(__file__).parent / "data" / "corpus" / "notams.jsonl"
 RECORDS: list[dict[str, Any]] = [json.loads(line) for line in CORPUS.open(encoding="utf-8")]
@@ -233,7 +233,7 @@ def test_the_corpus_file_reads_as_json_lines() -> None:
     """The whole corpus as one JSON-lines input, as ``notam-log parse`` reads it: a
     text holding U+0085 or U+2028 (which JSON strings may carry as they are) stays
     within its line."""
-    from notam_log.formats import read_input
+    from notam_log.core.parse.inputs import read_input
 
     assert any("\u0085" in r["text"] or "\u2028" in r["text"] for r in RECORDS)
     parsed = read_input(CORPUS.read_bytes(), CORPUS.name)

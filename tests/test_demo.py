@@ -13,8 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from notam_log import scheduler
-from notam_log.demo import (
+from notam_log.core.parse.pib import parse_pib
+from notam_log.shell import daemon
+from notam_log.shell.demo import (
     SimClock,
     bulletin_time,
     demo_bulletins,
@@ -22,7 +23,6 @@ from notam_log.demo import (
     run_demo,
     trim_bulletin,
 )
-from notam_log.pib_xml import parse_pib
 
 BIN = Path(sys.executable).parent / "notam-log"
 FULL = Path(__file__).parent / "data" / "nats-pib" / "heathrow-2025-03"
@@ -116,14 +116,14 @@ def test_demo_hides_the_schedulers_expected_warnings(
 ) -> None:
     """However fast the demo runs: what APScheduler says while the demo's scheduler runs
     (here said for sure, from inside its start) is not shown; other warnings are."""
-    real_start = scheduler.NotamScheduler.start
+    real_start = daemon.NotamScheduler.start
 
-    def start(self: scheduler.NotamScheduler, start: datetime | None = None) -> None:
+    def start(self: daemon.NotamScheduler, start: datetime | None = None) -> None:
         real_start(self, start)
         logging.getLogger("apscheduler.scheduler").warning(SKIPPED, "poll nats-uk", 1)
         logging.getLogger("apscheduler.scheduler").warning("something else")
 
-    monkeypatch.setattr(scheduler.NotamScheduler, "start", start)
+    monkeypatch.setattr(daemon.NotamScheduler, "start", start)
     caplog.set_level(logging.WARNING)
     out = io.StringIO()
     result = run_demo(db=str(tmp_path / "d.db"), speed=1e6, screen=False, out=out)

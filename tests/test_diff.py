@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from notam_log import diff
-from notam_log.models import Notam, Snapshot
+from notam_log.core import diff
+from notam_log.core.models import Notam, Snapshot
 
 
 def t(hour: int, minute: int = 0, day: int = 21) -> datetime:

@@ -12,14 +12,14 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
-from notam_log import digest as dg
-from notam_log import digest_render as render
-from notam_log import replay
 from notam_log.cli import cli
-from notam_log.config import Config, parse_config
-from notam_log.models import Episode, Event, Notam, PollRecord
-from notam_log.record import Recorder
-from notam_log.store import NotamRow, Store
+from notam_log.core import digest as dg
+from notam_log.core import digest_render as render
+from notam_log.core.config import Config, parse_config
+from notam_log.core.models import Episode, Event, Notam, PollRecord
+from notam_log.shell import replay
+from notam_log.shell.recorder import Recorder
+from notam_log.shell.store import NotamRow, Store
 
 HERE = Path(__file__).parent
 HEATHROW = HERE / "data" / "nats-pib" / "heathrow-2025-03"

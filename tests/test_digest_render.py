@@ -13,10 +13,10 @@ from typing import Any
 
 import pytest
 
-from notam_log import digest as dg
-from notam_log import digest_render as render
-from notam_log.models import Episode, Event, Notam, PollRecord
-from notam_log.store import NotamRow
+from notam_log.core import digest as dg
+from notam_log.core import digest_render as render
+from notam_log.core.models import Episode, Event, Notam, PollRecord
+from notam_log.shell.store import NotamRow
 
 GOLDEN = Path(__file__).parent / "golden"
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")

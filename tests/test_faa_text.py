@@ -6,8 +6,8 @@ import json
 from datetime import UTC, datetime
 from pathlib import Path
 
-from notam_log.faa_text import parse_faa
-from notam_log.icao_text import parse_text
+from notam_log.core.parse.faa import parse_faa
+from notam_log.core.parse.icao import parse_text
 
 CORPUS = Path(__file__).parent / "data" / "corpus" / "notams.jsonl"
 TEXTS = {r["id"]: r["text"] for r in map(json.loads, CORPUS.open(encoding="utf-8"))}

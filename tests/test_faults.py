@@ -15,12 +15,12 @@ from pathlib import Path
 
 import pytest
 
-from notam_log.errors import StoreError
-from notam_log.models import Snapshot
-from notam_log.pib_xml import parse_pib
-from notam_log.record import Recorder
-from notam_log.store import Store
-from notam_log.testserver import NotamTestServer
+from notam_log.core.errors import StoreError
+from notam_log.core.models import Snapshot
+from notam_log.core.parse.pib import parse_pib
+from notam_log.shell.recorder import Recorder
+from notam_log.shell.store import Store
+from notam_log.testing.server import NotamTestServer
 
 HEATHROW = Path(__file__).parent / "data" / "nats-pib" / "heathrow-2025-03"
 

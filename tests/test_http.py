@@ -11,8 +11,8 @@ import httpx
 import pytest
 
 from notam_log import __version__
-from notam_log.http import make_client, redact_url, retry_after, run_source, run_sources
-from notam_log.models import Snapshot
+from notam_log.core.models import Snapshot
+from notam_log.shell.http import make_client, redact_url, retry_after, run_source, run_sources
 from notam_log.sources import Poll
 from notam_log.sources._common import fetch, make_request
 

@@ -7,8 +7,8 @@ import json
 from datetime import UTC, datetime
 from pathlib import Path
 
-from notam_log.icao_text import parse_icao, parse_text, split_notams
-from notam_log.models import Notam
+from notam_log.core.models import Notam
+from notam_log.core.parse.icao import parse_icao, parse_text, split_notams
 
 CORPUS = Path(__file__).parent / "data" / "corpus" / "notams.jsonl"
 TEXTS = {r["id"]: r["text"] for r in map(json.loads, CORPUS.open(encoding="utf-8"))}

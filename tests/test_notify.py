@@ -18,11 +18,11 @@ from typing import Any
 import pytest
 from aiosmtpd.controller import Controller
 
-from notam_log import notify
-from notam_log.config import Config, parse_config
-from notam_log.errors import ConfigError
-from notam_log.models import Event
-from notam_log.store import Store
+from notam_log.core.config import Config, parse_config
+from notam_log.core.errors import ConfigError
+from notam_log.core.models import Event
+from notam_log.shell import notify
+from notam_log.shell.store import Store
 
 NOW = datetime(2025, 3, 22, 6, 0, tzinfo=UTC)
 SECRET = "hunter2-very-secret"
@@ -136,8 +136,8 @@ def hook() -> Iterator[tuple[type[Hook], str]]:
 
 def seeded_store(cfg: Config) -> Store:
     """A tiny log: hourly complete polls of 21 March, nothing else."""
-    from notam_log.diff import Changes, World
-    from notam_log.models import PollRecord
+    from notam_log.core.diff import Changes, World
+    from notam_log.core.models import PollRecord
 
     store = Store(cfg.database)
     for h in range(24):

@@ -20,10 +20,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from notam_log import classify, schedule
-from notam_log.fields import format_id, frozen_builder, parse_coords, parse_yymmddhhmm
-from notam_log.icao_text import NOTAM_ORDER, make_notam, parse_icao
-from notam_log.models import Notam
+from notam_log.core import classify, item_d
+from notam_log.core.models import Notam
+from notam_log.core.parse.icao import NOTAM_ORDER, make_notam, parse_icao
+from notam_log.core.values import format_id, frozen_builder, parse_coords, parse_yymmddhhmm
 
 CORPUS = Path(__file__).parent / "data" / "corpus" / "notams.jsonl"
 
@@ -275,16 +275,16 @@ def test_date_free_schedules_read_again_give_the_same_rule(
         (start, start + timedelta(days=days, hours=1)),
     ]
     lon = None if lat is None else -0.5
-    schedule.clear_caches()
+    item_d.clear_caches()
     for b, c in others:
-        schedule.read(item_d, b, c, lat, lon)  # read once (may fill the memo)
+        item_d.read(item_d, b, c, lat, lon)  # read once (may fill the memo)
     end = start + timedelta(days=days, hours=2)
-    again = schedule.read(item_d, start, end, lat, lon)
-    got_windows = schedule.windows(item_d, start, end, lat, lon)
-    schedule.clear_caches()
-    fresh = schedule.read(item_d, start, end, lat, lon)
+    again = item_d.read(item_d, start, end, lat, lon)
+    got_windows = item_d.windows(item_d, start, end, lat, lon)
+    item_d.clear_caches()
+    fresh = item_d.read(item_d, start, end, lat, lon)
     assert again == fresh
-    assert got_windows == schedule.windows(item_d, start, end, lat, lon)
+    assert got_windows == item_d.windows(item_d, start, end, lat, lon)
 
 
 _D_WORDS = st.sampled_from(
@@ -304,19 +304,19 @@ def test_item_d_words_read_as_the_token_pattern_reads_them(words: list[str]) -> 
     text = " ".join(words)
     start = datetime(2025, 3, 14, 6, 0, tzinfo=UTC)
     end = datetime(2025, 4, 30, 18, 0, tzinfo=UTC)
-    schedule.clear_caches()
-    fast = schedule.read(text, start, end, 51.5, -0.5)
-    saved = schedule._PLAIN_TIMES, schedule._PLAIN_DAY
+    item_d.clear_caches()
+    fast = item_d.read(text, start, end, 51.5, -0.5)
+    saved = item_d._PLAIN_TIMES, item_d._PLAIN_DAY
     never = re.compile(r"(?!)")  # every word through _TOKEN
-    schedule._PLAIN_TIMES = schedule._PLAIN_DAY = never
+    item_d._PLAIN_TIMES = item_d._PLAIN_DAY = never
     try:
-        schedule.clear_caches()
-        plain = schedule.read(text, start, end, 51.5, -0.5)
-        plain_tokens = schedule._tokens(text)
+        item_d.clear_caches()
+        plain = item_d.read(text, start, end, 51.5, -0.5)
+        plain_tokens = item_d._tokens(text)
     finally:
-        schedule._PLAIN_TIMES, schedule._PLAIN_DAY = saved
-        schedule.clear_caches()
-    assert schedule._tokens(text) == plain_tokens
+        item_d._PLAIN_TIMES, item_d._PLAIN_DAY = saved
+        item_d.clear_caches()
+    assert item_d._tokens(text) == plain_tokens
     assert fast == plain
 
 
@@ -339,20 +339,20 @@ def test_sun_windows_said_to_exist_do_exist(
     start = datetime(2025, 1, 1, tzinfo=UTC) + timedelta(minutes=start_minute)
     end = start + timedelta(minutes=minutes)
     try:
-        rule = schedule._rule(item_d, start, end, lat, lon)  # read, windows or not
-    except schedule._Unreadable:
+        rule = item_d._rule(item_d, start, end, lat, lon)  # read, windows or not
+    except item_d._Unreadable:
         return  # no selected day between B and C at all: nothing to check
     first_wd = rule.epoch.weekday()
     for op in rule.ops:
-        assert isinstance(op, schedule._Sun)
-        if schedule._surely_inside(op, lat, rule.lo, rule.hi, first_wd, rule.last_k):
-            windows = schedule.expand(schedule.Rule(**{**_fields_of(rule), "ops": (op,)}), lat, lon)
+        assert isinstance(op, item_d._Sun)
+        if item_d._surely_inside(op, lat, rule.lo, rule.hi, first_wd, rule.last_k):
+            windows = item_d.expand(item_d.Rule(**{**_fields_of(rule), "ops": (op,)}), lat, lon)
             assert windows, (item_d, start, end, lat, lon)
             for a, b in windows:
                 assert start <= a < b <= end
 
 
-def _fields_of(rule: schedule.Rule) -> dict[str, object]:
+def _fields_of(rule: item_d.Rule) -> dict[str, object]:
     return {f.name: getattr(rule, f.name) for f in dataclasses.fields(rule)}
 
 
@@ -366,7 +366,7 @@ def test_only_date_is_the_one_date_with_that_day(day: int, first: date, days: in
     every = [first + timedelta(days=k) for k in range(days + 1)]
     with_day = [d for d in every if d.day == day]
     expected = with_day[0] if len(with_day) == 1 else None
-    assert schedule._only_date(day, first, last) == expected
+    assert item_d._only_date(day, first, last) == expected
 
 
 # --- a closing "END PART n OF m" cut from the end only ------------------------------
@@ -395,11 +395,11 @@ _ENDINGS = st.tuples(
     ending=_ENDINGS,
 )
 def test_cut_at_end_is_the_anchored_substitution(head: str, ending: str) -> None:
-    from notam_log import faa_text, icao_text
-    from notam_log.fields import cut_at_end
+    from notam_log.core.parse import faa, icao
+    from notam_log.core.values import cut_at_end
 
     text = head + ending
-    for pattern in (icao_text._END_PART, faa_text._END_PART):
+    for pattern in (icao._END_PART, faa._END_PART):
         assert cut_at_end(pattern, text, "PART") == pattern.sub("", text)
 
 
@@ -414,7 +414,7 @@ def test_cut_at_end_is_the_anchored_substitution(head: str, ending: str) -> None
 def test_read_id_fast_path_is_the_pattern_reading(series: str, number: int, year: int) -> None:
     """The upper-case 8-character id takes the shortcut; the same id in lower case goes
     through the pattern: both readings agree."""
-    from notam_log.icao_text import read_id
+    from notam_log.core.parse.icao import read_id
 
     raw = f"{series}{number:04d}/{year:02d}"
     assert read_id(raw) == read_id(raw.lower())

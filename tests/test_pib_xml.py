@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from notam_log.errors import InputError
-from notam_log.models import CATEGORIES
-from notam_log.pib_xml import PibBulletin, parse_pib
+from notam_log.core.errors import InputError
+from notam_log.core.models import CATEGORIES
+from notam_log.core.parse.pib import PibBulletin, parse_pib
 
 DATA = Path(__file__).parent / "data" / "nats-pib" / "heathrow-2025-03"
 SNAPSHOTS = sorted(DATA.glob("PIB-*.xml.gz"))
@@ -200,7 +200,7 @@ ROUND_TRIP_FIELDS = (
 
 
 def test_raw_is_icao_text_that_parses_back_to_the_same_notam() -> None:
-    from notam_log.icao_text import parse_icao
+    from notam_log.core.parse.icao import parse_icao
 
     b = bulletin("PIB-2025-03-21T0200Z.xml.gz")
     for n in b.notams:
@@ -270,12 +270,12 @@ def test_the_bulletin_read_before_changes_nothing_but_the_time() -> None:
     """Records of the bulletin read last are reused where an element reads the same:
     the next bulletin comes out equal to a cold read of it, and its unchanged NOTAMs
     are the very records of the bulletin before."""
-    from notam_log import pib_xml
+    from notam_log.core.parse import pib
 
     first, second = (DATA / SNAPSHOTS[40].name).read_bytes(), SNAPSHOTS[41].read_bytes()
-    pib_xml.forget()
+    pib.forget()
     cold = parse_pib(second)
-    pib_xml.forget()
+    pib.forget()
     before = parse_pib(first)
     after = parse_pib(second)
     assert after == cold

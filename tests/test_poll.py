@@ -13,13 +13,13 @@ import pytest
 from click.testing import CliRunner
 
 from notam_log.cli import State, cli
-from notam_log.config import SourceConfig
-from notam_log.http import make_client
-from notam_log.poll import Poller
-from notam_log.record import Recorder
+from notam_log.core.config import SourceConfig
+from notam_log.shell.http import make_client
+from notam_log.shell.poll import Poller
+from notam_log.shell.recorder import Recorder
+from notam_log.shell.store import Store
 from notam_log.sources import build_source
-from notam_log.store import Store
-from notam_log.testserver import NotamTestServer
+from notam_log.testing.server import NotamTestServer
 
 DATA = Path(__file__).parent / "data"
 HEATHROW = DATA / "nats-pib" / "heathrow-2025-03"

@@ -15,14 +15,14 @@ from typing import Any
 import pytest
 from test_sources_adapters import MATRIX, MAX_ATTEMPTS, NOW, RETRIED, SECRETS, setups
 
-from notam_log.config import SourceConfig
-from notam_log.diff import Rules
-from notam_log.http import make_client, run_source
-from notam_log.poll import Poller
-from notam_log.record import Recorder
+from notam_log.core.config import SourceConfig
+from notam_log.core.diff import Rules
+from notam_log.shell.http import make_client, run_source
+from notam_log.shell.poll import Poller
+from notam_log.shell.recorder import Recorder
+from notam_log.shell.store import Store
 from notam_log.sources import build_source
-from notam_log.store import Store
-from notam_log.testserver import NotamTestServer, load_pib_folder
+from notam_log.testing.server import NotamTestServer, load_pib_folder
 
 PIBS = Path(__file__).parent / "data" / "nats-pib" / "heathrow-2025-03"
 SENSITIVE = Rules(withdraw_after=1)

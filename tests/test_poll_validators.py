@@ -13,14 +13,14 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from notam_log.config import SourceConfig
-from notam_log.errors import StoreError
-from notam_log.http import make_client
-from notam_log.poll import Poller, PollSummary
-from notam_log.record import Recorder
+from notam_log.core.config import SourceConfig
+from notam_log.core.errors import StoreError
+from notam_log.shell.http import make_client
+from notam_log.shell.poll import Poller, PollSummary
+from notam_log.shell.recorder import Recorder
+from notam_log.shell.store import Store
 from notam_log.sources import build_source
-from notam_log.store import Store
-from notam_log.testserver import NotamTestServer, _gunzip, load_pib_folder
+from notam_log.testing.server import NotamTestServer, _gunzip, load_pib_folder
 
 PIBS = Path(__file__).parent / "data" / "nats-pib" / "heathrow-2025-03"
 NOW = datetime(2025, 3, 20, 16, 5, tzinfo=UTC)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from notam_log.qcodes import decode, split, tables
+from notam_log.core.qcodes import decode, split, tables
 
 
 @pytest.mark.parametrize(

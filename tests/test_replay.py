@@ -15,10 +15,10 @@ from pathlib import Path
 
 import pytest
 
-from notam_log import replay
-from notam_log.models import Event
-from notam_log.record import Recorder
-from notam_log.store import Store
+from notam_log.core.models import Event
+from notam_log.shell import replay
+from notam_log.shell.recorder import Recorder
+from notam_log.shell.store import Store
 
 HEATHROW = Path(__file__).parent / "data" / "nats-pib" / "heathrow-2025-03"
 
@@ -231,7 +231,7 @@ def test_a_bulletin_cut_short_is_an_incomplete_poll_that_withdraws_nothing(
     NOTAMs of the part that did not come are not withdrawn, no restriction is lifted."""
     import gzip
 
-    from notam_log.pib_xml import parse_pib
+    from notam_log.core.parse.pib import parse_pib
 
     paths = sorted(HEATHROW.glob("PIB-*.xml.gz"))
     first, second = paths[26], paths[27]  # 21 March 03:00Z and 04:00Z

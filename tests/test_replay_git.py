@@ -16,9 +16,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from notam_log.cli import State, cli
-from notam_log.models import Notam, Snapshot
-from notam_log.record import Recorder
-from notam_log.store import Store
+from notam_log.core.models import Notam, Snapshot
+from notam_log.shell.recorder import Recorder
+from notam_log.shell.store import Store
 
 HEATHROW = Path(__file__).parent / "data" / "nats-pib" / "heathrow-2025-03"
 STAMPS = [

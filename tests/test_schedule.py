@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from notam_log import sun
-from notam_log.icao_text import parse_icao
-from notam_log.schedule import HORIZON, Rule, expand, read, windows
+from notam_log.core import sun
+from notam_log.core.item_d import HORIZON, Rule, expand, read, windows
+from notam_log.core.parse.icao import parse_icao
 
 
 def t(mo: int, d: int, h: int = 0, mi: int = 0, y: int = 2025) -> datetime:

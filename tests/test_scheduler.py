@@ -13,13 +13,13 @@ from pathlib import Path
 import httpx
 import pytest
 
-from notam_log.config import Config, SourceConfig
-from notam_log.demo import demo_bulletins
-from notam_log.lock import PollerLock, lock_path
-from notam_log.poll import PollSummary, build_sources
-from notam_log.scheduler import NotamScheduler, poll_line
-from notam_log.store import Store
-from notam_log.testserver import NotamTestServer
+from notam_log.core.config import Config, SourceConfig
+from notam_log.shell.daemon import NotamScheduler, poll_line
+from notam_log.shell.demo import demo_bulletins
+from notam_log.shell.lock import PollerLock, lock_path
+from notam_log.shell.poll import PollSummary, build_sources
+from notam_log.shell.store import Store
+from notam_log.testing.server import NotamTestServer
 
 BIN = Path(sys.executable).parent / "notam-log"
 
@@ -142,8 +142,8 @@ def test_run_polls_logs_and_exits_0_on_sigterm(tmp_path: Path) -> None:
 def test_a_poll_logged_in_the_future_does_not_hold_the_next_one_back(tmp_path: Path) -> None:
     """A poll once recorded with a clock set a year ahead (then corrected): after a
     restart the next poll is at most one interval away, not a year."""
-    from notam_log.diff import Changes
-    from notam_log.models import PollRecord
+    from notam_log.core.diff import Changes
+    from notam_log.core.models import PollRecord
 
     cfg = _config("http://127.0.0.1:9")
     with Store(tmp_path / "s.db") as store, httpx.Client() as client:

@@ -14,11 +14,11 @@ from typing import Any
 import httpx
 import pytest
 
-from notam_log.config import SourceConfig
-from notam_log.errors import BotProtectionError, ConfigError, QuotaExhaustedError
-from notam_log.http import SourceRun, make_client, run_source
+from notam_log.core.config import SourceConfig
+from notam_log.core.errors import BotProtectionError, ConfigError, QuotaExhaustedError
+from notam_log.shell.http import SourceRun, make_client, run_source
 from notam_log.sources import NOT_MODIFIED, SOURCES, Source, build_source, option_types
-from notam_log.testserver import NotamTestServer, load_pib_folder
+from notam_log.testing.server import NotamTestServer, load_pib_folder
 
 DATA = Path(__file__).parent / "data"
 PAYLOADS = DATA / "payloads"
@@ -548,7 +548,7 @@ def test_bot_page_raises_with_advice(harness: Callable[[str], Harness]) -> None:
 
 def test_bot_page_error_class() -> None:
     from notam_log.sources.faa_search import FaaSearchSource
-    from notam_log.testserver import BOT_PAGE
+    from notam_log.testing.server import BOT_PAGE
 
     source = FaaSearchSource(SourceConfig(kind="faa_search", name="s", locations=("UUEE",)), {})
     gen = source.poll(NOW)
@@ -652,9 +652,9 @@ def test_nats_pib_without_its_header_is_incomplete() -> None:
 def test_faa_nms_delta_after_a_failed_poll_pulls_whole(tmp_path: Path) -> None:
     """A poll that fails before its pull (token endpoint down) must not move the next
     delta's start past an update it never saw: that location is pulled whole next."""
-    from notam_log.poll import Poller
-    from notam_log.record import Recorder
-    from notam_log.store import Store
+    from notam_log.shell.poll import Poller
+    from notam_log.shell.recorder import Recorder
+    from notam_log.shell.store import Store
 
     t0 = datetime(2025, 9, 1, tzinfo=UTC)
     setup = setups()["faa_nms"]
@@ -690,11 +690,11 @@ def test_faa_nms_delta_after_a_failed_poll_pulls_whole(tmp_path: Path) -> None:
 def test_faa_search_entry_without_its_text_keeps_the_notams_key(tmp_path: Path) -> None:
     """One answer gives an entry without icaoMessage or traditionalMessage: the NOTAM,
     built from the fields, keeps the key its message gave (by FIR): no false withdrawal."""
-    from notam_log.diff import Rules
-    from notam_log.poll import Poller
-    from notam_log.record import Recorder
+    from notam_log.core.diff import Rules
+    from notam_log.shell.poll import Poller
+    from notam_log.shell.recorder import Recorder
+    from notam_log.shell.store import Store
     from notam_log.sources import faa_search
-    from notam_log.store import Store
 
     setup = setups()["faa_search"]
     at = datetime(2018, 9, 1, tzinfo=UTC)

@@ -6,12 +6,12 @@ from __future__ import annotations
 import pytest
 from test_sources_adapters import NOW, SECRETS, nms_features, search_entries, v1_items
 
-from notam_log.config import SourceConfig
-from notam_log.errors import ConfigError
-from notam_log.http import make_client, run_source
+from notam_log.core.config import SourceConfig
+from notam_log.core.errors import ConfigError
+from notam_log.shell.http import make_client, run_source
 from notam_log.sources import build_source
 from notam_log.sources._common import Area
-from notam_log.testserver import NotamTestServer
+from notam_log.testing.server import NotamTestServer
 
 
 def test_area_scope_name_and_dms() -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from notam_log.testserver import NotamTestServer
+from notam_log.testing.server import NotamTestServer
 
 
 def test_binds_loopback_and_records() -> None:

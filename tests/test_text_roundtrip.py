@@ -7,8 +7,8 @@ from datetime import UTC, datetime, timedelta
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from notam_log.faa_text import parse_faa
-from notam_log.icao_text import parse_icao, parse_text
+from notam_log.core.parse.faa import parse_faa
+from notam_log.core.parse.icao import parse_icao, parse_text
 
 ALPHABET = st.sampled_from(list("AQBCDEFGN()/!-0123456789 \n\r\tZK.&;") + ["NOTAMN", "Q)", "E)"])
 

@@ -16,11 +16,11 @@ from pathlib import Path
 import pytest
 from rich.console import Console
 
-from notam_log.demo import demo_bulletins
-from notam_log.lock import PollerLock
-from notam_log.models import Event
-from notam_log.testserver import NotamTestServer
-from notam_log.watch import RestrictionRow, ScreenData, SourceView, render_screen
+from notam_log.core.models import Event
+from notam_log.shell.demo import demo_bulletins
+from notam_log.shell.lock import PollerLock
+from notam_log.shell.watch import RestrictionRow, ScreenData, SourceView, render_screen
+from notam_log.testing.server import NotamTestServer
 
 GOLDEN = Path(__file__).parent / "golden"
 NOW = datetime(2025, 3, 21, 17, 30, tzinfo=UTC)

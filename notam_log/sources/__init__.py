@@ -10,7 +10,7 @@ anything and never reads the clock (``now`` is passed in). ``poll`` is a generat
     ...
     StopIteration.value -> list[Snapshot]
 
-``notam_log.http.run_source`` is the driver. Conventions every adapter follows:
+``notam_log.shell.http.run_source`` is the driver. Conventions every adapter follows:
 
 * **Scopes.** A snapshot covers one scope: the whole bulletin (``nats_pib``: "UK";
   ``faa_tfr``: "TFR"), else one per configured location. ``scopes()`` lists them.
@@ -40,9 +40,9 @@ from typing import Any, ClassVar, Protocol
 
 import httpx
 
-from notam_log.config import SourceConfig
-from notam_log.errors import ConfigError
-from notam_log.models import Snapshot
+from notam_log.core.config import SourceConfig
+from notam_log.core.errors import ConfigError
+from notam_log.core.models import Snapshot
 
 #: The reason of a snapshot that stands for "same as the last complete one" (HTTP 304).
 NOT_MODIFIED = "not modified"

@@ -12,11 +12,11 @@ from typing import Any
 import httpx
 
 from notam_log import __version__
-from notam_log.classify import fields as classify_fields
-from notam_log.config import SourceConfig
-from notam_log.errors import ConfigError, SourceError
-from notam_log.fields import full_year, make_key, parse_coords
-from notam_log.models import Notam, Snapshot, parse_iso
+from notam_log.core.classify import fields as classify_fields
+from notam_log.core.config import SourceConfig
+from notam_log.core.errors import ConfigError, SourceError
+from notam_log.core.models import Notam, Snapshot, parse_iso
+from notam_log.core.values import full_year, make_key, parse_coords
 
 USER_AGENT = f"notam-log/{__version__} (+https://github.com/notam-log/notam-log)"
 
@@ -46,7 +46,7 @@ class Secret:
 def fetch(request: httpx.Request) -> Generator[httpx.Request, httpx.Response, Fetched]:
     """Yield one request; return its response, or the reason the driver gave up.
 
-    The driver (``notam_log.http.run_source``) throws a :class:`SourceError` into the
+    The driver (``notam_log.shell.http.run_source``) throws a :class:`SourceError` into the
     generator when the request still failed after its retries; that error is turned
     into a reason here so that only the affected scopes become incomplete.
     """

@@ -10,10 +10,10 @@ from typing import Any, ClassVar
 
 import httpx
 
-from notam_log.config import SourceConfig
-from notam_log.faa_text import parse_faa
-from notam_log.icao_text import parse_icao
-from notam_log.models import Notam
+from notam_log.core.config import SourceConfig
+from notam_log.core.models import Notam
+from notam_log.core.parse.faa import parse_faa
+from notam_log.core.parse.icao import parse_icao
 from notam_log.sources import Poll
 from notam_log.sources._common import (
     DOMESTIC,

@@ -33,9 +33,9 @@ from typing import Any, ClassVar
 
 import httpx
 
-from notam_log.config import SourceConfig
-from notam_log.errors import ConfigError, SourceError
-from notam_log.models import Notam, iso, parse_iso
+from notam_log.core.config import SourceConfig
+from notam_log.core.errors import ConfigError, SourceError
+from notam_log.core.models import Notam, iso, parse_iso
 from notam_log.sources import Poll
 from notam_log.sources._common import (
     Fetched,

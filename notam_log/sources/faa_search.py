@@ -14,13 +14,13 @@ from typing import Any, ClassVar, TypeVar
 
 import httpx
 
-from notam_log.classify import complete
-from notam_log.config import SourceConfig
-from notam_log.errors import BotProtectionError
-from notam_log.faa_text import parse_faa
-from notam_log.fields import make_key
-from notam_log.icao_text import parse_icao
-from notam_log.models import Notam
+from notam_log.core.classify import complete
+from notam_log.core.config import SourceConfig
+from notam_log.core.errors import BotProtectionError
+from notam_log.core.models import Notam
+from notam_log.core.parse.faa import parse_faa
+from notam_log.core.parse.icao import parse_icao
+from notam_log.core.values import make_key
 from notam_log.sources import Poll
 from notam_log.sources._common import (
     Area,

@@ -12,9 +12,9 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import httpx
 from lxml import etree
 
-from notam_log.classify import complete
-from notam_log.config import SourceConfig
-from notam_log.models import Notam
+from notam_log.core.classify import complete
+from notam_log.core.config import SourceConfig
+from notam_log.core.models import Notam
 from notam_log.sources import Poll
 from notam_log.sources._common import (
     Scopes,

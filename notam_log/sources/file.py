@@ -14,9 +14,9 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, ClassVar
 
-from notam_log.config import SourceConfig
-from notam_log.errors import ConfigError, InputError
-from notam_log.formats import read_input
+from notam_log.core.config import SourceConfig
+from notam_log.core.errors import ConfigError, InputError
+from notam_log.core.parse.inputs import read_input
 from notam_log.sources import Poll
 from notam_log.sources._common import Scopes, option
 

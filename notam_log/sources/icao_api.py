@@ -10,11 +10,11 @@ from typing import Any, ClassVar
 
 import httpx
 
-from notam_log.config import SourceConfig
-from notam_log.errors import QuotaExhaustedError
-from notam_log.faa_text import parse_faa
-from notam_log.icao_text import parse_icao
-from notam_log.models import Notam, iso, parse_iso
+from notam_log.core.config import SourceConfig
+from notam_log.core.errors import QuotaExhaustedError
+from notam_log.core.models import Notam, iso, parse_iso
+from notam_log.core.parse.faa import parse_faa
+from notam_log.core.parse.icao import parse_icao
 from notam_log.sources import Poll
 from notam_log.sources._common import (
     Scopes,

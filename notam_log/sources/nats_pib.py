@@ -8,10 +8,10 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any, ClassVar
 
-from notam_log.config import SourceConfig
-from notam_log.errors import InputError
-from notam_log.models import Snapshot
-from notam_log.pib_xml import parse_pib
+from notam_log.core.config import SourceConfig
+from notam_log.core.errors import InputError
+from notam_log.core.models import Snapshot
+from notam_log.core.parse.pib import parse_pib
 from notam_log.sources import NOT_MODIFIED, Poll
 from notam_log.sources._common import base, describe, fetch, make_request, option
 

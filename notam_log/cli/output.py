@@ -1,7 +1,7 @@
 """Console output for the CLI: Rich tables on a terminal, JSON lines and CSV for tools.
 
 Feed text is always passed to Rich as ``Text`` (never as markup) after
-:func:`notam_log.text.clean`, so nothing from a feed can style or control the terminal.
+:func:`notam_log.core.display.clean`, so nothing from a feed can style or control the terminal.
 """
 
 from __future__ import annotations
@@ -21,12 +21,12 @@ from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
-from notam_log.models import Episode, Event, Notam, iso, parse_iso
-from notam_log.text import bounds, clean, duration_range, event_line, fmt_time
+from notam_log.core.display import bounds, clean, duration_range, event_line, fmt_time
+from notam_log.core.models import Episode, Event, Notam, iso, parse_iso
 
 if TYPE_CHECKING:
-    from notam_log.query import ActiveRow, History
-    from notam_log.store import NotamRow
+    from notam_log.shell.store import NotamRow
+    from notam_log.shell.store.queries import ActiveRow, History
 
 
 class _Console(Console):
@@ -230,7 +230,7 @@ def active(
             ),
         )
         return
-    from notam_log.airports import timezone_of
+    from notam_log.shell.airports import timezone_of
 
     table = Table(title=f"{len(rows)} in force at {fmt_time(at)}")
     for col in ("location", "category", "since", "until", "NOTAM"):
@@ -333,8 +333,8 @@ def timeline(
             ),
         )
         return
-    from notam_log.airports import name_of
-    from notam_log.timeline import day_bars
+    from notam_log.core.timeline import day_bars
+    from notam_log.shell.airports import name_of
 
     title = f"{location} {name_of(location) or ''}".strip()
     console.print(

@@ -1,6 +1,6 @@
 """Delivering digests and event notifications: folder, e-mail (SMTP), webhook, Apprise.
 
-The shell around :mod:`notam_log.digest`. A digest is always written to its folder
+The shell around :mod:`notam_log.core.digest`. A digest is always written to its folder
 before any delivery is tried, so a failed delivery never loses it; each delivery is
 retried, then logged as one line. Secrets (SMTP password, webhook and Apprise URLs
 and tokens) are read from the environment variables the config names, and are
@@ -41,16 +41,16 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
-from notam_log import digest as dg
-from notam_log import digest_render as render
-from notam_log.config import Config, NotifyConfig
-from notam_log.errors import ConfigError, NotamLogError
-from notam_log.logs import filtered
-from notam_log.models import CATEGORIES, EVENT_KINDS, Event
-from notam_log.text import clean, event_line
+from notam_log.core import digest as dg
+from notam_log.core import digest_render as render
+from notam_log.core.config import Config, NotifyConfig
+from notam_log.core.display import clean, event_line
+from notam_log.core.errors import ConfigError, NotamLogError
+from notam_log.core.models import CATEGORIES, EVENT_KINDS, Event
+from notam_log.shell.logs import filtered
 
 if TYPE_CHECKING:
-    from notam_log.store import Store
+    from notam_log.shell.store import Store
 
 logger = logging.getLogger(__name__)
 
@@ -537,7 +537,7 @@ def run_command(
     send: bool,
 ) -> None:
     """The ``digest`` command: print it, or write it (``--out``) and deliver it (``--send``)."""
-    from notam_log import output
+    from notam_log.cli import output
 
     if sum([day is not None, since is not None or until is not None, since_last]) > 1:
         raise NotamLogError("give one of --date, --since/--until or --since-last")

@@ -26,12 +26,12 @@ from typing import IO
 
 import httpx
 
-from notam_log.config import Config, SourceConfig
-from notam_log.errors import NotamLogError
-from notam_log.logs import filtered
-from notam_log.poll import PollSummary, build_sources
-from notam_log.store import Store
-from notam_log.text import event_line, fmt_time
+from notam_log.core.config import Config, SourceConfig
+from notam_log.core.display import event_line, fmt_time
+from notam_log.core.errors import NotamLogError
+from notam_log.shell.logs import filtered
+from notam_log.shell.poll import PollSummary, build_sources
+from notam_log.shell.store import Store
 
 #: The aerodromes whose AD-section items the trimmed bulletins keep.
 DEMO_AERODROMES: tuple[str, ...] = ("EGLL", "EGKK", "EGSS", "EGLC", "EGCC")
@@ -240,11 +240,11 @@ def run_demo(
     ``screen``) the watcher; return the closing summary."""
     from rich.console import Console
 
-    from notam_log.http import USER_AGENT
-    from notam_log.lock import PollerLock
-    from notam_log.scheduler import NotamScheduler, stop_on_signals
-    from notam_log.testserver import NotamTestServer
-    from notam_log.watch import live_loop, load_screen
+    from notam_log.shell.daemon import NotamScheduler, stop_on_signals
+    from notam_log.shell.http import USER_AGENT
+    from notam_log.shell.lock import PollerLock
+    from notam_log.shell.watch import live_loop, load_screen
+    from notam_log.testing.server import NotamTestServer
 
     speed = speed or (SCREEN_SPEED if screen else PLAIN_SPEED)
     bulletins = demo_bulletins()
@@ -318,7 +318,7 @@ def run_demo(
 
 def _print_events(db_path: str, out: IO[str], stop: threading.Event, done: threading.Event) -> None:
     """Print the watcher's events as they are logged, until the replay is done."""
-    from notam_log.watch import screen_events
+    from notam_log.shell.watch import screen_events
 
     last = 0
     with Store(db_path, create=False) as view:
@@ -341,6 +341,6 @@ def _next(clock: SimClock) -> dict[str, datetime]:
 
 def _closing(store: Store, config: Config) -> list[str]:
     """The digest of 21 March, as the demo's last words."""
-    from notam_log.digest import render_day
+    from notam_log.core.digest import render_day
 
     return render_day(store, config, DEMO_DAY).splitlines()

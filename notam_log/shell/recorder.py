@@ -9,9 +9,9 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
 
-from notam_log import diff
-from notam_log.models import DEFAULT_RESTRICTIONS, Event, Notam, PollRecord, Snapshot
-from notam_log.store import Store
+from notam_log.core import diff
+from notam_log.core.models import DEFAULT_RESTRICTIONS, Event, Notam, PollRecord, Snapshot
+from notam_log.shell.store import Store
 
 logger = logging.getLogger(__name__)
 

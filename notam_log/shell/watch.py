@@ -8,7 +8,7 @@ with ``Live(screen=True, auto_refresh=False)``, so SQLite is never touched from
 Live's refresh thread nor from inside a poll.
 
 Feed text (locations, ids, item E, error messages) is passed through
-:func:`notam_log.text.clean` and into Rich only as :class:`rich.text.Text`, never as
+:func:`notam_log.core.display.clean` and into Rich only as :class:`rich.text.Text`, never as
 markup, so nothing a feed says can style or control the terminal.
 """
 
@@ -27,12 +27,12 @@ from rich.live import Live
 from rich.table import Table
 from rich.text import Text
 
-from notam_log import clock
-from notam_log.airports import name_of, timezone_of
-from notam_log.config import Config
-from notam_log.models import SEVERITY, Event, parse_iso
-from notam_log.store import Store
-from notam_log.text import bounds, clean, duration, event_line, fmt_time
+from notam_log.core.config import Config
+from notam_log.core.display import bounds, clean, duration, event_line, fmt_time
+from notam_log.core.models import SEVERITY, Event, parse_iso
+from notam_log.shell import clock
+from notam_log.shell.airports import name_of, timezone_of
+from notam_log.shell.store import Store
 
 logger = logging.getLogger(__name__)
 
@@ -567,10 +567,10 @@ def watch_database(config: Config, db_path: str, *, local: bool = False, poll: b
     import os
     import sys
 
-    from notam_log.http import make_client
-    from notam_log.lock import PollerLock
-    from notam_log.poll import build_sources
-    from notam_log.scheduler import NotamScheduler, stop_on_signals
+    from notam_log.shell.daemon import NotamScheduler, stop_on_signals
+    from notam_log.shell.http import make_client
+    from notam_log.shell.lock import PollerLock
+    from notam_log.shell.poll import build_sources
 
     tz_mode: TzMode = "local" if local else "utc"
     lock = PollerLock(db_path)

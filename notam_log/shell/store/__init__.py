@@ -28,9 +28,9 @@ from typing import Any
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
-from notam_log.diff import Changes, InForce, ScopeInfo, SourceHealth, Tracked, World
-from notam_log.errors import StoreError
-from notam_log.models import Episode, Event, Notam, PollRecord, iso, parse_iso
+from notam_log.core.diff import Changes, InForce, ScopeInfo, SourceHealth, Tracked, World
+from notam_log.core.errors import StoreError
+from notam_log.core.models import Episode, Event, Notam, PollRecord, iso, parse_iso
 
 migrations = Migrations("notam_log")
 

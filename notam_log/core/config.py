@@ -16,8 +16,8 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from notam_log.errors import ConfigError
-from notam_log.models import CATEGORIES, DEFAULT_RESTRICTIONS
+from notam_log.core.errors import ConfigError
+from notam_log.core.models import CATEGORIES, DEFAULT_RESTRICTIONS
 
 
 @dataclass(frozen=True, slots=True)

@@ -22,10 +22,12 @@ from typing import Any, NoReturn, TypeVar
 
 import click
 
-from notam_log import __version__, clock, output
-from notam_log.config import Config, find_config, load_config
-from notam_log.errors import InputError, NotamLogError
-from notam_log.models import CATEGORIES, EVENT_KINDS, Notam, parse_iso
+from notam_log import __version__
+from notam_log.cli import output
+from notam_log.core.config import Config, find_config, load_config
+from notam_log.core.errors import InputError, NotamLogError
+from notam_log.core.models import CATEGORIES, EVENT_KINDS, Notam, parse_iso
+from notam_log.shell import clock
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -50,7 +52,7 @@ class State:
         return self.db or os.environ.get("NOTAM_LOG_DB") or self.config.database
 
     def store(self, *, create: bool = False) -> Any:
-        from notam_log.store import Store
+        from notam_log.shell.store import Store
 
         return Store(self.db_path(), create=create)
 
@@ -310,7 +312,7 @@ def one_format(as_json: bool, as_csv: bool) -> None:
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per NOTAM, per line.")
 def parse_cmd(state: State, files: tuple[str, ...], as_json: bool) -> None:
     """Parse NOTAMs from FILES (ICAO or FAA text, JSON lines, PIB XML; gzip ok; - for stdin)."""
-    from notam_log.formats import read_input
+    from notam_log.core.parse.inputs import read_input
 
     notams: list[Notam] = []
     for name in files or ("-",):
@@ -359,8 +361,8 @@ def replay_cmd(
     scope: str,
 ) -> None:
     """Ingest saved snapshots, oldest first, each as a complete poll at its time."""
-    from notam_log import replay
-    from notam_log.record import Recorder
+    from notam_log.shell import replay
+    from notam_log.shell.recorder import Recorder
 
     if git_repo:
         if not git_path:
@@ -391,7 +393,7 @@ def replay_cmd(
 
 
 def _rules(cfg: Config) -> Any:
-    from notam_log.diff import Rules
+    from notam_log.core.diff import Rules
 
     return Rules(withdraw_after=cfg.withdraw_after, suspect_ratio=cfg.suspect_ratio)
 
@@ -496,7 +498,7 @@ def active_cmd(
     local: bool,
 ) -> None:
     """The NOTAMs (or with --restrictions the restrictions) in force at a time."""
-    from notam_log.query import active
+    from notam_log.shell.store.queries import active
 
     one_format(as_json, as_csv)
     _check_kinds((), categories)
@@ -518,7 +520,7 @@ def active_cmd(
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per line.")
 def history_cmd(state: State, ident: str, as_json: bool) -> None:
     """Every version and event of a NOTAM (KEY or ID) and its NOTAMR/NOTAMC chain."""
-    from notam_log.query import history
+    from notam_log.shell.store.queries import history
 
     with state.store() as store:
         found = history(store, ident.upper())
@@ -573,8 +575,8 @@ def search_cmd(state: State, text: str, limit: int, as_json: bool) -> None:
 @command("check-config")
 def check_config_cmd(state: State) -> None:
     """Validate the configuration without polling."""
-    from notam_log import notify
-    from notam_log.poll import build_sources
+    from notam_log.shell import notify
+    from notam_log.shell.poll import build_sources
 
     cfg = state.config
     build_sources(cfg, os.environ)  # every enabled source can be built
@@ -590,9 +592,9 @@ def check_config_cmd(state: State) -> None:
 @click.option("--source", "names", multiple=True, help="Only this source (repeatable).")
 def poll_cmd(state: State, names: tuple[str, ...]) -> None:
     """Poll the enabled sources now (cron-friendly); exit 1 if any source failed."""
-    from notam_log.http import make_client
-    from notam_log.poll import Poller, build_sources
-    from notam_log.record import Recorder
+    from notam_log.shell.http import make_client
+    from notam_log.shell.poll import Poller, build_sources
+    from notam_log.shell.recorder import Recorder
 
     cfg = state.config
     sources = build_sources(cfg, os.environ, names)
@@ -628,7 +630,7 @@ def run_cmd(state: State) -> None:
     One line per poll per source on stdout. Only one process polls a database:
     a second one exits 0 after saying which process holds <db>.lock.
     """
-    from notam_log.scheduler import run_daemon
+    from notam_log.shell.daemon import run_daemon
 
     sys.exit(run_daemon(state.config, state.db_path(), sys.stdout))
 
@@ -642,7 +644,7 @@ def watch_cmd(state: State, local: bool, no_poll: bool) -> None:
 
     When stdout is not a terminal, prints the new events as lines instead.
     """
-    from notam_log.watch import watch_database
+    from notam_log.shell.watch import watch_database
 
     sys.exit(watch_database(state.config, state.db_path(), local=local, poll=not no_poll))
 
@@ -661,7 +663,7 @@ def watch_cmd(state: State, local: bool, no_poll: bool) -> None:
 def demo_cmd(state: State, speed: float | None, no_screen: bool, local: bool) -> None:
     """Offline demo: replay the UK bulletins of 20-22 March 2025 (Heathrow closed,
     limited, reopened) through a loopback server, the scheduler and the watcher."""
-    from notam_log.demo import run_demo
+    from notam_log.shell.demo import run_demo
 
     screen = not no_screen and sys.stdout.isatty()
     result = run_demo(
@@ -698,7 +700,7 @@ def digest_cmd(
     """What was closed, restricted or lifted in a day or period; is the record complete."""
     from datetime import date
 
-    from notam_log import notify
+    from notam_log.shell import notify
 
     try:
         on = date.fromisoformat(day) if day else None

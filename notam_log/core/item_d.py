@@ -7,7 +7,7 @@ expands a rule into windows. ``Notam.windows`` is derived this way from ``schedu
 Windows are worked out in whole seconds counted from 00:00 UTC of the day before B
 (integers, one addition per day and time), clipped and merged as integers, and turned
 into datetimes once at the end; sunrise and sunset are computed only for the days the
-schedule selects, memoised per (day, position) in :func:`notam_log.sun.event_seconds`.
+schedule selects, memoised per (day, position) in :func:`notam_log.core.sun.event_seconds`.
 """
 
 from __future__ import annotations
@@ -19,8 +19,8 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from notam_log import sun
-from notam_log.fields import frozen_builder, parse_yymmddhhmm
+from notam_log.core import sun
+from notam_log.core.values import frozen_builder, parse_yymmddhhmm
 
 #: One time window, [start, end), both aware UTC.
 Window = tuple[datetime, datetime]
@@ -254,7 +254,7 @@ _PLAIN_MAX = 16384
 
 
 def clear_caches() -> None:
-    """Forget every memo of this module (and of :mod:`notam_log.sun`)."""
+    """Forget every memo of this module (and of :mod:`notam_log.core.sun`)."""
     read.cache_clear()
     windows.cache_clear()
     _tokens.cache_clear()

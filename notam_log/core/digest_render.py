@@ -1,4 +1,4 @@
-"""Rendering a :class:`~notam_log.digest.Digest`: Rich (terminal), plain text, Markdown,
+"""Rendering a :class:`~notam_log.core.digest.Digest`: Rich (terminal), plain text, Markdown,
 self-contained HTML and JSON (``data/digest.schema.json``).
 
 Pure: no I/O, no clock. Feed text is cleaned of control characters, then escaped for
@@ -21,7 +21,7 @@ from rich.console import Console, Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from notam_log.digest import (
+from notam_log.core.digest import (
     NOTAM_KINDS,
     SCHEMA_VERSION,
     Bounded,
@@ -32,8 +32,8 @@ from notam_log.digest import (
     LocationDigest,
     Span,
 )
-from notam_log.models import iso
-from notam_log.text import clean, duration_range
+from notam_log.core.display import clean, duration_range
+from notam_log.core.models import iso
 
 FORMATS: tuple[str, ...] = ("text", "md", "html", "json")
 EXTENSIONS: dict[str, str] = {"text": "txt", "md": "md", "html": "html", "json": "json"}

@@ -7,9 +7,9 @@ import html
 import re
 from datetime import datetime
 
-from notam_log import classify, schedule
-from notam_log.fields import cut_at_end, make_key, parse_yymmddhhmm
-from notam_log.models import Notam
+from notam_log.core import classify, item_d
+from notam_log.core.models import Notam
+from notam_log.core.values import cut_at_end, make_key, parse_yymmddhhmm
 
 _FAA = re.compile(
     r"\s*(?:NOTAM-D\s+\S+\s+\d{6}Z\s+)?!(?P<acc>[A-Z0-9]{2,5})\s+(?P<id>\d{1,2}/\d{1,4})"
@@ -165,7 +165,7 @@ def _parse_faa(raw: str) -> Notam:
     dly = _DLY.findall(body)
     if len(dly) == 1 and start is not None:
         candidate = f"DAILY {dly[0]}"
-        if not isinstance(schedule.read(candidate, start, end), str):
+        if not isinstance(item_d.read(candidate, start, end), str):
             sched = candidate
 
     subject, condition, category, restriction, all_issues = classify.fields(

@@ -6,8 +6,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from notam_log.models import SEVERITY, Event, Notam, iso
-from notam_log.store import NotamRow, Store
+from notam_log.core.models import SEVERITY, Event, Notam, iso
+from notam_log.shell.store import NotamRow, Store
 
 
 @dataclass(frozen=True, slots=True)

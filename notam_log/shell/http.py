@@ -23,8 +23,8 @@ from email.utils import parsedate_to_datetime
 import httpx
 
 from notam_log import __version__
-from notam_log.errors import SourceError
-from notam_log.models import Snapshot
+from notam_log.core.errors import SourceError
+from notam_log.core.models import Snapshot
 from notam_log.sources import Source
 
 logger = logging.getLogger(__name__)

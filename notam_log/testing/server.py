@@ -38,7 +38,7 @@ from types import TracebackType
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-from notam_log.fields import parse_coords
+from notam_log.core.values import parse_coords
 
 ROUTES: Mapping[str, str] = {
     "/operational/pibs/PIB.xml": "pib",

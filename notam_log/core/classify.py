@@ -47,8 +47,8 @@ import re
 from collections.abc import Collection, Iterable, Mapping
 from typing import Protocol
 
-from notam_log.models import CATEGORIES, DEFAULT_RESTRICTIONS, Notam
-from notam_log.qcodes import decode, split
+from notam_log.core.models import CATEGORIES, DEFAULT_RESTRICTIONS, Notam
+from notam_log.core.qcodes import decode, split
 
 __all__ = [
     "CLASSIFICATION_TABLE",
@@ -628,7 +628,7 @@ def _normalise(text: str) -> str:
 
 
 def category_of(qcode: str | None, text: str, source_format: str) -> str:
-    """One of :data:`notam_log.models.CATEGORIES` for a Q-code and an item E.
+    """One of :data:`notam_log.core.models.CATEGORIES` for a Q-code and an item E.
 
     ``source_format`` is accepted so that a format can get its own rules; today only
     the shape of the text matters (an FAA domestic ``!ACCT nn/nnn LOC KEYWORD ...``

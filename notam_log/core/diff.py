@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from notam_log.models import CONTENT_FIELDS, SEVERITY, Episode, Event, Notam, Snapshot
+from notam_log.core.models import CONTENT_FIELDS, SEVERITY, Episode, Event, Notam, Snapshot
 
 TERMINAL = ("replaced", "cancelled", "expired", "withdrawn")
 NOT_MODIFIED = "not modified"
@@ -579,6 +579,6 @@ def _first_line(text: str) -> str:
 
 
 def _iso(value: datetime | None) -> str | None:
-    from notam_log.models import iso
+    from notam_log.core.models import iso
 
     return iso(value) if value is not None else None

@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from notam_log.errors import InputError
-from notam_log.models import Notam
+from notam_log.core.errors import InputError
+from notam_log.core.models import Notam
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,14 +58,14 @@ def read_input(data: bytes, name: str) -> Parsed:
         parsed = _json(data, name)
         if parsed is not None:
             return parsed
-    from notam_log.icao_text import parse_text
+    from notam_log.core.parse.icao import parse_text
 
     text = decode_text(data, name)
     return Parsed(tuple(parse_text(text)), "text")
 
 
 def _xml(data: bytes, name: str) -> Parsed:
-    from notam_log.pib_xml import parse_pib
+    from notam_log.core.parse.pib import parse_pib
 
     if b"XNOTAM" in data[:400]:
         from notam_log.sources.faa_tfr import parse_detail
@@ -101,7 +101,7 @@ def _json(data: bytes, name: str) -> Parsed | None:
         )
     # JSON lines with a "text" field
     notams: list[Notam] = []
-    from notam_log.icao_text import parse_text
+    from notam_log.core.parse.icao import parse_text
 
     # lines end at "\n" only: str.splitlines would also cut at U+0085 or U+2028, which
     # JSON strings may hold as they are
@@ -160,7 +160,7 @@ def saved_response(doc: Any) -> Parsed | None:
             found.append(structured_notam(fields, source_format="nms_geojson"))
         return Parsed(_present(found), "faa_nms")
     if isinstance(doc.get("text"), str):
-        from notam_log.icao_text import parse_text
+        from notam_log.core.parse.icao import parse_text
 
         return Parsed(tuple(parse_text(doc["text"])), "jsonl")
     return None

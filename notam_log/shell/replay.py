@@ -9,10 +9,10 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from notam_log.errors import InputError
-from notam_log.formats import Parsed, read_input, stamp_from_name
-from notam_log.models import Snapshot
-from notam_log.record import Recorder
+from notam_log.core.errors import InputError
+from notam_log.core.models import Snapshot
+from notam_log.core.parse.inputs import Parsed, read_input, stamp_from_name
+from notam_log.shell.recorder import Recorder
 
 SKIP_SUFFIXES = (".md", ".txt.sig", ".sha256")
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
-from notam_log.models import Episode
+from notam_log.core.models import Episode
 
 WIDTH = 48  # half-hour cells
 

@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from notam_log import schedule as _schedule
-from notam_log.schedule import Window as Window  # re-exported
+from notam_log.core import item_d as _schedule
+from notam_log.core.item_d import Window as Window  # re-exported
 
 #: The fixed list of categories (see classify.py and the README).
 CATEGORIES: tuple[str, ...] = (
@@ -106,7 +106,7 @@ class Notam:
     def windows(self) -> tuple[Window, ...] | None:
         """The UTC windows of item D inside B-C (derived from ``schedule``, ``start``,
         ``end`` and the Q-line position, worked out on first use and memoised by
-        :func:`notam_log.schedule.windows`); None when there is no item D or it cannot
+        :func:`notam_log.core.item_d.windows`); None when there is no item D or it cannot
         be read (the parser then says why in ``issues``)."""
         if self.schedule is None:
             return None

@@ -27,13 +27,13 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
-from notam_log.models import DEFAULT_RESTRICTIONS, SEVERITY, Episode, Event, PollRecord, iso
-from notam_log.output import episode_duration
-from notam_log.text import clean
+from notam_log.cli.output import episode_duration
+from notam_log.core.display import clean
+from notam_log.core.models import DEFAULT_RESTRICTIONS, SEVERITY, Episode, Event, PollRecord, iso
 
 if TYPE_CHECKING:
-    from notam_log.config import Config
-    from notam_log.store import NotamRow, Store
+    from notam_log.core.config import Config
+    from notam_log.shell.store import NotamRow, Store
 
 logger = logging.getLogger(__name__)
 
@@ -655,7 +655,7 @@ def _warnings(coverage: Sequence[Coverage], period: Period, now: datetime) -> tu
 
 
 def _opt(value: Any) -> datetime | None:
-    from notam_log.models import parse_iso
+    from notam_log.core.models import parse_iso
 
     return parse_iso(value) if isinstance(value, str) else None
 
@@ -670,7 +670,7 @@ def _req(value: Any, default: datetime) -> datetime:
 def _digest_migrations() -> Any:
     from sqlite_utils.migrations import Migrations
 
-    mig = Migrations("notam_log.digest")
+    mig = Migrations("notam_log.core.digest")
 
     @mig()
     def m001_digests(db: Any) -> None:
@@ -719,7 +719,7 @@ def last_digest(store: Store) -> DigestRecord | None:
     ).fetchone()
     if row is None:
         return None
-    from notam_log.models import parse_iso
+    from notam_log.core.models import parse_iso
 
     made, since, until = (parse_iso(v) for v in row[:3])
     assert made is not None and since is not None and until is not None
@@ -775,7 +775,7 @@ def load(
     keys = {ev.key for ev in events if ev.key} | {k for ep in episodes for k in ep.keys}
     rows = _notam_rows(store, keys, period)
     if names is None:
-        from notam_log.airports import name_of
+        from notam_log.shell.airports import name_of
 
         locs = set(config.locations) | {loc for ev in events for loc in ev.locations}
         names = {loc: n for loc in locs if (n := name_of(loc))}
@@ -807,8 +807,8 @@ def _notam_rows(store: Store, keys: Iterable[str], period: Period) -> list[Notam
 
 def daily_job(config: Config, store: Store, now: datetime) -> None:
     """The scheduler's daily job: yesterday's digest written to the folder, then sent
-    if ``[digest] send`` (see :func:`notam_log.notify.daily_job`)."""
-    from notam_log import notify
+    if ``[digest] send`` (see :func:`notam_log.shell.notify.daily_job`)."""
+    from notam_log.shell import notify
 
     notify.daily_job(config, store, now)
 
@@ -816,8 +816,8 @@ def daily_job(config: Config, store: Store, now: datetime) -> None:
 def render_day(store: Store, config: Config, day: datetime, fmt: str = "text") -> str:
     """The digest of one UTC day, as of the store's latest poll (used by the offline demo,
     whose clock is simulated)."""
-    from notam_log import digest_render
-    from notam_log.models import parse_iso
+    from notam_log.core import digest_render
+    from notam_log.core.models import parse_iso
 
     row = store.db.execute("SELECT max(finished_at) FROM polls").fetchone()
     latest = parse_iso(row[0]) if row and row[0] else None

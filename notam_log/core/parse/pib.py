@@ -18,7 +18,7 @@ Decisions:
 * A malformed item (missing number, bad dates, bad coordinates) still yields a
   ``Notam`` whose ``issues`` names each problem.  Nothing in an item raises.
 * A body that is not XML, or XML whose root is not ``Pib``, raises
-  :class:`~notam_log.errors.InputError` with a one-line message.
+  :class:`~notam_log.core.errors.InputError` with a one-line message.
 * A **truncated** body (XML or gzip stream cut short) is read as far as it goes with
   lxml's recovering parser: the items before the cut are returned, the last item (the
   one the cut may have gone through) is dropped, and the bulletin's ``issues`` starts
@@ -35,11 +35,11 @@ from typing import Any
 
 from lxml import etree
 
-from notam_log import classify, schedule
-from notam_log.errors import InputError
-from notam_log.fields import format_id, full_year, make_key, parse_coords, parse_yymmddhhmm
-from notam_log.icao_text import make_notam
-from notam_log.models import Notam, parse_iso
+from notam_log.core import classify, item_d
+from notam_log.core.errors import InputError
+from notam_log.core.models import Notam, parse_iso
+from notam_log.core.parse.icao import make_notam
+from notam_log.core.values import format_id, full_year, make_key, parse_coords, parse_yymmddhhmm
 
 __all__ = ["PibBulletin", "parse_pib", "render_icao"]
 
@@ -376,9 +376,9 @@ def _notam(
     estimated = get("Estimation", "").strip().upper() == "EST"
 
     d_text = get("ItemD")
-    item_d = " ".join(d_text.split()) or None if d_text else None  # one line, as ICAO text
-    if item_d is not None:
-        rule = schedule.read(item_d, start, end, lat, lon)
+    d_line = " ".join(d_text.split()) or None if d_text else None  # one line, as ICAO text
+    if d_line is not None:
+        rule = item_d.read(d_line, start, end, lat, lon)
         if isinstance(rule, str):
             issues.append(f"item D: {rule}")
     text = get("ItemE", "").strip()
@@ -417,8 +417,8 @@ def _notam(
         raw = f"{head}\n{q_line}\n{a_line}"
     else:
         raw = f"{head}\n{a_line}"
-    if item_d:
-        raw = f"{raw}\nD) {item_d}"
+    if d_line:
+        raw = f"{raw}\nD) {d_line}"
     raw = f"{raw}\nE) {text}"
     if lower_limit or upper_limit:
         fg = f"F) {lower_limit or ''} G) {upper_limit or ''}".rstrip()
@@ -449,7 +449,7 @@ def _notam(
         end,
         estimated,  # end_estimated
         permanent,
-        item_d,  # schedule
+        d_line,  # schedule
         text,
         lower_limit,
         upper_limit,

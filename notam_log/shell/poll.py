@@ -1,8 +1,8 @@
 """One poll of the configured sources: fetch (concurrently) -> parse -> detect -> store.
 
 The shell around the adapters: it restores each source's saved state (ETag, seen
-TFRs, quota reset), runs them through :mod:`notam_log.http`, records every snapshot
-through the :class:`~notam_log.record.Recorder` (one transaction each) and records
+TFRs, quota reset), runs them through :mod:`notam_log.shell.http`, records every snapshot
+through the :class:`~notam_log.shell.recorder.Recorder` (one transaction each) and records
 the source's health (``source_down`` / ``source_up`` once each).
 """
 
@@ -16,10 +16,10 @@ from datetime import datetime
 
 import httpx
 
-from notam_log.config import Config, SourceConfig
-from notam_log.http import SourceRun, run_sources
-from notam_log.models import Event
-from notam_log.record import Recorder
+from notam_log.core.config import Config, SourceConfig
+from notam_log.core.models import Event
+from notam_log.shell.http import SourceRun, run_sources
+from notam_log.shell.recorder import Recorder
 from notam_log.sources import Source, build_source
 
 logger = logging.getLogger(__name__)
@@ -44,7 +44,7 @@ class PollSummary:
 
 def build_sources(cfg: Config, env: Mapping[str, str], names: Sequence[str] = ()) -> list[Source]:
     """The adapters of the enabled sources (or of the named ones, enabled or not)."""
-    from notam_log.errors import ConfigError
+    from notam_log.core.errors import ConfigError
 
     chosen: list[SourceConfig] = []
     known = {s.name: s for s in cfg.sources}

@@ -26,8 +26,9 @@ import re
 from datetime import datetime
 from typing import Any
 
-from notam_log import classify, schedule
-from notam_log.fields import (
+from notam_log.core import classify, item_d
+from notam_log.core.models import DEFAULT_RESTRICTIONS, Notam
+from notam_log.core.values import (
     cut_at_end,
     format_id,
     frozen_builder,
@@ -36,7 +37,6 @@ from notam_log.fields import (
     parse_coords,
     parse_yymmddhhmm,
 )
-from notam_log.models import DEFAULT_RESTRICTIONS, Notam
 
 #: A NOTAM id: ICAO ``A1234/25`` (series optional), a Russian part suffix
 #: ``U0702/25F06``, or the FAA month/number ``05/024`` that FAA renders in ICAO layout.
@@ -135,7 +135,7 @@ def split_notams(text: str) -> list[str]:
 def parse_text(text: str) -> list[Notam]:
     """Every NOTAM in ``text``: FAA domestic chunks go to ``faa_text.parse_faa``;
     consecutive parts of one multi-part ICAO NOTAM are joined (module docstring)."""
-    from notam_log.faa_text import parse_faa
+    from notam_log.core.parse.faa import parse_faa
 
     out: list[Notam] = []
     group: list[tuple[Notam, tuple[int, int]]] = []
@@ -521,7 +521,7 @@ def _parse_icao(raw: str, source_format: str) -> tuple[Notam, tuple[int, int] | 
     if d is not None:
         sched = " ".join(d.split()) or None
         if sched:
-            rule = schedule.read(sched, start, end, lat, lon)
+            rule = item_d.read(sched, start, end, lat, lon)
             if isinstance(rule, str):
                 issues.append(rule)
 

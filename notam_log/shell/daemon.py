@@ -3,10 +3,10 @@
 One interval job per enabled source (its ``interval``, with jitter, ``max_instances=1``,
 coalescing and a misfire grace time), a tick job that records time-driven changes
 (expiries, ends of item D windows) every ``config.tick_interval`` seconds, and the
-daily digest job (:func:`notam_log.digest.daily_job`).
+daily digest job (:func:`notam_log.core.digest.daily_job`).
 
 Jobs run in APScheduler's thread pool. Every write goes through one
-:class:`~notam_log.poll.Poller` and its lock (the tick job takes the same lock), so
+:class:`~notam_log.shell.poll.Poller` and its lock (the tick job takes the same lock), so
 the one SQLite connection (opened with ``check_same_thread=False``) sees one
 transaction at a time. :func:`serve` turns SIGINT and SIGTERM into an orderly stop:
 the transaction in progress finishes, the jobs stop, and the process exits 0.
@@ -29,17 +29,17 @@ from typing import IO, Any
 import httpx
 from apscheduler.schedulers.background import BackgroundScheduler
 
-from notam_log import clock as wall_clock
-from notam_log.config import Config
-from notam_log.diff import Rules
-from notam_log.digest import daily_job
-from notam_log.errors import NotamLogError
-from notam_log.models import Event
-from notam_log.poll import Poller, PollSummary
-from notam_log.record import Recorder
+from notam_log.core.config import Config
+from notam_log.core.diff import Rules
+from notam_log.core.digest import daily_job
+from notam_log.core.display import clean
+from notam_log.core.errors import NotamLogError
+from notam_log.core.models import Event
+from notam_log.shell import clock as wall_clock
+from notam_log.shell.poll import Poller, PollSummary
+from notam_log.shell.recorder import Recorder
+from notam_log.shell.store import Store
 from notam_log.sources import Source
-from notam_log.store import Store
-from notam_log.text import clean
 
 logger = logging.getLogger(__name__)
 
@@ -59,7 +59,7 @@ class NotamScheduler:
     Args:
         config: the configuration (sources' intervals, tick interval, digest time).
         store: the store every job writes to (one connection, shared under the lock).
-        sources: the adapters to poll (usually :func:`notam_log.poll.build_sources`).
+        sources: the adapters to poll (usually :func:`notam_log.shell.poll.build_sources`).
         client: the shared HTTP client.
         clock: "now" for ticks and the digest (the wall clock, or the demo's).
         poll_clock: "now" for a poll; returning None skips that poll (demo: no bulletin left).
@@ -103,7 +103,7 @@ class NotamScheduler:
             executors={"default": {"type": "threadpool", "max_workers": 4}},
         )
         self._intervals = {s.name: s.interval for s in config.sources}
-        from notam_log.notify import NotifyState
+        from notam_log.shell.notify import NotifyState
 
         self.notify_state = NotifyState()
         self._notify_lock = threading.Lock()
@@ -199,7 +199,7 @@ class NotamScheduler:
         Called with no events too, so that batches whose wait is over go out."""
         if not self.config.notify:
             return
-        from notam_log.notify import notify_events
+        from notam_log.shell.notify import notify_events
 
         try:
             with self._notify_lock:
@@ -230,7 +230,7 @@ class NotamScheduler:
         return now
 
     def digest_job(self) -> None:
-        """Make the daily digest through ``notam_log.digest.daily_job(config, store, now)``."""
+        """Make the daily digest through ``notam_log.core.digest.daily_job(config, store, now)``."""
         if self.digest is None:
             return
         with self.poller.lock:
@@ -259,7 +259,7 @@ class NotamScheduler:
 
 
 def _last_polls(store: Store) -> dict[str, datetime]:
-    from notam_log.models import parse_iso
+    from notam_log.core.models import parse_iso
 
     out: dict[str, datetime] = {}
     for name, started in store.db.execute(
@@ -328,9 +328,9 @@ def run_daemon(config: Config, db_path: str, out: IO[str]) -> int:
     import os
     import sys
 
-    from notam_log.http import make_client
-    from notam_log.lock import PollerLock
-    from notam_log.poll import build_sources
+    from notam_log.shell.http import make_client
+    from notam_log.shell.lock import PollerLock
+    from notam_log.shell.poll import build_sources
 
     lock = PollerLock(db_path)
     if not lock.acquire():
