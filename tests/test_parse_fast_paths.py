@@ -261,13 +261,13 @@ def test_text_rules_alternatives_on_made_texts(words: list[str]) -> None:
 
 
 @pytest.mark.parametrize(
-    "item_d",
+    "d_text",
     ["SR-SS", "DAILY 0600-1800", "MON-FRI 0800-1630", "H24", "HJ", "0600 - 0330", "SAT 1000-1200"],
 )
 @pytest.mark.parametrize("days", [0, 1, 3, 40, 400])
 @pytest.mark.parametrize("lat", [51.5, 70.0, None])
 def test_date_free_schedules_read_again_give_the_same_rule(
-    item_d: str, days: int, lat: float | None
+    d_text: str, days: int, lat: float | None
 ) -> None:
     start = datetime(2025, 3, 21, 6, 0, tzinfo=UTC)
     others = [
@@ -277,14 +277,14 @@ def test_date_free_schedules_read_again_give_the_same_rule(
     lon = None if lat is None else -0.5
     item_d.clear_caches()
     for b, c in others:
-        item_d.read(item_d, b, c, lat, lon)  # read once (may fill the memo)
+        item_d.read(d_text, b, c, lat, lon)  # read once (may fill the memo)
     end = start + timedelta(days=days, hours=2)
-    again = item_d.read(item_d, start, end, lat, lon)
-    got_windows = item_d.windows(item_d, start, end, lat, lon)
+    again = item_d.read(d_text, start, end, lat, lon)
+    got_windows = item_d.windows(d_text, start, end, lat, lon)
     item_d.clear_caches()
-    fresh = item_d.read(item_d, start, end, lat, lon)
+    fresh = item_d.read(d_text, start, end, lat, lon)
     assert again == fresh
-    assert got_windows == item_d.windows(item_d, start, end, lat, lon)
+    assert got_windows == item_d.windows(d_text, start, end, lat, lon)
 
 
 _D_WORDS = st.sampled_from(
@@ -325,21 +325,21 @@ def test_item_d_words_read_as_the_token_pattern_reads_them(words: list[str]) -> 
 
 @settings(max_examples=400, suppress_health_check=[HealthCheck.too_slow])
 @given(
-    item_d=st.sampled_from(["SR-SS", "SS-SR", "HJ", "HN", "MON-FRI SR-SS", "SAT SUN HN"]),
+    d_text=st.sampled_from(["SR-SS", "SS-SR", "HJ", "HN", "MON-FRI SR-SS", "SAT SUN HN"]),
     lat=st.floats(min_value=-64.0, max_value=64.0),
     lon=st.floats(min_value=-180.0, max_value=180.0),
     start_minute=st.integers(min_value=0, max_value=366 * 1440),
     minutes=st.integers(min_value=1, max_value=12 * 1440),
 )
 def test_sun_windows_said_to_exist_do_exist(
-    item_d: str, lat: float, lon: float, start_minute: int, minutes: int
+    d_text: str, lat: float, lon: float, start_minute: int, minutes: int
 ) -> None:
     """Where the shortcut says an SR/SS schedule has a window between B and C, working
     out every sunrise and sunset finds one (the events lie where the shortcut assumes)."""
     start = datetime(2025, 1, 1, tzinfo=UTC) + timedelta(minutes=start_minute)
     end = start + timedelta(minutes=minutes)
     try:
-        rule = item_d._rule(item_d, start, end, lat, lon)  # read, windows or not
+        rule = item_d._rule(d_text, start, end, lat, lon)  # read, windows or not
     except item_d._Unreadable:
         return  # no selected day between B and C at all: nothing to check
     first_wd = rule.epoch.weekday()
@@ -347,7 +347,7 @@ def test_sun_windows_said_to_exist_do_exist(
         assert isinstance(op, item_d._Sun)
         if item_d._surely_inside(op, lat, rule.lo, rule.hi, first_wd, rule.last_k):
             windows = item_d.expand(item_d.Rule(**{**_fields_of(rule), "ops": (op,)}), lat, lon)
-            assert windows, (item_d, start, end, lat, lon)
+            assert windows, (d_text, start, end, lat, lon)
             for a, b in windows:
                 assert start <= a < b <= end
 
