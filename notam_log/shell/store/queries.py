@@ -1,13 +1,408 @@
-"""Questions asked of the log: what was in force at a time, a NOTAM's history."""
+"""Questions asked of the log: the state change detection resumes from, events, NOTAMs,
+episodes, polls, sources; what was in force at a time, a NOTAM's history."""
 
 from __future__ import annotations
 
+import json
+import sqlite3
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
-from notam_log.core.models import SEVERITY, Event, Notam, iso
-from notam_log.shell.store import NotamRow, Store
+from sqlite_utils import Database
+
+from notam_log.core.diff import InForce, ScopeInfo, SourceHealth, Tracked, World
+from notam_log.core.errors import StoreError
+from notam_log.core.models import SEVERITY, Episode, Event, Notam, PollRecord, iso, parse_iso
+from notam_log.shell.store.rows import (
+    NotamRow,
+    event_from_row,
+    row_from_db,
+    stored_time,
+)
+
+
+class Queries:
+    """The reading half of :class:`~notam_log.shell.store.Store`."""
+
+    db: Database
+    path: Path
+
+    # ------------------------------------------------------------------ state
+
+    def load_world(self) -> World:
+        """Rebuild change detection's state from the tables."""
+        rows = self.db.execute(  # iterated, not fetched at once: keeps the peak low
+            "SELECT key, source, scope, hash, version, first_seen, missing, missing_after,"
+            " missing_by, data FROM notams WHERE status = 'active'"
+        )
+        active: dict[str, Tracked] = {}
+        for key, source, scope, h, version, first, missing, m_after, m_by, data in rows:
+            fields = json.loads(data)
+            fields["raw"] = ""  # kept in the table; never rewritten from memory (see marks)
+            active[key] = Tracked(
+                notam=Notam.from_json(fields),
+                hash=h,
+                source=source,
+                scope=scope,
+                first_seen=stored_time(first),
+                version=version,
+                missing=missing,
+                missing_after=parse_iso(m_after),
+                missing_by=parse_iso(m_by),
+            )
+        terminal = dict(
+            self.db.execute("SELECT key, status FROM notams WHERE status != 'active'").fetchall()
+        )
+        scopes = {
+            (s, sc): ScopeInfo(parse_iso(lc), n, frozenset(json.loads(p)), parse_iso(lp))
+            for s, sc, lc, n, p, lp in self.db.execute(
+                "SELECT source, scope, last_complete, last_count, present, last_poll FROM scopes"
+            ).fetchall()
+        }
+        in_force = {
+            (loc, cat): InForce(
+                frozenset(json.loads(k)), stored_time(by), parse_iso(af), parse_iso(ef)
+            )
+            for loc, cat, k, by, af, ef in self.db.execute(
+                "SELECT location, category, keys, since_by, since_after, since_effective"
+                " FROM in_force"
+            ).fetchall()
+        }
+        episodes = {ep.location: ep for ep in self.episodes(open_only=True)}
+        sources = {
+            name: SourceHealth(parse_iso(ds), f, parse_iso(ok), err)
+            for name, ds, f, ok, err in self.db.execute(
+                "SELECT name, down_since, failures, last_ok, last_error FROM sources"
+            ).fetchall()
+        }
+        return World(
+            active=active,
+            terminal=terminal,
+            scopes=scopes,
+            in_force=in_force,
+            episodes=episodes,
+            sources=sources,
+            last_eval=parse_iso(self.meta("last_eval")),
+        )
+
+    def meta(self, name: str) -> str | None:
+        row = self.db.execute("SELECT value FROM meta WHERE name = ?", [name]).fetchone()
+        return None if row is None else str(row[0])
+
+    def source_state(self, name: str) -> dict[str, Any]:
+        row = self.db.execute("SELECT state FROM sources WHERE name = ?", [name]).fetchone()
+        if row is None or not row[0]:
+            return {}
+        value = json.loads(row[0])
+        return value if isinstance(value, dict) else {}
+
+    # ------------------------------------------------------------------ queries
+
+    def events(
+        self,
+        *,
+        since: datetime | None = None,
+        until: datetime | None = None,
+        kinds: Sequence[str] = (),
+        categories: Sequence[str] = (),
+        locations: Sequence[str] = (),
+        key: str | None = None,
+        restrictions: bool = False,
+        after_seq: int | None = None,
+        limit: int | None = None,
+        newest_first: bool = False,
+    ) -> list[Event]:
+        """The log, oldest first (by sequence number), filtered."""
+        where: list[str] = []
+        params: list[Any] = []
+        if since is not None:
+            where.append("e.observed_at >= ?")
+            params.append(iso(since))
+        if until is not None:
+            where.append("e.observed_at < ?")
+            params.append(iso(until))
+        if kinds:
+            where.append(f"e.kind IN ({','.join('?' * len(kinds))})")
+            params.extend(kinds)
+        if categories:
+            where.append(f"e.category IN ({','.join('?' * len(categories))})")
+            params.extend(categories)
+        if restrictions:
+            where.append("e.kind IN ('restriction_imposed', 'restriction_lifted')")
+        if key is not None:
+            where.append("e.key = ?")
+            params.append(key)
+        if after_seq is not None:
+            where.append("e.seq > ?")
+            params.append(after_seq)
+        if locations:
+            where.append(
+                "e.seq IN (SELECT seq FROM event_locations WHERE location IN"
+                f" ({','.join('?' * len(locations))}))"
+            )
+            params.extend(locations)
+        sql = (
+            "SELECT e.seq, e.kind, e.key, e.id, e.locations, e.category, e.source,"
+            ' e.observed_at, e."after", e.effective_at, e.detail FROM events e'
+        )
+        if where:
+            sql += " WHERE " + " AND ".join(where)
+        sql += " ORDER BY e.seq DESC" if newest_first else " ORDER BY e.seq"
+        if limit is not None:
+            sql += f" LIMIT {int(limit)}"
+        return [event_from_row(r) for r in self.db.execute(sql, params).fetchall()]
+
+    def count_events(self) -> int:
+        return int(self.db.execute("SELECT count(*) FROM events").fetchone()[0])
+
+    def notams(
+        self, *, statuses: Sequence[str] = (), keys: Iterable[str] | None = None
+    ) -> list[NotamRow]:
+        """NOTAMs by status and/or key (any number of keys)."""
+        if keys is not None:
+            key_list = sorted(set(keys))
+            out: list[NotamRow] = []
+            for i in range(0, len(key_list), 500):
+                chunk = key_list[i : i + 500]
+                out.extend(
+                    self._notams_where(f"key IN ({','.join('?' * len(chunk))})", chunk, statuses)
+                )
+            return out
+        return self._notams_where(None, [], statuses)
+
+    def notams_estimated_ending(self, since: datetime, until: datetime) -> list[NotamRow]:
+        """NOTAMs whose estimated end (EST) falls in ``[since, until)``."""
+        return self._notams_where(
+            'end_estimated = 1 AND "end" >= ? AND "end" < ?', [iso(since), iso(until)], ()
+        )
+
+    def notams_referring_to(self, ids: Iterable[str]) -> list[NotamRow]:
+        """The NOTAMR/NOTAMC that name one of ``ids``."""
+        id_list = sorted(set(ids))
+        out: list[NotamRow] = []
+        for i in range(0, len(id_list), 500):
+            chunk = id_list[i : i + 500]
+            out.extend(self._notams_where(f"ref IN ({','.join('?' * len(chunk))})", chunk, ()))
+        return out
+
+    def _notams_where(
+        self, condition: str | None, params: Sequence[Any], statuses: Sequence[str]
+    ) -> list[NotamRow]:
+        where = [condition] if condition else []
+        args = list(params)
+        if statuses:
+            where.append(f"status IN ({','.join('?' * len(statuses))})")
+            args.extend(statuses)
+        sql = (
+            "SELECT key, status, source, scope, first_seen, last_seen, ended_at, version, data"
+            " FROM notams"
+        )
+        if where:
+            sql += " WHERE " + " AND ".join(where)
+        return [row_from_db(r) for r in self.db.execute(sql, args).fetchall()]
+
+    def notams_known_at(self, at: datetime) -> list[NotamRow]:
+        """NOTAMs the log held as current at ``at``: first seen by then and not ended before."""
+        sql = (
+            "SELECT key, status, source, scope, first_seen, last_seen, ended_at, version, data"
+            " FROM notams WHERE first_seen <= ? AND (ended_at IS NULL OR ended_at > ?)"
+        )
+        return [row_from_db(r) for r in self.db.execute(sql, [iso(at), iso(at)]).fetchall()]
+
+    def notams_listed_at(self, at: datetime) -> list[NotamRow]:
+        """NOTAMs that the last complete poll of their scope at or before ``at`` listed."""
+        sql = (
+            "SELECT key, status, source, scope, first_seen, last_seen, ended_at, version, data"
+            " FROM notams n WHERE first_seen <= ? AND last_seen >= (SELECT max(started_at)"
+            " FROM polls p WHERE p.source = n.source AND p.scope = n.scope"
+            " AND p.started_at <= ? AND p.status IN ('complete', 'unchanged'))"
+        )
+        return [row_from_db(r) for r in self.db.execute(sql, [iso(at), iso(at)]).fetchall()]
+
+    def versions(self, key: str) -> list[tuple[int, datetime, str, Notam]]:
+        rows = self.db.execute(
+            "SELECT version, observed_at, source, data FROM notam_versions WHERE key = ?"
+            " ORDER BY version",
+            [key],
+        ).fetchall()
+        return [(v, stored_time(o), s, Notam.from_json(json.loads(d))) for v, o, s, d in rows]
+
+    def keys_for(self, ident: str) -> list[str]:
+        """A key as given, or every key whose id is ``ident``."""
+        if ":" in ident:
+            row = self.db.execute("SELECT key FROM notams WHERE key = ?", [ident]).fetchone()
+            return [row[0]] if row else []
+        return [
+            r[0]
+            for r in self.db.execute(
+                "SELECT key FROM notams WHERE id = ? ORDER BY key", [ident]
+            ).fetchall()
+        ]
+
+    def chain(self, key: str) -> list[str]:
+        """The NOTAMR/NOTAMC chain a NOTAM belongs to, oldest first."""
+        prefix = key.split(":", 1)[0]
+        seen = [key]
+        # walk back through ref
+        cur = key
+        while True:
+            row = self.db.execute("SELECT ref FROM notams WHERE key = ?", [cur]).fetchone()
+            if not row or not row[0]:
+                break
+            prev = f"{prefix}:{row[0]}"
+            if prev in seen:
+                break
+            seen.insert(0, prev)
+            cur = prev
+        cur = key
+        while True:
+            cur_id = cur.split(":", 1)[1]
+            row = self.db.execute(
+                "SELECT key FROM notams WHERE ref = ? AND key LIKE ? ORDER BY first_seen LIMIT 1",
+                [cur_id, prefix + ":%"],
+            ).fetchone()
+            if not row or row[0] in seen:
+                break
+            seen.append(row[0])
+            cur = row[0]
+        return seen
+
+    def episodes(
+        self,
+        *,
+        location: str | None = None,
+        since: datetime | None = None,
+        until: datetime | None = None,
+        open_only: bool = False,
+    ) -> list[Episode]:
+        where: list[str] = []
+        params: list[Any] = []
+        if location is not None:
+            where.append("location = ?")
+            params.append(location)
+        if open_only:
+            where.append("end_by IS NULL")
+        if since is not None:
+            where.append("(end_by IS NULL OR end_by >= ?)")
+            params.append(iso(since))
+        if until is not None:
+            where.append("start_by < ?")
+            params.append(iso(until))
+        sql = (
+            "SELECT id, location, start_after, start_by, start_effective, end_after, end_by,"
+            " end_effective, categories, keys FROM episodes"
+        )
+        if where:
+            sql += " WHERE " + " AND ".join(where)
+        sql += " ORDER BY start_by, id"
+        out = []
+        for i, loc, sa, sb, se, ea, eb, ee, cats, keys in self.db.execute(sql, params):
+            out.append(
+                Episode(
+                    location=loc,
+                    start_by=stored_time(sb),
+                    start_after=parse_iso(sa),
+                    start_effective=parse_iso(se),
+                    end_by=parse_iso(eb),
+                    end_after=parse_iso(ea),
+                    end_effective=parse_iso(ee),
+                    categories=tuple((stored_time(w), c) for w, c in json.loads(cats)),
+                    keys=tuple(json.loads(keys)),
+                    id=i,
+                )
+            )
+        return out
+
+    def in_force(self) -> dict[tuple[str, str], InForce]:
+        return dict(self.load_in_force())
+
+    def load_in_force(self) -> Iterator[tuple[tuple[str, str], InForce]]:
+        for loc, cat, k, by, af, ef in self.db.execute(
+            "SELECT location, category, keys, since_by, since_after, since_effective FROM in_force"
+        ):
+            yield (
+                (loc, cat),
+                InForce(frozenset(json.loads(k)), stored_time(by), parse_iso(af), parse_iso(ef)),
+            )
+
+    def polls(
+        self,
+        *,
+        source: str | None = None,
+        since: datetime | None = None,
+        until: datetime | None = None,
+    ) -> list[PollRecord]:
+        where: list[str] = []
+        params: list[Any] = []
+        if source is not None:
+            where.append("source = ?")
+            params.append(source)
+        if since is not None:
+            where.append("started_at >= ?")
+            params.append(iso(since))
+        if until is not None:
+            where.append("started_at < ?")
+            params.append(iso(until))
+        sql = (
+            "SELECT id, source, scope, started_at, finished_at, status, reason, notams, events"
+            " FROM polls"
+        )
+        if where:
+            sql += " WHERE " + " AND ".join(where)
+        sql += " ORDER BY started_at, id"
+        return [
+            PollRecord(
+                id=i,
+                source=s,
+                scope=sc,
+                started_at=stored_time(st),
+                finished_at=stored_time(fi),
+                status=stt,
+                reason=r,
+                notams=n,
+                events=e,
+            )
+            for i, s, sc, st, fi, stt, r, n, e in self.db.execute(sql, params)
+        ]
+
+    def source_rows(self) -> list[dict[str, Any]]:
+        rows = self.db.execute(
+            "SELECT name, down_since, failures, last_ok, last_error, last_poll FROM sources"
+            " ORDER BY name"
+        ).fetchall()
+        return [
+            {
+                "name": n,
+                "down_since": parse_iso(ds),
+                "failures": f,
+                "last_ok": parse_iso(ok),
+                "last_error": err,
+                "last_poll": parse_iso(lp),
+            }
+            for n, ds, f, ok, err, lp in rows
+        ]
+
+    def last_complete(self, source: str) -> datetime | None:
+        row = self.db.execute(
+            "SELECT max(last_complete) FROM scopes WHERE source = ?", [source]
+        ).fetchone()
+        return parse_iso(row[0]) if row else None
+
+    def search(self, text: str, *, limit: int = 50) -> list[NotamRow]:
+        """Full-text search over NOTAM id, locations and text (FTS5 query syntax)."""
+        try:
+            rows = self.db.execute(
+                "SELECT n.key, n.status, n.source, n.scope, n.first_seen, n.last_seen,"
+                " n.ended_at, n.version, n.data FROM notams_fts f JOIN notams n"
+                " ON n.rowid = f.rowid WHERE notams_fts MATCH ? ORDER BY rank LIMIT ?",
+                [text, limit],
+            ).fetchall()
+        except sqlite3.OperationalError as exc:
+            raise StoreError(f"search: cannot read the query {text!r}: {exc}") from exc
+        return [row_from_db(r) for r in rows]
 
 
 @dataclass(frozen=True, slots=True)
@@ -19,7 +414,7 @@ class ActiveRow:
 
 
 def active(
-    store: Store,
+    store: Queries,
     at: datetime,
     *,
     feed: bool = False,
@@ -67,7 +462,7 @@ class History:
         }
 
 
-def history(store: Store, ident: str) -> list[History]:
+def history(store: Queries, ident: str) -> list[History]:
     """Every version and event of each NOTAM matching ``ident`` (a key or an id)."""
     out = []
     for key in store.keys_for(ident):

@@ -1,0 +1,55 @@
+"""active: the NOTAMs or restrictions in force at a time."""
+
+from __future__ import annotations
+
+import click
+
+from notam_log.cli import output
+from notam_log.cli.base import (
+    State,
+    category_option,
+    check_kinds,
+    command,
+    csv_option,
+    json_option,
+    location_option,
+    one_format,
+    options,
+    restrictions_option,
+    time_option,
+)
+from notam_log.shell import clock
+
+
+@command("active")
+@options(location_option, category_option, restrictions_option, json_option, csv_option)
+@click.option("--at", help="The time (default: now).")
+@click.option("--feed", is_flag=True, help="What the feed listed at that time instead.")
+@click.option("--local", is_flag=True, help="Times in the airport's local time.")
+def active_cmd(
+    state: State,
+    locations: tuple[str, ...],
+    categories: tuple[str, ...],
+    restrictions: bool,
+    as_json: bool,
+    as_csv: bool,
+    at: str | None,
+    feed: bool,
+    local: bool,
+) -> None:
+    """The NOTAMs (or with --restrictions the restrictions) in force at a time."""
+    from notam_log.shell.store.queries import active
+
+    one_format(as_json, as_csv)
+    check_kinds((), categories)
+    when = time_option(at, "--at") or clock.now()
+    with state.store() as store:
+        rows = active(
+            store,
+            when,
+            feed=feed,
+            restrictions=restrictions,
+            locations=[x.upper() for x in locations],
+            categories=categories,
+        )
+    output.active(rows, when, as_json=as_json, as_csv=as_csv, local=local)

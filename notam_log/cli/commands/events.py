@@ -1,0 +1,56 @@
+"""events: the event log, filtered."""
+
+from __future__ import annotations
+
+import click
+
+from notam_log.cli import output
+from notam_log.cli.base import (
+    MAX_LIMIT,
+    State,
+    check_kinds,
+    command,
+    filters,
+    one_format,
+    time_range,
+)
+
+
+@command("events")
+@filters
+@click.option(
+    "--limit",
+    type=click.IntRange(min=1, max=MAX_LIMIT),
+    metavar="N",
+    help="Only the newest N events (default: all), still listed oldest first.",
+)
+def events_cmd(
+    state: State,
+    locations: tuple[str, ...],
+    since: str | None,
+    until: str | None,
+    kinds: tuple[str, ...],
+    categories: tuple[str, ...],
+    restrictions: bool,
+    as_json: bool,
+    as_csv: bool,
+    limit: int | None,
+) -> None:
+    """The event log, oldest first."""
+    one_format(as_json, as_csv)
+    check_kinds(kinds, categories)
+    start, end = time_range(since, until)
+    with state.store() as store:
+        events = store.events(
+            since=start,
+            until=end,
+            kinds=kinds,
+            categories=categories,
+            locations=[x.upper() for x in locations],
+            restrictions=restrictions,
+            limit=limit,
+            newest_first=limit is not None,
+        )
+    if limit is not None:
+        events.reverse()
+    output.events(events, as_json=as_json, as_csv=as_csv)

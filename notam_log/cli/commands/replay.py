@@ -1,0 +1,66 @@
+"""replay: ingest saved snapshots (files, folders or a git-scraped archive), oldest first."""
+
+from __future__ import annotations
+
+import click
+
+from notam_log.cli import output
+from notam_log.cli.base import (
+    State,
+    command,
+    rules,
+    time_option,
+    time_range,
+)
+
+
+@command("replay")
+@click.argument("paths", nargs=-1)
+@click.option("--git", "git_repo", metavar="REPO", help="A git-scraped archive to read.")
+@click.option("--path", "git_path", metavar="FILE", help="The file inside --git REPO.")
+@click.option("--since", help="With --git: only commits from this time.")
+@click.option("--until", help="With --git: only commits before this time.")
+@click.option("--at", help="The time of inputs that carry none in their name or content.")
+@click.option("--source", default="replay", show_default=True, help="Source name to log under.")
+@click.option("--scope", default="all", show_default=True, help="Scope of the snapshots.")
+def replay_cmd(
+    state: State,
+    paths: tuple[str, ...],
+    git_repo: str | None,
+    git_path: str | None,
+    since: str | None,
+    until: str | None,
+    at: str | None,
+    source: str,
+    scope: str,
+) -> None:
+    """Ingest saved snapshots, oldest first, each as a complete poll at its time."""
+    from notam_log.shell import replay
+    from notam_log.shell.recorder import Recorder
+
+    if git_repo:
+        if not git_path:
+            raise click.UsageError("--git needs --path FILE")
+        items = replay.items_from_git(git_repo, git_path, *time_range(since, until))
+        ordered = replay.timed(items, prefer_issued=True, at=None)
+    else:
+        if not paths:
+            raise click.UsageError("give files or folders to replay, or --git REPO --path FILE")
+        items = replay.items_from_paths(paths)
+        ordered = replay.timed(items, prefer_issued=False, at=time_option(at, "--at"))
+    cfg = state.config
+    with state.store(create=True) as store:
+        recorder = Recorder(store, rules=rules(cfg), restrictions=cfg.restrictions)
+        with output.progress(len(items), "replaying") as advance:
+            stats = replay.replay(recorder, ordered, source=source, scope=scope, on_item=advance)
+    for err in stats.errors:
+        output.warn(err)
+    skipped = (
+        f" (skipped {stats.skipped}: not newer than the log's last snapshot of {source} {scope})"
+        if stats.skipped
+        else ""
+    )
+    output.say(
+        f"replayed {stats.snapshots} snapshots{skipped}: {stats.notams} NOTAMs read,"
+        f" {stats.events} events added, {stats.issues} NOTAMs with parse issues"
+    )

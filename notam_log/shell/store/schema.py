@@ -1,0 +1,137 @@
+"""The schema: sqlite-utils migrations, applied in order when a store opens."""
+
+from __future__ import annotations
+
+from sqlite_utils import Database
+from sqlite_utils.migrations import Migrations
+
+migrations = Migrations("notam_log")
+
+
+@migrations()
+def m001_initial(db: Database) -> None:
+    db.executescript(
+        """
+        CREATE TABLE notams (
+            key TEXT PRIMARY KEY,
+            id TEXT,
+            source TEXT NOT NULL,
+            scope TEXT NOT NULL,
+            status TEXT NOT NULL,
+            hash TEXT NOT NULL,
+            version INTEGER NOT NULL,
+            first_seen TEXT NOT NULL,
+            last_seen TEXT NOT NULL,
+            ended_at TEXT,
+            missing INTEGER NOT NULL DEFAULT 0,
+            missing_after TEXT,
+            missing_by TEXT,
+            type TEXT,
+            ref TEXT,
+            qcode TEXT,
+            category TEXT,
+            restriction INTEGER NOT NULL DEFAULT 0,
+            locations TEXT NOT NULL,
+            start TEXT,
+            "end" TEXT,
+            end_estimated INTEGER NOT NULL DEFAULT 0,
+            text TEXT,
+            raw TEXT,
+            issues TEXT,
+            data TEXT NOT NULL
+        );
+        CREATE INDEX notams_scope ON notams (source, scope, status);
+        CREATE INDEX notams_status ON notams (status);
+        CREATE INDEX notams_id ON notams (id);
+        CREATE TABLE notam_versions (
+            key TEXT NOT NULL,
+            version INTEGER NOT NULL,
+            hash TEXT NOT NULL,
+            observed_at TEXT NOT NULL,
+            source TEXT NOT NULL,
+            raw TEXT,
+            data TEXT NOT NULL,
+            PRIMARY KEY (key, version)
+        );
+        CREATE TABLE events (
+            seq INTEGER PRIMARY KEY AUTOINCREMENT,
+            kind TEXT NOT NULL,
+            key TEXT,
+            id TEXT,
+            locations TEXT NOT NULL,
+            category TEXT,
+            source TEXT NOT NULL,
+            observed_at TEXT NOT NULL,
+            "after" TEXT,
+            effective_at TEXT,
+            detail TEXT NOT NULL,
+            poll_id INTEGER
+        );
+        CREATE INDEX events_observed ON events (observed_at);
+        CREATE INDEX events_key ON events (key);
+        CREATE INDEX events_kind ON events (kind, observed_at);
+        CREATE TABLE event_locations (
+            location TEXT NOT NULL,
+            seq INTEGER NOT NULL,
+            PRIMARY KEY (location, seq)
+        ) WITHOUT ROWID;
+        CREATE TRIGGER events_append_only_update BEFORE UPDATE ON events
+        BEGIN SELECT RAISE(ABORT, 'the event log is append-only'); END;
+        CREATE TRIGGER events_append_only_delete BEFORE DELETE ON events
+        BEGIN SELECT RAISE(ABORT, 'the event log is append-only'); END;
+        CREATE TABLE polls (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            source TEXT NOT NULL,
+            scope TEXT NOT NULL,
+            started_at TEXT NOT NULL,
+            finished_at TEXT NOT NULL,
+            status TEXT NOT NULL,
+            reason TEXT,
+            notams INTEGER NOT NULL DEFAULT 0,
+            events INTEGER NOT NULL DEFAULT 0
+        );
+        CREATE INDEX polls_source ON polls (source, started_at);
+        CREATE TABLE scopes (
+            source TEXT NOT NULL,
+            scope TEXT NOT NULL,
+            last_complete TEXT,
+            last_count INTEGER NOT NULL DEFAULT 0,
+            present TEXT NOT NULL DEFAULT '[]',
+            last_poll TEXT,
+            PRIMARY KEY (source, scope)
+        );
+        CREATE TABLE sources (
+            name TEXT PRIMARY KEY,
+            down_since TEXT,
+            failures INTEGER NOT NULL DEFAULT 0,
+            last_ok TEXT,
+            last_error TEXT,
+            last_poll TEXT,
+            state TEXT NOT NULL DEFAULT '{}'
+        );
+        CREATE TABLE in_force (
+            location TEXT NOT NULL,
+            category TEXT NOT NULL,
+            keys TEXT NOT NULL,
+            since_by TEXT NOT NULL,
+            since_after TEXT,
+            since_effective TEXT,
+            PRIMARY KEY (location, category)
+        );
+        CREATE TABLE episodes (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            location TEXT NOT NULL,
+            start_after TEXT,
+            start_by TEXT NOT NULL,
+            start_effective TEXT,
+            end_after TEXT,
+            end_by TEXT,
+            end_effective TEXT,
+            categories TEXT NOT NULL,
+            keys TEXT NOT NULL
+        );
+        CREATE INDEX episodes_location ON episodes (location, start_by);
+        CREATE TABLE meta (name TEXT PRIMARY KEY, value TEXT);
+        """
+    )
+    db.table("notams").enable_fts(["id", "locations", "text"], create_triggers=True)

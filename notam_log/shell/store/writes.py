@@ -1,0 +1,285 @@
+"""Writing the log: one transaction per ingest, tick or source outcome."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Mapping
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from sqlite_utils import Database
+
+from notam_log.core.diff import Changes, World
+from notam_log.core.errors import StoreError
+from notam_log.core.models import Event, PollRecord, iso
+from notam_log.shell.store.rows import (
+    categories_json,
+    describe_sqlite_error,
+    iso_or_none,
+    notam_to_row,
+    with_seq,
+)
+
+
+class Writes:
+    """The writing half of :class:`~notam_log.shell.store.Store`: one transaction each."""
+
+    db: Database
+    path: Path
+
+    # ------------------------------------------------------------------ writing
+
+    def write(
+        self,
+        changes: Changes,
+        poll: PollRecord | None = None,
+        *,
+        source_state: tuple[str, Mapping[str, Any]] | None = None,
+    ) -> list[Event]:
+        """Write one ingest, tick or source outcome in one transaction; return the
+        events with their sequence numbers."""
+        try:
+            with self.db.atomic():
+                return self._write(changes, poll, source_state)
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(f"{self.path}: {describe_sqlite_error(exc)}") from exc
+
+    def _write(
+        self,
+        ch: Changes,
+        poll: PollRecord | None,
+        source_state: tuple[str, Mapping[str, Any]] | None,
+    ) -> list[Event]:
+        ex = self.db.conn.execute
+        poll_id: int | None = None
+        if poll is not None:
+            cur = ex(
+                "INSERT INTO polls (source, scope, started_at, finished_at, status, reason,"
+                " notams, events) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                [
+                    poll.source,
+                    poll.scope,
+                    iso(poll.started_at),
+                    iso(poll.finished_at),
+                    poll.status,
+                    poll.reason,
+                    poll.notams,
+                    len(ch.events),
+                ],
+            )
+            poll_id = cur.lastrowid
+        out: list[Event] = []
+        for ev in ch.events:
+            cur = ex(
+                "INSERT INTO events (kind, key, id, locations, category, source, observed_at,"
+                ' "after", effective_at, detail, poll_id) VALUES (?,?,?,?,?,?,?,?,?,?,?)',
+                [
+                    ev.kind,
+                    ev.key,
+                    ev.id,
+                    json.dumps(list(ev.locations)),
+                    ev.category,
+                    ev.source,
+                    iso(ev.observed_at),
+                    iso_or_none(ev.after),
+                    iso_or_none(ev.effective_at),
+                    json.dumps(ev.detail, sort_keys=True, default=str),
+                    poll_id,
+                ],
+            )
+            seq = cur.lastrowid
+            self.db.conn.executemany(
+                "INSERT OR IGNORE INTO event_locations (location, seq) VALUES (?, ?)",
+                [(loc, seq) for loc in ev.locations],
+            )
+            out.append(with_seq(ev, seq))
+        t = poll.started_at if poll is not None else None
+        if ch.upserts:
+            self.db.conn.executemany(
+                "INSERT INTO notams (key, id, source, scope, status, hash, version, first_seen,"
+                " last_seen, missing, missing_after, missing_by, type, ref, qcode, category,"
+                ' restriction, locations, start, "end", end_estimated, text, raw, issues, data)'
+                " VALUES (?,?,?,?,'active',?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
+                " ON CONFLICT (key) DO UPDATE SET id=excluded.id, source=excluded.source,"
+                " scope=excluded.scope, status='active', hash=excluded.hash,"
+                " version=excluded.version, missing=excluded.missing,"
+                " missing_after=excluded.missing_after, missing_by=excluded.missing_by,"
+                " type=excluded.type, ref=excluded.ref, qcode=excluded.qcode,"
+                " category=excluded.category, restriction=excluded.restriction,"
+                ' locations=excluded.locations, start=excluded.start, "end"=excluded."end",'
+                " end_estimated=excluded.end_estimated, text=excluded.text, raw=excluded.raw,"
+                " issues=excluded.issues, data=excluded.data, ended_at=NULL",
+                [notam_to_row(tr, t) for tr in ch.upserts.values()],
+            )
+        marks = [tr for key, tr in ch.marks.items() if key not in ch.upserts]
+        if marks:
+            self.db.conn.executemany(
+                "UPDATE notams SET missing = ?, missing_after = ?, missing_by = ? WHERE key = ?",
+                [
+                    (
+                        tr.missing,
+                        iso_or_none(tr.missing_after),
+                        iso_or_none(tr.missing_by),
+                        tr.notam.key,
+                    )
+                    for tr in marks
+                ],
+            )
+        if ch.versions:
+            self.db.conn.executemany(
+                "INSERT OR IGNORE INTO notam_versions (key, version, hash, observed_at, source,"
+                " raw, data) VALUES (?,?,?,?,?,?,?)",
+                [
+                    (
+                        tr.notam.key,
+                        tr.version,
+                        tr.hash,
+                        iso(t or tr.first_seen),
+                        tr.source,
+                        tr.notam.raw,
+                        json.dumps(tr.notam.to_json()),
+                    )
+                    for tr in ch.versions
+                ],
+            )
+        if ch.finals:
+            ended = {
+                ev.key: ev.effective_at if ev.kind == "expired" else ev.observed_at
+                for ev in ch.events
+                if ev.key in ch.finals
+                and ev.kind in ("replaced", "cancelled", "expired", "withdrawn")
+            }
+            fallback = ch.world.last_eval
+            self.db.conn.executemany(
+                "UPDATE notams SET status = ?, ended_at = ? WHERE key = ?",
+                [
+                    (status, iso_or_none(ended.get(key) or fallback), key)
+                    for key, status in ch.finals.items()
+                ],
+            )
+        if poll is not None and ch.seen and ch.status in ("complete", "unchanged"):
+            ex(
+                "UPDATE notams SET last_seen = ? WHERE source = ? AND scope = ?"
+                " AND status = 'active' AND missing = 0",
+                [iso(poll.started_at), poll.source, poll.scope],
+            )
+        elif poll is not None and ch.seen:
+            self.db.conn.executemany(
+                "UPDATE notams SET last_seen = ? WHERE key = ? AND status = 'active'",
+                [(iso(poll.started_at), key) for key in ch.seen],
+            )
+        if poll is not None:
+            info = ch.world.scopes.get((poll.source, poll.scope))
+            if info is not None:
+                ex(
+                    "INSERT INTO scopes (source, scope, last_complete, last_count, present,"
+                    " last_poll) VALUES (?,?,?,?,?,?) ON CONFLICT (source, scope) DO UPDATE SET"
+                    " last_complete=excluded.last_complete, last_count=excluded.last_count,"
+                    " present=excluded.present, last_poll=excluded.last_poll",
+                    [
+                        poll.source,
+                        poll.scope,
+                        iso_or_none(info.last_complete),
+                        info.last_count,
+                        json.dumps(sorted(info.present)),
+                        iso_or_none(info.last_poll),
+                    ],
+                )
+        if ch.status not in ("source",):
+            self._write_in_force(ch.world)
+            self._write_episodes(ch)
+            if ch.world.last_eval is not None:
+                ex(
+                    "INSERT OR REPLACE INTO meta (name, value) VALUES ('last_eval', ?)",
+                    [iso(ch.world.last_eval)],
+                )
+        for name, h in ch.world.sources.items():
+            ex(
+                "INSERT INTO sources (name, down_since, failures, last_ok, last_error)"
+                " VALUES (?,?,?,?,?) ON CONFLICT (name) DO UPDATE SET"
+                " down_since=excluded.down_since, failures=excluded.failures,"
+                " last_ok=excluded.last_ok, last_error=excluded.last_error",
+                [name, iso_or_none(h.down_since), h.failures, iso_or_none(h.last_ok), h.last_error],
+            )
+        if source_state is not None:
+            name, state = source_state
+            ex(
+                "INSERT INTO sources (name, state, last_poll) VALUES (?, ?, ?)"
+                " ON CONFLICT (name) DO UPDATE SET state=excluded.state,"
+                " last_poll=excluded.last_poll",
+                [name, json.dumps(dict(state), sort_keys=True, default=str), iso_or_none(t)],
+            )
+        return out
+
+    def _write_in_force(self, world: World) -> None:
+        self.db.conn.execute("DELETE FROM in_force")
+        self.db.conn.executemany(
+            "INSERT INTO in_force (location, category, keys, since_by, since_after,"
+            " since_effective) VALUES (?,?,?,?,?,?)",
+            [
+                (
+                    loc,
+                    cat,
+                    json.dumps(sorted(inf.keys)),
+                    iso(inf.since_by),
+                    iso_or_none(inf.since_after),
+                    iso_or_none(inf.since_effective),
+                )
+                for (loc, cat), inf in world.in_force.items()
+            ],
+        )
+
+    def _write_episodes(self, ch: Changes) -> None:
+        ex = self.db.conn.execute
+        for ep in ch.closed_episodes:
+            ex(
+                "UPDATE episodes SET end_after=?, end_by=?, end_effective=?, categories=?,"
+                " keys=? WHERE location=? AND end_by IS NULL",
+                [
+                    iso_or_none(ep.end_after),
+                    iso_or_none(ep.end_by),
+                    iso_or_none(ep.end_effective),
+                    categories_json(ep),
+                    json.dumps(list(ep.keys)),
+                    ep.location,
+                ],
+            )
+        for ep in ch.world.episodes.values():
+            cur = ex(
+                "UPDATE episodes SET categories=?, keys=? WHERE location=? AND end_by IS NULL",
+                [categories_json(ep), json.dumps(list(ep.keys)), ep.location],
+            )
+            if cur.rowcount == 0:
+                ex(
+                    "INSERT INTO episodes (location, start_after, start_by, start_effective,"
+                    " categories, keys) VALUES (?,?,?,?,?,?)",
+                    [
+                        ep.location,
+                        iso_or_none(ep.start_after),
+                        iso(ep.start_by),
+                        iso_or_none(ep.start_effective),
+                        categories_json(ep),
+                        json.dumps(list(ep.keys)),
+                    ],
+                )
+
+    def save_source_state(
+        self, name: str, state: Mapping[str, Any], *, last_poll: datetime | None = None
+    ) -> None:
+        """Keep a source's state (ETag, seen TFRs, quota reset; never secrets)."""
+        try:
+            with self.db.atomic():
+                self.db.conn.execute(
+                    "INSERT INTO sources (name, state, last_poll) VALUES (?, ?, ?)"
+                    " ON CONFLICT (name) DO UPDATE SET state=excluded.state,"
+                    " last_poll=coalesce(excluded.last_poll, sources.last_poll)",
+                    [
+                        name,
+                        json.dumps(dict(state), sort_keys=True, default=str),
+                        iso_or_none(last_poll),
+                    ],
+                )
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(f"{self.path}: {describe_sqlite_error(exc)}") from exc
