@@ -24,6 +24,7 @@ from notam_log.core import digest as dg
 from notam_log.core import digest_render as render
 from notam_log.core.config import parse_config
 from notam_log.core.models import Notam, iso
+from notam_log.shell import digests
 from notam_log.shell.store import Store
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -142,9 +143,9 @@ def main() -> None:
     with Store(path) as store:
         count = store.count_events()
         for label, cfg in (("all locations", base), ("5 watched", watched)):
-            d = dg.load(store, cfg, period, now, names=names)
+            d = digests.load(store, cfg, period, now, names=names)
             evs = store.events(since=period.since, until=period.until + timedelta(hours=6))
-            load_ms = timed(functools.partial(dg.load, store, cfg, period, now, names=names))
+            load_ms = timed(functools.partial(digests.load, store, cfg, period, now, names=names))
             build_ms = timed(
                 functools.partial(dg.build, evs, [], [], period, now, locations=cfg.locations)
             )

@@ -123,13 +123,14 @@ sys.path.insert(0, "benchmarks")
 from pathlib import Path
 from notam_log.shell.store import Store
 from notam_log.shell.daemon import NotamScheduler
+from notam_log.shell.runtime import open_runtime
 from notam_log.shell.watch import load_screen, render_screen
 from rich.console import Console
 import bench_watch as b
 db = Path({str(db)!r})
 cfg = b._config(db)
-store = Store(db, create=False)
-sched = NotamScheduler(cfg, store, [], httpx.Client()) if {polling!r} else None
+if {polling!r}:
+    sched = NotamScheduler(open_runtime(cfg, db, sources=False, client=httpx.Client).__enter__())
 view_store = Store(db, create=False)
 console = Console(width=200, height=60, force_terminal=True)
 for _ in range(10):

@@ -224,12 +224,13 @@ def _escape_ok(rendered: str) -> None:
 def test_hostile_text_in_digest_formats(hostile_store: tuple[Store, list[str]]) -> None:
     from notam_log.core import digest as dg
     from notam_log.core import digest_render
-    from notam_log.core.config import load_config
+    from notam_log.shell import digests
+    from notam_log.shell.settings import load_config
 
     store, _ = hostile_store
     cfg = load_config(None)
     period = dg.day_period(NOW.date())
-    loaded: Any = dg.load(store, cfg, period, NOW.replace(hour=23))
+    loaded: Any = digests.load(store, cfg, period, NOW.replace(hour=23))
     html = digest_render.render(loaded, "html")
     md = digest_render.render(loaded, "md")
     _escape_ok(html)

@@ -466,8 +466,8 @@ def test_config_errors_name_the_source_kind_once(tmp_path: Path, text: str, mess
 
 def test_a_whole_number_is_accepted_where_a_number_is_expected(tmp_path: Path) -> None:
     """``min_interval = 180`` (the README's own default) for a float option."""
-    from notam_log.core.config import load_config
     from notam_log.core.errors import ConfigError
+    from notam_log.shell.settings import load_config
     from notam_log.sources import build_source
 
     cfg = tmp_path / "c.toml"

@@ -17,7 +17,7 @@ from notam_log.core import digest as dg
 from notam_log.core import digest_render as render
 from notam_log.core.config import Config, parse_config
 from notam_log.core.models import Episode, Event, Notam, PollRecord
-from notam_log.shell import replay
+from notam_log.shell import digests, replay
 from notam_log.shell.recorder import Recorder
 from notam_log.shell.store import NotamRow, Store
 
@@ -63,7 +63,7 @@ def heathrow(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="module")
 def day21(heathrow: Path) -> dg.Digest:
     with Store(heathrow) as store:
-        return dg.load(store, config(), dg.day_period(date(2025, 3, 21)), NOW)
+        return digests.load(store, config(), dg.day_period(date(2025, 3, 21)), NOW)
 
 
 def golden(name: str, text: str) -> None:
@@ -112,7 +112,7 @@ def test_baseline_is_not_news(heathrow: Path) -> None:
     with Store(heathrow) as store:
         first = store.events(since=z("2025-03-20T00:00Z"), until=z("2025-03-20T00:01Z"))
         day = store.events(since=z("2025-03-20T00:00Z"), until=z("2025-03-21T00:00Z"))
-        d = dg.load(store, config(watch={}), dg.day_period(date(2025, 3, 20)), NOW)
+        d = digests.load(store, config(watch={}), dg.day_period(date(2025, 3, 20)), NOW)
     assert sum(1 for e in first if e.detail.get("baseline")) > 500
     baseline_imposed = {
         (e.locations[0], e.category) for e in first if e.kind == "restriction_imposed"
@@ -129,7 +129,9 @@ def test_baseline_is_not_news(heathrow: Path) -> None:
 
 def test_the_lift_seen_at_midnight_belongs_to_the_day_before(heathrow: Path) -> None:
     with Store(heathrow) as store:
-        d22 = dg.load(store, config(), dg.day_period(date(2025, 3, 22)), z("2025-03-22T06:00Z"))
+        d22 = digests.load(
+            store, config(), dg.day_period(date(2025, 3, 22)), z("2025-03-22T06:00Z")
+        )
     egll = next(loc for loc in d22.locations if loc.location == "EGLL")
     assert egll.lifted == () and egll.episodes == ()
     assert "not over" in d22.warnings[0]

@@ -18,10 +18,12 @@ from typing import Any
 import pytest
 from aiosmtpd.controller import Controller
 
+from notam_log.core.channels import Channel, channels
 from notam_log.core.config import Config, parse_config
-from notam_log.core.errors import ConfigError
+from notam_log.core.errors import ConfigError, DeliveryError
 from notam_log.core.models import Event
-from notam_log.shell import notify
+from notam_log.shell import digests, notify
+from notam_log.shell.delivery import Delivery, Message, deliver
 from notam_log.shell.store import Store
 
 NOW = datetime(2025, 3, 22, 6, 0, tzinfo=UTC)
@@ -76,7 +78,7 @@ def free_port() -> int:
 def test_notify_options_are_validated(tmp_path: Path, table: dict[str, Any], message: str) -> None:
     cfg = config(tmp_path, table)
     with pytest.raises(ConfigError) as err:
-        notify.channels(cfg, ENV)
+        channels(cfg, ENV)
     text = str(err.value)
     assert text.startswith("test.toml: ") and message in text and "\n" not in text
 
@@ -165,7 +167,7 @@ def test_digest_by_email_and_webhook(
         {"kind": "webhook", "name": "hook", "url": f"{base}/hook/{TOKEN}", "token_env": "HOOK_TOKEN"},
     )  # fmt: skip
     with seeded_store(cfg) as store:
-        notify.daily_job(cfg, store, NOW)
+        digests.daily_job(cfg, store, NOW)
         (row,) = store.db.execute("SELECT label, files, delivered, errors FROM digests").fetchall()
     assert row[0] == "2025-03-21" and json.loads(row[3]) == []
     assert json.loads(row[2]) == ["email 'ops'", "webhook 'hook'"]
@@ -199,9 +201,9 @@ def test_smtp_down_keeps_the_digest_and_says_so_in_one_line(
     caplog.set_level(logging.DEBUG)
     sleeps: list[float] = []
     with seeded_store(cfg) as store:
-        period = notify.resolve_period(cfg, store, NOW)[0]
-        run = notify.make_digest(
-            cfg, store, period, NOW, folder=notify.digest_folder(cfg, store.path), send=True,
+        period = digests.resolve_period(cfg, store, NOW)[0]
+        run = digests.make_digest(
+            cfg, store, period, NOW, folder=digests.digest_folder(cfg, store.path), send=True,
             env=ENV, sleep=sleeps.append,
         )  # fmt: skip
         errors = store.db.execute("SELECT errors FROM digests").fetchone()[0]
@@ -243,8 +245,8 @@ def test_webhook_error_status_and_secret_in_url(
     handler.status = 500
     cfg = config(tmp_path, {"kind": "webhook", "url": f"{base}/h?token={TOKEN}", "retries": 1})
     caplog.set_level(logging.DEBUG)
-    (ch,) = notify.channels(cfg, ENV)
-    result = notify.deliver(ch, notify.Message("s", "t", payload={"a": 1}))
+    (ch,) = channels(cfg, ENV)
+    result = deliver(ch, Message("s", "t", payload={"a": 1}))
     assert not result.ok and result.error == "HTTP 500 Internal Server Error"
     assert handler.received and TOKEN not in caplog.text
 
@@ -258,8 +260,8 @@ def test_apprise_missing_is_a_clear_error(tmp_path: Path) -> None:
     else:
         pytest.skip("apprise is installed")
     cfg = config(tmp_path, {"kind": "apprise", "url": "json://localhost/x", "retries": 1})
-    (ch,) = notify.channels(cfg, ENV)
-    result = notify.deliver(ch, notify.Message("s", "t"))
+    (ch,) = channels(cfg, ENV)
+    result = deliver(ch, Message("s", "t"))
     assert result.error == (
         "apprise is not installed; install it with: pip install 'notam-log[notify]'"
     )
@@ -276,12 +278,12 @@ def ev(kind: str, t: str, loc: str = "EGLL", cat: str = "aerodrome_closed", **de
 
 class Outbox:
     def __init__(self) -> None:
-        self.sent: list[notify.Message] = []
+        self.sent: list[Message] = []
         self.fail = False
 
-    def __call__(self, ch: notify.Channel, msg: notify.Message) -> None:
+    def __call__(self, ch: Channel, msg: Message) -> None:
         if self.fail:
-            raise notify.DeliveryError("HTTP 503 Service Unavailable")
+            raise DeliveryError("HTTP 503 Service Unavailable")
         self.sent.append(msg)
 
 
@@ -292,7 +294,7 @@ def test_event_notifications_filter_rate_limit_and_batch(tmp_path: Path) -> None
     senders = {"webhook": out}
     state = notify.NotifyState()
 
-    def call(events: list[Event], at: str) -> list[notify.Delivery]:
+    def call(events: list[Event], at: str) -> list[Delivery]:
         return notify.notify_events(cfg, events, z(at), state, env=ENV, senders=senders,
                                     sleep=lambda s: None)  # fmt: skip
 
@@ -361,6 +363,6 @@ def test_digest_goes_next_to_the_database_in_use(
 
     cfg = parse_config({"database": str(configured)}, "t", {})
     with Store(tmp_path / "by-daemon" / "u.db") as store:
-        notify.daily_job(cfg, store, NOW)
+        digests.daily_job(cfg, store, NOW)
     assert (tmp_path / "by-daemon" / "digests" / md).is_file()
     assert not (tmp_path / "configured").exists()

@@ -3,6 +3,7 @@ and `run` exiting 0 on SIGTERM with the database consistent."""
 
 from __future__ import annotations
 
+import functools
 import sqlite3
 import subprocess
 import sys
@@ -17,8 +18,8 @@ from notam_log.core.config import Config, SourceConfig
 from notam_log.shell.daemon import NotamScheduler, poll_line
 from notam_log.shell.demo import demo_bulletins
 from notam_log.shell.lock import PollerLock, lock_path
-from notam_log.shell.poll import PollSummary, build_sources
-from notam_log.shell.store import Store
+from notam_log.shell.poll import PollSummary
+from notam_log.shell.runtime import open_runtime
 from notam_log.testing.server import NotamTestServer
 
 BIN = Path(sys.executable).parent / "notam-log"
@@ -39,8 +40,8 @@ def _config(base_url: str, db: str = "x.db") -> Config:
 
 def test_jobs_as_configured(tmp_path: Path) -> None:
     cfg = _config("http://127.0.0.1:9")
-    with Store(tmp_path / "s.db") as store, httpx.Client() as client:
-        sched = NotamScheduler(cfg, store, build_sources(cfg, {}), client)
+    with open_runtime(cfg, tmp_path / "s.db", env={}, client=httpx.Client) as runtime:
+        sched = NotamScheduler(runtime)
         sched.add_jobs()
         jobs = {j.id: j for j in sched.scheduler.get_jobs()}
         assert set(jobs) >= {"poll:nats-uk", "tick"}
@@ -57,8 +58,8 @@ def test_jobs_as_configured(tmp_path: Path) -> None:
 def test_tick_never_overtakes_a_poll_in_flight(tmp_path: Path) -> None:
     cfg = _config("http://127.0.0.1:9")
     wall = [datetime(2025, 3, 21, 2, 0, 30, tzinfo=UTC)]
-    with Store(tmp_path / "s.db") as store, httpx.Client() as client:
-        sched = NotamScheduler(cfg, store, build_sources(cfg, {}), client, clock=lambda: wall[0])
+    with open_runtime(cfg, tmp_path / "s.db", env={}, client=httpx.Client) as runtime:
+        sched = NotamScheduler(runtime, clock=lambda: wall[0])
         assert sched.tick_time() == wall[0]
         sched._inflight["nats-uk"] = datetime(2025, 3, 21, 2, 0, 0, tzinfo=UTC)
         assert sched.tick_time() == datetime(2025, 3, 21, 1, 59, 59, tzinfo=UTC)
@@ -70,9 +71,11 @@ def test_poll_job_records_through_the_loopback_server(tmp_path: Path) -> None:
     with NotamTestServer(pib_snapshots=[b for _, b in bulletins]) as server:
         cfg = _config(server.base_url)
         times = iter(t for t, _ in bulletins)
-        with Store(tmp_path / "s.db") as store, httpx.Client(trust_env=False) as client:
+        client = functools.partial(httpx.Client, trust_env=False)
+        with open_runtime(cfg, tmp_path / "s.db", env={}, client=client) as runtime:
+            store = runtime.store
             sched = NotamScheduler(
-                cfg, store, build_sources(cfg, {}), client,
+                runtime,
                 poll_clock=lambda: next(times, None), on_poll=lambda s, _now: seen.append(s),
             )  # fmt: skip
             source = sched.sources[0]
@@ -146,13 +149,14 @@ def test_a_poll_logged_in_the_future_does_not_hold_the_next_one_back(tmp_path: P
     from notam_log.core.models import PollRecord
 
     cfg = _config("http://127.0.0.1:9")
-    with Store(tmp_path / "s.db") as store, httpx.Client() as client:
+    with open_runtime(cfg, tmp_path / "s.db", env={}, client=httpx.Client) as runtime:
+        store = runtime.store
         future = datetime.now(UTC).replace(microsecond=0) + timedelta(days=365)
         store.write(
             Changes(world=store.load_world(), status="source"),
             PollRecord("nats-uk", "UK", future, future, "failed", "x"),
         )
-        sched = NotamScheduler(cfg, store, build_sources(cfg, {}), client)
+        sched = NotamScheduler(runtime)
         sched.add_jobs()
         job = sched.scheduler.get_job("poll:nats-uk")
         assert job.next_run_time - datetime.now(UTC) < timedelta(seconds=900 + 60)

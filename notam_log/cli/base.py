@@ -12,6 +12,7 @@ quietly with exit 0.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import logging
 import math
@@ -20,14 +21,18 @@ import re
 import sys
 from collections.abc import Callable, Sequence
 from datetime import datetime
-from typing import Any, NoReturn, TypeVar
+from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
 import click
 
 from notam_log.cli import output
-from notam_log.core.config import Config, find_config, load_config
+from notam_log.core.config import Config
 from notam_log.core.errors import NotamLogError
 from notam_log.core.models import CATEGORIES, EVENT_KINDS, parse_iso
+
+if TYPE_CHECKING:
+    from notam_log.shell.runtime import Runtime
+    from notam_log.shell.store import Store
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -44,6 +49,8 @@ class State:
     @property
     def config(self) -> Config:
         if self._config is None:
+            from notam_log.shell.settings import find_config, load_config
+
             found = find_config(self.config_path, os.environ)
             self._config = load_config(found)
         return self._config
@@ -51,10 +58,33 @@ class State:
     def db_path(self) -> str:
         return self.db or os.environ.get("NOTAM_LOG_DB") or self.config.database
 
-    def store(self, *, create: bool = False) -> Any:
+    def store(self, *, create: bool = False) -> Store:
+        """The database, to read (``create``: made when missing)."""
         from notam_log.shell.store import Store
 
         return Store(self.db_path(), create=create)
+
+    def runtime(
+        self,
+        *,
+        sources: bool = True,
+        names: Sequence[str] = (),
+        require_sources: bool = False,
+        client: bool = True,
+    ) -> contextlib.AbstractContextManager[Runtime]:
+        """The runtime of a command that writes the log (see
+        :func:`notam_log.shell.runtime.open_runtime`); ``client`` False: no HTTP client."""
+        from notam_log.shell.http import make_client
+        from notam_log.shell.runtime import open_runtime
+
+        return open_runtime(
+            self.config,
+            self.db_path(),
+            sources=sources,
+            names=names,
+            require_sources=require_sources,
+            client=make_client if client else None,
+        )
 
 
 def _set_db(ctx: click.Context, _p: click.Parameter, value: str | None) -> None:
@@ -294,12 +324,6 @@ def one_format(as_json: bool, as_csv: bool) -> None:
     """``--json`` and ``--csv`` choose the output's format: one of them at most."""
     if as_json and as_csv:
         raise click.UsageError("--json and --csv exclude each other (give one)")
-
-
-def rules(cfg: Config) -> Any:
-    from notam_log.core.diff import Rules
-
-    return Rules(withdraw_after=cfg.withdraw_after, suspect_ratio=cfg.suspect_ratio)
 
 
 def options(*opts: Callable[[F], F]) -> Callable[[F], F]:

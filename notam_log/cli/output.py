@@ -12,7 +12,7 @@ import errno
 import json
 import os
 import sys
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
@@ -22,11 +22,13 @@ from rich.table import Table
 from rich.text import Text
 
 from notam_log.core.display import bounds, clean, duration_range, event_line, fmt_time
-from notam_log.core.models import Episode, Event, Notam, iso, parse_iso
+from notam_log.core.models import Episode, Event, Notam, NotamRow, iso, parse_iso
+from notam_log.core.timeline import day_bars, episode_duration
 
 if TYPE_CHECKING:
-    from notam_log.shell.store import NotamRow
-    from notam_log.shell.store.queries import ActiveRow, History
+    from notam_log.core.config import SourceConfig
+    from notam_log.shell.poll import PollSummary
+    from notam_log.shell.store.queries import ActiveRow, History, SourceRow
 
 
 class _Console(Console):
@@ -57,6 +59,13 @@ def warn(message: str) -> None:
 
 def say(message: str) -> None:
     console.print(Text(message))
+
+
+def line(text: str, *, err: bool = False) -> None:
+    """One line as it is (no Rich), flushed at once: a daemon's log lines."""
+    stream = sys.stderr if err else sys.stdout
+    stream.write(text + "\n")
+    stream.flush()
 
 
 def json_lines(objects: Iterable[dict[str, Any]]) -> None:
@@ -276,22 +285,6 @@ def episode_json(ep: Episode, now: datetime) -> dict[str, Any]:
     return out
 
 
-def episode_duration(ep: Episode, now: datetime) -> tuple[Any, Any]:
-    """Bounds of an episode's duration: (shortest, longest) consistent with the polls."""
-    start_lo = ep.start_after or ep.start_by
-    if ep.start_effective and (ep.start_after is None or ep.start_effective > ep.start_after):
-        start_lo = start_hi = min(ep.start_effective, ep.start_by)
-    else:
-        start_hi = ep.start_by
-    if ep.end_by is None:
-        end_lo = end_hi = now
-    elif ep.end_effective and (ep.end_after is None or ep.end_effective > ep.end_after):
-        end_lo = end_hi = min(ep.end_effective, ep.end_by)
-    else:
-        end_lo, end_hi = ep.end_after or ep.end_by, ep.end_by
-    return max(end_lo - start_hi, end_lo - end_lo), end_hi - start_lo
-
-
 def timeline(
     location: str,
     eps: Sequence[Episode],
@@ -333,7 +326,6 @@ def timeline(
             ),
         )
         return
-    from notam_log.core.timeline import day_bars
     from notam_log.shell.airports import name_of
 
     title = f"{location} {name_of(location) or ''}".strip()
@@ -362,7 +354,7 @@ def timeline(
         console.print(Text(line))
 
 
-def poll_line(s: Any) -> None:
+def poll_line(s: PollSummary) -> None:
     """``nats-uk: 863 NOTAMs, 4 events, 1.2 s`` or the error."""
     statuses = ", ".join(f"{v} {k}" for k, v in sorted(s.statuses.items()))
     line = (
@@ -380,8 +372,8 @@ def poll_line(s: Any) -> None:
 
 
 def sources(
-    cfgs: Sequence[Any],
-    rows: dict[str, dict[str, Any]],
+    cfgs: Sequence[SourceConfig],
+    rows: Mapping[str, SourceRow],
     last_complete: dict[str, datetime | None],
     now: datetime,
     *,
@@ -389,10 +381,10 @@ def sources(
 ) -> None:
     from datetime import timedelta
 
-    out = []
+    out: list[dict[str, Any]] = []
     for c in cfgs:
-        r = rows.get(c.name, {})
-        last_poll = r.get("last_poll")
+        r = rows.get(c.name)
+        last_poll = r.last_poll if r else None
         due = (last_poll + timedelta(seconds=c.interval)) if last_poll else now
         out.append(
             {
@@ -403,9 +395,9 @@ def sources(
                 "interval_s": int(c.interval),
                 "last_complete": _iso_or_none(last_complete.get(c.name)),
                 "last_poll": iso(last_poll) if last_poll else None,
-                "last_error": r.get("last_error"),
-                "failures": r.get("failures", 0),
-                "down_since": iso(r["down_since"]) if r.get("down_since") else None,
+                "last_error": r.last_error if r else None,
+                "failures": r.failures if r else 0,
+                "down_since": iso(r.down_since) if r and r.down_since else None,
                 "next_due": iso(max(due, now)) if c.enabled else None,
             }
         )

@@ -1,19 +1,15 @@
-"""config.toml -> frozen dataclasses, with one-line errors naming file, table and key.
+"""config.toml's tables -> frozen dataclasses, with one-line errors naming file, table and key.
 
-Where the configuration comes from, first found wins: ``--config PATH``, the
-``NOTAM_LOG_CONFIG`` environment variable, ``./config.toml``,
-``$XDG_CONFIG_HOME/notam-log/config.toml``, else the built-in default (the
-repository's documented ``config.toml``, shipped inside the package).
+Pure: :func:`parse_config` validates a parsed TOML document (a dict) and the
+environment it is given. Finding and reading the file is the shell's
+(:mod:`notam_log.shell.settings`); the options that only some source kinds take are
+checked by :func:`notam_log.sources.build_source`, which knows the kinds.
 """
 
 from __future__ import annotations
 
-import os
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from importlib import resources
-from pathlib import Path
 from typing import Any
 
 from notam_log.core.errors import ConfigError
@@ -72,55 +68,24 @@ class Config:
     raw: Mapping[str, Any] = field(default_factory=dict)
 
 
-DEFAULT_CONFIG_RESOURCE = "default_config.toml"
-
-
-def default_database() -> str:
-    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
-    return str(Path(base) / "notam-log" / "notam-log.db")
-
-
-def find_config(explicit: str | None, env: Mapping[str, str]) -> Path | None:
-    if explicit:
-        return Path(explicit)
-    if env.get("NOTAM_LOG_CONFIG"):
-        return Path(env["NOTAM_LOG_CONFIG"])
-    local = Path("config.toml")
-    if local.is_file():
-        return local
-    base = env.get("XDG_CONFIG_HOME") or str(Path.home() / ".config")
-    user = Path(base) / "notam-log" / "config.toml"
-    return user if user.is_file() else None
-
-
-def load_config(path: str | Path | None, env: Mapping[str, str] | None = None) -> Config:
-    """Read and validate a config file (None: the built-in default)."""
-    env = os.environ if env is None else env
-    if path is None:
-        text = resources.files("notam_log.data").joinpath(DEFAULT_CONFIG_RESOURCE).read_text()
-        name = "<built-in config.toml>"
-    else:
-        name = str(path)
-        try:
-            text = Path(path).read_text(encoding="utf-8")
-        except FileNotFoundError:
-            raise ConfigError(f"{name}: no such file") from None
-        except (OSError, UnicodeDecodeError) as exc:
-            raise ConfigError(f"{name}: cannot read it ({exc})") from None
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{name}: not valid TOML ({exc})") from None
-    return parse_config(data, name, env)
-
-
 _TOP = {"database", "watch", "classification", "detection", "sources", "digest", "notify"}
 
 
-def parse_config(data: Mapping[str, Any], name: str, env: Mapping[str, str]) -> Config:
+#: Where the database is when the file names none and no data folder is given.
+DEFAULT_DATABASE = "notam-log.db"
+
+
+def parse_config(
+    data: Mapping[str, Any],
+    name: str,
+    env: Mapping[str, str],
+    default_database: str = DEFAULT_DATABASE,
+) -> Config:
+    """Validate a parsed config file named ``name`` (for messages). ``database`` is kept
+    as written (``~`` is the shell's to expand); ``default_database`` stands in when
+    the file names none."""
     _no_unknown(data, _TOP, name)
-    database = _get(data, "database", str, name, default_database())
-    database = os.path.expanduser(database)
+    database = _get(data, "database", str, name, default_database)
 
     watch = _table(data, "watch", name)
     _no_unknown(watch, {"locations"}, f"{name}: [watch]")
@@ -192,39 +157,22 @@ def parse_config(data: Mapping[str, Any], name: str, env: Mapping[str, str]) -> 
     )
 
 
-_SOURCE_KEYS = {"kind", "name", "enabled", "locations", "interval", "base_url"}
+#: The keys every ``[[sources]]`` table may have; the others are its kind's options.
+SOURCE_KEYS = frozenset({"kind", "name", "enabled", "locations", "interval", "base_url"})
 
 
 def _source(table: Any, i: int, name: str, env: Mapping[str, str]) -> SourceConfig:
-    from notam_log import sources as registry
-
+    """One ``[[sources]]`` table; its kind and its kind's options are checked when the
+    source is built (:func:`notam_log.sources.checked`)."""
     table_where = f"{name}: sources[{i}]"  # SourceConfig.where: the adapters add the kind
     where = table_where
     if not isinstance(table, dict):
         raise ConfigError(f"{where}: expected a table")
     kind = _get(table, "kind", str, where, None)
     if kind is None:
-        raise ConfigError(f"{where}: kind: missing (expected one of {', '.join(registry.SOURCES)})")
-    if kind not in registry.SOURCES:
-        raise ConfigError(
-            f"{where}: kind: unknown {kind!r} (expected one of {', '.join(registry.SOURCES)})"
-        )
+        raise ConfigError(f"{where}: kind: missing (the source's kind, such as nats_pib)")
     where = f"{table_where} ({kind})"
-    allowed = registry.option_types(kind)
-    options: dict[str, Any] = {}
-    for key, value in table.items():
-        if key in _SOURCE_KEYS:
-            continue
-        if key not in allowed:
-            known = ", ".join(sorted(_SOURCE_KEYS | set(allowed)))
-            raise ConfigError(f"{where}: {key}: unknown key (expected one of {known})")
-        want_type = allowed[key]
-        if want_type is float and isinstance(value, int) and not isinstance(value, bool):
-            value = float(value)  # a whole number is a number (min_interval = 180)
-        if not isinstance(value, want_type) or (isinstance(value, bool) and want_type is not bool):
-            want, got = _type_name(want_type), _type_name(type(value))
-            raise ConfigError(f"{where}: {key}: expected {want}, got {got}")
-        options[key] = value
+    options = {k: v for k, v in table.items() if k not in SOURCE_KEYS}
     interval = _get(table, "interval", (int, float), where, 3600)
     if interval < 60:
         raise ConfigError(f"{where}: interval: expected at least 60 seconds, got {interval}")
@@ -282,12 +230,12 @@ def _get(
     bad_bool = isinstance(value, bool) and kind is not bool and kind != (bool,)
     if not isinstance(value, kind) or bad_bool:
         raise ConfigError(
-            f"{where}: {key}: expected {_type_name(kind)}, got {_type_name(type(value))}"
+            f"{where}: {key}: expected {type_name(kind)}, got {type_name(type(value))}"
         )
     return value
 
 
-def _type_name(kind: type | tuple[type, ...]) -> str:
+def type_name(kind: type | tuple[type, ...]) -> str:
     names = {
         str: "a string",
         int: "a whole number",

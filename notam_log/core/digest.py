@@ -1,10 +1,10 @@
 """The daily digest: what was closed, restricted or lifted in a period, and how complete
 the record is.
 
-The core is pure: :func:`build` takes the events, episodes, polls and NOTAMs the shell
-read, the period and ``now``, and returns a :class:`Digest`; it does no I/O and reads
-no clock. The shell at the end (:func:`load`, :func:`make`, the ``digests`` table)
-reads the store and remembers when each digest was made, for ``--since-last``.
+Pure: :func:`build` takes the events, episodes, polls and NOTAMs the shell read, the
+period and ``now``, and returns a :class:`Digest`; it does no I/O and reads no clock.
+Reading the store, writing, delivering and remembering digests is the shell's
+(:mod:`notam_log.shell.digests`).
 
 How an event is placed in a period: each change is known only within
 ``(after, observed_at]``; its best time is the NOTAM's own time (``effective_at``)
@@ -18,24 +18,25 @@ counted apart and never reported as news.
 from __future__ import annotations
 
 import dataclasses
-import json
-import logging
 import statistics
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from zoneinfo import ZoneInfo
 
-from notam_log.cli.output import episode_duration
 from notam_log.core.display import clean
-from notam_log.core.models import DEFAULT_RESTRICTIONS, SEVERITY, Episode, Event, PollRecord, iso
-
-if TYPE_CHECKING:
-    from notam_log.core.config import Config
-    from notam_log.shell.store import NotamRow, Store
-
-logger = logging.getLogger(__name__)
+from notam_log.core.models import (
+    DEFAULT_RESTRICTIONS,
+    SEVERITY,
+    Episode,
+    Event,
+    NotamRow,
+    PollRecord,
+    iso,
+    parse_iso,
+)
+from notam_log.core.timeline import episode_duration
 
 #: NOTAM event kinds counted in a digest, in display order.
 NOTAM_KINDS: tuple[str, ...] = (
@@ -655,8 +656,6 @@ def _warnings(coverage: Sequence[Coverage], period: Period, now: datetime) -> tu
 
 
 def _opt(value: Any) -> datetime | None:
-    from notam_log.core.models import parse_iso
-
     return parse_iso(value) if isinstance(value, str) else None
 
 
@@ -664,163 +663,12 @@ def _req(value: Any, default: datetime) -> datetime:
     return _opt(value) or default
 
 
-# --------------------------------------------------------------------------- shell: the store
-
-
-def _digest_migrations() -> Any:
-    from sqlite_utils.migrations import Migrations
-
-    mig = Migrations("notam_log.core.digest")
-
-    @mig()
-    def m001_digests(db: Any) -> None:
-        db.executescript(
-            """
-            CREATE TABLE digests (
-                id INTEGER PRIMARY KEY AUTOINCREMENT,
-                made_at TEXT NOT NULL,
-                since TEXT NOT NULL,
-                "until" TEXT NOT NULL,
-                kind TEXT NOT NULL,
-                label TEXT NOT NULL,
-                files TEXT NOT NULL DEFAULT '[]',
-                delivered TEXT NOT NULL DEFAULT '[]',
-                errors TEXT NOT NULL DEFAULT '[]'
-            );
-            CREATE INDEX digests_made ON digests (made_at);
-            """
-        )
-
-    return mig
-
-
-migrations = _digest_migrations()
-
-
 @dataclass(frozen=True, slots=True)
 class DigestRecord:
+    """A digest made earlier, as the store remembers it (for ``--since-last``)."""
+
     made_at: datetime
     since: datetime
     until: datetime
     kind: str
     label: str
-
-
-def ensure_schema(store: Store) -> None:
-    """Create the ``digests`` table (its own migration set) if needed."""
-    migrations.apply(store.db)
-
-
-def last_digest(store: Store) -> DigestRecord | None:
-    ensure_schema(store)
-    row = store.db.execute(
-        'SELECT made_at, since, "until", kind, label FROM digests ORDER BY made_at DESC, id DESC'
-        " LIMIT 1"
-    ).fetchone()
-    if row is None:
-        return None
-    from notam_log.core.models import parse_iso
-
-    made, since, until = (parse_iso(v) for v in row[:3])
-    assert made is not None and since is not None and until is not None
-    return DigestRecord(made, since, until, row[3], row[4])
-
-
-def remember(
-    store: Store,
-    digest: Digest,
-    files: Sequence[str] = (),
-    delivered: Sequence[str] = (),
-    errors: Sequence[str] = (),
-) -> None:
-    """Note that a digest was made (for ``--since-last``); errors must be redacted."""
-    ensure_schema(store)
-    with store.db.atomic():
-        store.db.execute(
-            'INSERT INTO digests (made_at, since, "until", kind, label, files, delivered, errors)'
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            [
-                iso(digest.made_at),
-                iso(digest.period.since),
-                iso(digest.period.until),
-                digest.period.kind,
-                digest.period.label,
-                json.dumps(list(files)),
-                json.dumps(list(delivered)),
-                json.dumps(list(errors)),
-            ],
-        )
-
-
-def load(
-    store: Store,
-    config: Config,
-    period: Period,
-    now: datetime,
-    *,
-    late_after: datetime | None = None,
-    names: Mapping[str, str] | None = None,
-) -> Digest:
-    """Read what :func:`build` needs from the store and build the digest."""
-    start = min(period.since, late_after) if late_after else period.since
-    until = min(max(period.until, now), period.until + LATE_GRACE)
-    events = store.events(since=start, until=until)
-    episodes = [
-        ep
-        for ep in store.episodes(since=period.since - LATE_GRACE, until=period.until)
-        if not config.locations or ep.location in config.locations
-    ]
-    polls = store.polls(since=period.since - timedelta(days=1), until=min(period.until, now))
-    intervals = {s.name: s.interval for s in config.sources if s.enabled}
-    keys = {ev.key for ev in events if ev.key} | {k for ep in episodes for k in ep.keys}
-    rows = _notam_rows(store, keys, period)
-    if names is None:
-        from notam_log.shell.airports import name_of
-
-        locs = set(config.locations) | {loc for ev in events for loc in ev.locations}
-        names = {loc: n for loc in locs if (n := name_of(loc))}
-    return build(
-        events,
-        episodes,
-        polls,
-        period,
-        now,
-        locations=config.locations,
-        notams=rows,
-        intervals=intervals,
-        names=names,
-        restrictions=config.restrictions,
-        late_after=late_after,
-    )
-
-
-def _notam_rows(store: Store, keys: Iterable[str], period: Period) -> list[NotamRow]:
-    """The NOTAMs of the period's events, the EST ones that may be overdue, and the
-    NOTAMR/NOTAMC that answer them."""
-    rows = {r.notam.key: r for r in store.notams(keys=keys)}
-    est = store.notams_estimated_ending(period.since - OVERDUE_LOOKBACK, period.until)
-    rows.update((r.notam.key, r) for r in est)
-    ids = {r.notam.id for r in est if r.notam.id}
-    rows.update((r.notam.key, r) for r in store.notams_referring_to(ids))
-    return list(rows.values())
-
-
-def daily_job(config: Config, store: Store, now: datetime) -> None:
-    """The scheduler's daily job: yesterday's digest written to the folder, then sent
-    if ``[digest] send`` (see :func:`notam_log.shell.notify.daily_job`)."""
-    from notam_log.shell import notify
-
-    notify.daily_job(config, store, now)
-
-
-def render_day(store: Store, config: Config, day: datetime, fmt: str = "text") -> str:
-    """The digest of one UTC day, as of the store's latest poll (used by the offline demo,
-    whose clock is simulated)."""
-    from notam_log.core import digest_render
-    from notam_log.core.models import parse_iso
-
-    row = store.db.execute("SELECT max(finished_at) FROM polls").fetchone()
-    latest = parse_iso(row[0]) if row and row[0] else None
-    period = day_period(day.date(), "UTC")
-    now = latest if latest is not None and latest > period.until else period.until
-    return digest_render.render(load(store, config, period, now), fmt)

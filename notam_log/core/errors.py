@@ -4,9 +4,11 @@ NotamLogError            anything the CLI turns into "Error: ..." and exit 1
 ├── ConfigError          config.toml: which file, which table, which key, what was expected
 ├── InputError           an unreadable input file (exit 2 for ``parse``)
 ├── StoreError           the database: missing, locked, corrupt, full
-└── SourceError          a source could not be polled (after retries)
-    ├── BotProtectionError   a 403 bot-protection page (FAA NOTAM Search)
-    └── QuotaExhaustedError  the source's call quota is used up
+├── SourceError          a source could not be polled (after retries)
+│   ├── BotProtectionError   a 403 bot-protection page (FAA NOTAM Search)
+│   └── QuotaExhaustedError  the source's call quota is used up
+├── DeliveryError        a digest or notification was not delivered (after retries)
+└── PollerBusy           another process polls this database (``run`` exits 0 on it)
 """
 
 from __future__ import annotations
@@ -42,3 +44,12 @@ class BotProtectionError(SourceError):
 
 class QuotaExhaustedError(SourceError):
     """The source's call quota is used up; do not call again before it resets."""
+
+
+class DeliveryError(NotamLogError):
+    """A digest or notification could not be delivered (after retries); the message
+    is one line with every secret removed."""
+
+
+class PollerBusy(NotamLogError):
+    """Another process holds the database's poller lock; the message says which."""

@@ -319,3 +319,17 @@ class PollRecord:
 
     def to_json(self) -> dict[str, Any]:
         return {f.name: to_jsonable(getattr(self, f.name)) for f in dataclasses.fields(self)}
+
+
+@dataclass(frozen=True, slots=True)
+class NotamRow:
+    """A NOTAM as the log holds it: its latest content and its state in the log."""
+
+    notam: Notam
+    status: str  # active, replaced, cancelled, expired or withdrawn
+    source: str
+    scope: str
+    first_seen: datetime
+    last_seen: datetime
+    ended_at: datetime | None
+    version: int

@@ -1,4 +1,4 @@
-"""Drawing restriction episodes as one bar per day (pure)."""
+"""Restriction episodes in time (pure): the bounds of their duration, and one bar per day."""
 
 from __future__ import annotations
 
@@ -41,3 +41,19 @@ def _cell(eps: Sequence[Episode], a: datetime, b: datetime, now: datetime) -> st
         if a < e_hi and b > s_lo:
             mark = "?"
     return mark
+
+
+def episode_duration(ep: Episode, now: datetime) -> tuple[timedelta, timedelta]:
+    """Bounds of an episode's duration: (shortest, longest) consistent with the polls."""
+    start_lo = ep.start_after or ep.start_by
+    if ep.start_effective and (ep.start_after is None or ep.start_effective > ep.start_after):
+        start_lo = start_hi = min(ep.start_effective, ep.start_by)
+    else:
+        start_hi = ep.start_by
+    if ep.end_by is None:
+        end_lo = end_hi = now
+    elif ep.end_effective and (ep.end_after is None or ep.end_effective > ep.end_after):
+        end_lo = end_hi = min(ep.end_effective, ep.end_by)
+    else:
+        end_lo, end_hi = ep.end_after or ep.end_by, ep.end_by
+    return max(end_lo - start_hi, end_lo - end_lo), end_hi - start_lo

@@ -3,7 +3,8 @@
 One interval job per enabled source (its ``interval``, with jitter, ``max_instances=1``,
 coalescing and a misfire grace time), a tick job that records time-driven changes
 (expiries, ends of item D windows) every ``config.tick_interval`` seconds, and the
-daily digest job (:func:`notam_log.core.digest.daily_job`).
+daily digest job (:func:`notam_log.shell.digests.daily_job`). The jobs work on one
+:class:`~notam_log.shell.runtime.Runtime` (its store, recorder, sources and client).
 
 Jobs run in APScheduler's thread pool. Every write goes through one
 :class:`~notam_log.shell.poll.Poller` and its lock (the tick job takes the same lock), so
@@ -24,27 +25,26 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from types import FrameType
-from typing import IO, Any
+from typing import Any
 
-import httpx
 from apscheduler.schedulers.background import BackgroundScheduler
 
 from notam_log.core.config import Config
-from notam_log.core.diff import Rules
-from notam_log.core.digest import daily_job
 from notam_log.core.display import clean
 from notam_log.core.errors import NotamLogError
 from notam_log.core.models import Event
 from notam_log.shell import clock as wall_clock
-from notam_log.shell.poll import Poller, PollSummary
-from notam_log.shell.recorder import Recorder
+from notam_log.shell.digests import daily_job
+from notam_log.shell.notify import NotifyState, notify_events
+from notam_log.shell.poll import PollSummary
+from notam_log.shell.runtime import Runtime, open_runtime
 from notam_log.shell.store import Store
 from notam_log.sources import Source
 
 logger = logging.getLogger(__name__)
 
 Clock = Callable[[], datetime]
-DigestFn = Callable[[Config, Store, datetime], object]
+DigestJob = Callable[[Config, Store, datetime], object]
 
 #: Jitter as a share of a source's interval, and its cap in seconds.
 JITTER_RATIO = 0.05
@@ -54,26 +54,22 @@ MISFIRE_GRACE_MIN = 30.0
 
 
 class NotamScheduler:
-    """The jobs of one polling process over one store.
+    """The jobs of one polling process over one runtime.
 
     Args:
-        config: the configuration (sources' intervals, tick interval, digest time).
-        store: the store every job writes to (one connection, shared under the lock).
-        sources: the adapters to poll (usually :func:`notam_log.shell.poll.build_sources`).
-        client: the shared HTTP client.
+        runtime: the store every job writes to (one connection, shared under the
+            lock), its recorder, the sources to poll and the shared HTTP client.
         clock: "now" for ticks and the digest (the wall clock, or the demo's).
         poll_clock: "now" for a poll; returning None skips that poll (demo: no bulletin left).
         speed: divides every interval (1 in real use).
         jitter_ratio: jitter as a share of each source's interval (capped at a minute).
         on_poll: called after each poll of each source with its summary and "now".
+        run_kwargs: passed to the HTTP driver (the demo's fewer, shorter retries).
     """
 
     def __init__(
         self,
-        config: Config,
-        store: Store,
-        sources: Sequence[Source],
-        client: httpx.Client,
+        runtime: Runtime,
         *,
         clock: Clock = wall_clock.now,
         poll_clock: Callable[[], datetime | None] | None = None,
@@ -84,27 +80,25 @@ class NotamScheduler:
     ) -> None:
         if speed <= 0:
             raise NotamLogError(f"speed must be positive, not {speed}")
-        self.config = config
-        self.store = store
-        self.sources = list(sources)
+        self.runtime = runtime
+        self.config = runtime.config
+        self.store = runtime.store
+        self.sources = list(runtime.sources)
         self.clock = clock
         self.poll_clock = poll_clock or clock
         self.speed = speed
         self.jitter_ratio = jitter_ratio
         self.on_poll = on_poll
-        rules = Rules(withdraw_after=config.withdraw_after, suspect_ratio=config.suspect_ratio)
-        self.recorder = Recorder(store, rules=rules, restrictions=config.restrictions)
-        self.poller = Poller(self.recorder, client, run_kwargs=run_kwargs)
+        self.recorder = runtime.recorder
+        self.poller = runtime.poller(run_kwargs)
         # The daily digest runs on the wall clock only (not in the accelerated demo).
-        self.digest: DigestFn | None = daily_job if speed == 1.0 else None
+        self.digest: DigestJob | None = daily_job if speed == 1.0 else None
         self.scheduler = BackgroundScheduler(
             timezone=UTC,
             job_defaults={"coalesce": True, "max_instances": 1},
             executors={"default": {"type": "threadpool", "max_workers": 4}},
         )
-        self._intervals = {s.name: s.interval for s in config.sources}
-        from notam_log.shell.notify import NotifyState
-
+        self._intervals = {s.name: s.interval for s in self.config.sources}
         self.notify_state = NotifyState()
         self._notify_lock = threading.Lock()
         self._inflight: dict[str, datetime] = {}
@@ -120,8 +114,8 @@ class NotamScheduler:
         """Schedule every job. Each source's first poll is due at its last poll plus
         its interval (now when it never polled or is overdue), so that restarting
         ``run`` does not poll again at once."""
-        real_now = datetime.now(UTC)
-        last = _last_polls(self.store) if start is None else {}
+        real_now = wall_clock.instant()
+        last = self.store.last_polls() if start is None else {}
         for source in self.sources:
             interval = self.interval_of(source.name)
             jitter = min(JITTER_MAX, interval * self.jitter_ratio)
@@ -199,8 +193,6 @@ class NotamScheduler:
         Called with no events too, so that batches whose wait is over go out."""
         if not self.config.notify:
             return
-        from notam_log.shell.notify import notify_events
-
         try:
             with self._notify_lock:
                 notify_events(self.config, events, now, self.notify_state)
@@ -230,7 +222,7 @@ class NotamScheduler:
         return now
 
     def digest_job(self) -> None:
-        """Make the daily digest through ``notam_log.core.digest.daily_job(config, store, now)``."""
+        """Make the daily digest (:func:`notam_log.shell.digests.daily_job`)."""
         if self.digest is None:
             return
         with self.poller.lock:
@@ -256,19 +248,6 @@ class NotamScheduler:
             if isinstance(when, datetime):
                 out[source.name] = when.astimezone(UTC)
         return out
-
-
-def _last_polls(store: Store) -> dict[str, datetime]:
-    from notam_log.core.models import parse_iso
-
-    out: dict[str, datetime] = {}
-    for name, started in store.db.execute(
-        "SELECT source, max(started_at) FROM polls GROUP BY source"
-    ).fetchall():
-        t = parse_iso(started)
-        if t is not None:
-            out[name] = t
-    return out
 
 
 def poll_line(summary: PollSummary, now: datetime) -> str:
@@ -322,47 +301,28 @@ def serve(sched: NotamScheduler, stop: threading.Event, *, poll_every: float = 1
             sched.stop()
 
 
-def run_daemon(config: Config, db_path: str, out: IO[str]) -> int:
+def run_daemon(config: Config, db_path: str, on_line: Callable[[str], None]) -> None:
     """``notam-log run``: take the database's poller lock, poll and tick until
-    SIGINT/SIGTERM, one line per poll per source on ``out``. Returns the exit code."""
-    import os
-    import sys
+    SIGINT/SIGTERM, one line per poll per source to ``on_line`` (and one when it starts
+    and stops). :class:`PollerBusy` when another process polls the database."""
+    write = threading.Lock()
 
-    from notam_log.shell.http import make_client
-    from notam_log.shell.lock import PollerLock
-    from notam_log.shell.poll import build_sources
+    def on_poll(summary: PollSummary, now: datetime) -> None:
+        with write:
+            on_line(poll_line(summary, now))
 
-    lock = PollerLock(db_path)
-    if not lock.acquire():
-        print(lock.busy_message(), file=sys.stderr)
-        return 0
-    try:
-        sources = build_sources(config, os.environ)
-        if not sources:
-            raise NotamLogError(f"{config.path}: no enabled source to poll")
-        write = threading.Lock()
-
-        def on_poll(summary: PollSummary, now: datetime) -> None:
-            with write:
-                out.write(poll_line(summary, now) + "\n")
-                out.flush()
-
-        with Store(db_path, create=True) as store, make_client() as client:
-            sched = NotamScheduler(config, store, sources, client, on_poll=on_poll)
-            names = ", ".join(f"{s.name} every {sched.interval_of(s.name):.0f} s" for s in sources)
-            digest = (
-                f"digest at {config.digest.time} {config.digest.timezone}"
-                if sched.digest
-                else "no digest job (accelerated clock)"
-            )
-            out.write(
-                f"notam-log run: {db_path}: {names}; tick every {config.tick_interval:.0f} s;"
-                f" {digest}\n"
-            )
-            out.flush()
-            serve(sched, threading.Event())
-        out.write("notam-log run: stopped\n")
-        out.flush()
-        return 0
-    finally:
-        lock.release()
+    with open_runtime(config, db_path, lock=True, require_sources=True) as runtime:
+        sched = NotamScheduler(runtime, on_poll=on_poll)
+        names = ", ".join(
+            f"{s.name} every {sched.interval_of(s.name):.0f} s" for s in runtime.sources
+        )
+        digest = (
+            f"digest at {config.digest.time} {config.digest.timezone}"
+            if sched.digest
+            else "no digest job (accelerated clock)"
+        )
+        on_line(
+            f"notam-log run: {db_path}: {names}; tick every {config.tick_interval:.0f} s; {digest}"
+        )
+        serve(sched, threading.Event())
+    on_line("notam-log run: stopped")

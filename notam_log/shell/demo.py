@@ -25,13 +25,21 @@ from pathlib import Path
 from typing import IO
 
 import httpx
+from rich.console import Console
 
 from notam_log.core.config import Config, SourceConfig
 from notam_log.core.display import event_line, fmt_time
 from notam_log.core.errors import NotamLogError
+from notam_log.shell import clock as wall_clock
+from notam_log.shell.daemon import NotamScheduler, stop_on_signals
+from notam_log.shell.digests import render_day
+from notam_log.shell.http import USER_AGENT
 from notam_log.shell.logs import filtered
-from notam_log.shell.poll import PollSummary, build_sources
+from notam_log.shell.poll import PollSummary
+from notam_log.shell.runtime import open_runtime
 from notam_log.shell.store import Store
+from notam_log.shell.watch import live_loop, load_screen, screen_events
+from notam_log.testing.server import NotamTestServer
 
 #: The aerodromes whose AD-section items the trimmed bulletins keep.
 DEMO_AERODROMES: tuple[str, ...] = ("EGLL", "EGKK", "EGSS", "EGLC", "EGCC")
@@ -233,26 +241,15 @@ def run_demo(
     speed: float | None,
     screen: bool,
     out: IO[str],
-    console: object | None = None,
+    console: Console | None = None,
     tz_mode: str = "utc",
 ) -> DemoResult:
     """Replay the bulletins through the loopback server, the scheduler and (with
     ``screen``) the watcher; return the closing summary."""
-    from rich.console import Console
-
-    from notam_log.shell.daemon import NotamScheduler, stop_on_signals
-    from notam_log.shell.http import USER_AGENT
-    from notam_log.shell.lock import PollerLock
-    from notam_log.shell.watch import live_loop, load_screen
-    from notam_log.testing.server import NotamTestServer
-
     speed = speed or (SCREEN_SPEED if screen else PLAIN_SPEED)
     bulletins = demo_bulletins()
     tmp = None if db else tempfile.TemporaryDirectory(prefix="notam-log-demo-")
     db_path = db if db else str(Path(tmp.name if tmp else ".") / "demo.db")
-    lock = PollerLock(db_path)
-    if not lock.acquire():
-        raise NotamLogError(lock.busy_message())
     clock = SimClock([t for t, _ in bulletins], speed)
     stop, done = threading.Event(), threading.Event()
     polls = 0
@@ -266,11 +263,9 @@ def run_demo(
     try:
         with NotamTestServer(pib_snapshots=[b for _, b in bulletins]) as server:
             config = demo_config(db_path, server.base_url)
-            sources = build_sources(config, {})
-            client = httpx.Client(headers={"User-Agent": USER_AGENT}, timeout=10.0, trust_env=False)
-            with client, Store(db_path, create=True) as store:
+            with open_runtime(config, db_path, lock=True, env={}, client=_client) as runtime:
                 sched = NotamScheduler(
-                    config, store, sources, client,
+                    runtime,
                     clock=clock.now, poll_clock=clock.next_poll, speed=speed,
                     jitter_ratio=0.0, on_poll=on_poll,
                     run_kwargs={"max_attempts": 2, "base_delay": 0.1},
@@ -283,43 +278,58 @@ def run_demo(
                     )
                     out.flush()
                 with stop_on_signals(stop), quiet_scheduler():
-                    sched.start(start=datetime.now(UTC))
+                    sched.start(start=wall_clock.instant())
                     try:
                         if screen:
-                            view_store = Store(db_path, create=False)
-                            con = console if isinstance(console, Console) else Console()
-                            try:
-                                live_loop(
-                                    con,
-                                    lambda: load_screen(
-                                        view_store, config,
-                                        next_polls=_next(clock),
-                                        note="demo: simulated clock, an hour of feed every"
-                                        f" {3600 / speed:.1f} s (Ctrl-C to stop)",
-                                    ),
-                                    clock.now, stop, done=done, hold=3.0,
-                                    tz_mode="local" if tz_mode == "local" else "utc",
-                                    refresh=min(1.0, max(0.2, 1800 / speed)),
-                                )  # fmt: skip
-                            finally:
-                                view_store.close()
+                            _show(db_path, config, clock, speed, stop, done, console, tz_mode)
                         else:
                             _print_events(db_path, out, stop, done)
                     finally:
                         sched.stop()
-                lines = _closing(store, config)
-                total = store.count_events()
+                lines = render_day(runtime.store, config, DEMO_DAY).splitlines()
+                total = runtime.store.count_events()
         return DemoResult(db_path, polls, total, lines)
     finally:
-        lock.release()
         if tmp is not None:
             tmp.cleanup()
 
 
+def _client() -> httpx.Client:
+    """The loopback server's client: no proxy from the environment, short timeouts."""
+    return httpx.Client(headers={"User-Agent": USER_AGENT}, timeout=10.0, trust_env=False)
+
+
+def _show(
+    db_path: str,
+    config: Config,
+    clock: SimClock,
+    speed: float,
+    stop: threading.Event,
+    done: threading.Event,
+    console: Console | None,
+    tz_mode: str,
+) -> None:
+    """The watcher's screen over the replay, until it is done (and 3 s more)."""
+    view_store = Store(db_path, create=False)
+    try:
+        live_loop(
+            console or Console(),
+            lambda: load_screen(
+                view_store, config,
+                next_polls=_next(clock),
+                note="demo: simulated clock, an hour of feed every"
+                f" {3600 / speed:.1f} s (Ctrl-C to stop)",
+            ),
+            clock.now, stop, done=done, hold=3.0,
+            tz_mode="local" if tz_mode == "local" else "utc",
+            refresh=min(1.0, max(0.2, 1800 / speed)),
+        )  # fmt: skip
+    finally:
+        view_store.close()
+
+
 def _print_events(db_path: str, out: IO[str], stop: threading.Event, done: threading.Event) -> None:
     """Print the watcher's events as they are logged, until the replay is done."""
-    from notam_log.shell.watch import screen_events
-
     last = 0
     with Store(db_path, create=False) as view:
         while True:
@@ -337,10 +347,3 @@ def _print_events(db_path: str, out: IO[str], stop: threading.Event, done: threa
 def _next(clock: SimClock) -> dict[str, datetime]:
     i = clock.index + 1
     return {DEMO_SOURCE: clock.times[i]} if i < len(clock.times) else {}
-
-
-def _closing(store: Store, config: Config) -> list[str]:
-    """The digest of 21 March, as the demo's last words."""
-    from notam_log.core.digest import render_day
-
-    return render_day(store, config, DEMO_DAY).splitlines()

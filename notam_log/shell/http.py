@@ -25,6 +25,7 @@ import httpx
 from notam_log import __version__
 from notam_log.core.errors import SourceError
 from notam_log.core.models import Snapshot
+from notam_log.shell import clock as wall_clock
 from notam_log.sources import Source
 
 logger = logging.getLogger(__name__)
@@ -113,7 +114,7 @@ def run_source(
     max_attempts: int = 4,
     base_delay: float = 1.0,
     max_wait: float = 60.0,
-    clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+    clock: Callable[[], datetime] = wall_clock.instant,
 ) -> SourceRun:
     """Poll one source: send its requests in turn, with retries; never raises."""
     run = SourceRun()

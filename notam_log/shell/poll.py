@@ -16,11 +16,10 @@ from datetime import datetime
 
 import httpx
 
-from notam_log.core.config import Config, SourceConfig
 from notam_log.core.models import Event
 from notam_log.shell.http import SourceRun, run_sources
 from notam_log.shell.recorder import Recorder
-from notam_log.sources import Source, build_source
+from notam_log.sources import Source
 
 logger = logging.getLogger(__name__)
 
@@ -40,23 +39,6 @@ class PollSummary:
     @property
     def failed(self) -> bool:
         return self.error is not None
-
-
-def build_sources(cfg: Config, env: Mapping[str, str], names: Sequence[str] = ()) -> list[Source]:
-    """The adapters of the enabled sources (or of the named ones, enabled or not)."""
-    from notam_log.core.errors import ConfigError
-
-    chosen: list[SourceConfig] = []
-    known = {s.name: s for s in cfg.sources}
-    for name in names:
-        if name not in known:
-            raise ConfigError(
-                f"{cfg.path}: no source named {name!r} (known: {', '.join(known) or 'none'})"
-            )
-        chosen.append(known[name])
-    if not names:
-        chosen = [s for s in cfg.sources if s.enabled]
-    return [build_source(s, env) for s in chosen]
 
 
 class Poller:

@@ -44,9 +44,6 @@ class Recorder:
         self.restrictions = frozenset(restrictions)
         self.world = store.load_world()
 
-    def reload(self) -> None:
-        self.world = self.store.load_world()
-
     def snapshot(self, snap: Snapshot, *, finished_at: datetime | None = None) -> Recorded:
         """Record one snapshot of one scope (one transaction)."""
         if self.restrictions != DEFAULT_RESTRICTIONS:

@@ -29,9 +29,12 @@ from rich.text import Text
 
 from notam_log.core.config import Config
 from notam_log.core.display import bounds, clean, duration, event_line, fmt_time
-from notam_log.core.models import SEVERITY, Event, parse_iso
+from notam_log.core.errors import PollerBusy
+from notam_log.core.models import SEVERITY, Event
 from notam_log.shell import clock
 from notam_log.shell.airports import name_of, timezone_of
+from notam_log.shell.daemon import NotamScheduler, stop_on_signals
+from notam_log.shell.runtime import open_runtime
 from notam_log.shell.store import Store
 
 logger = logging.getLogger(__name__)
@@ -210,18 +213,13 @@ def screen_events(
 def _source_views(
     store: Store, config: Config, next_polls: Mapping[str, datetime]
 ) -> Iterator[SourceView]:
-    health = {r["name"]: r for r in store.source_rows()}
-    last_polls = {
-        name: parse_iso(t)
-        for name, t in store.db.execute(
-            "SELECT source, max(started_at) FROM polls GROUP BY source"
-        ).fetchall()
-    }
+    health = {r.name: r for r in store.source_rows()}
+    last_polls = store.last_polls()
     for cfg in config.sources:
         if not cfg.enabled and cfg.name not in health:
             continue
-        h = health.get(cfg.name, {})
-        last_poll = last_polls.get(cfg.name) or h.get("last_poll")
+        h = health.get(cfg.name)
+        last_poll = last_polls.get(cfg.name) or (h.last_poll if h else None)
         nxt = next_polls.get(cfg.name)
         if nxt is None and last_poll is not None:
             nxt = last_poll + timedelta(seconds=cfg.interval)
@@ -231,9 +229,9 @@ def _source_views(
             last_poll=last_poll,
             last_complete=store.last_complete(cfg.name),
             next_poll=nxt,
-            down_since=h.get("down_since"),
-            failures=int(h.get("failures") or 0),
-            last_error=h.get("last_error"),
+            down_since=h.down_since if h else None,
+            failures=h.failures if h else 0,
+            last_error=h.last_error if h else None,
         )
 
 
@@ -561,55 +559,53 @@ def quiet_console_logging() -> Iterator[None]:
             h.setLevel(level)
 
 
-def watch_database(config: Config, db_path: str, *, local: bool = False, poll: bool = True) -> int:
+def watch_database(
+    config: Config,
+    db_path: str,
+    *,
+    out: IO[str],
+    screen: bool,
+    on_note: Callable[[str], None],
+    local: bool = False,
+    poll: bool = True,
+) -> None:
     """``notam-log watch``: poll (unless another process holds the database's poller
-    lock, or ``poll`` is False) and display until SIGINT/SIGTERM. Returns the exit code."""
-    import os
-    import sys
-
-    from notam_log.shell.daemon import NotamScheduler, stop_on_signals
-    from notam_log.shell.http import make_client
-    from notam_log.shell.lock import PollerLock
-    from notam_log.shell.poll import build_sources
-
+    lock, or ``poll`` is False) and display until SIGINT/SIGTERM: the full screen with
+    ``screen``, else the new events as lines on ``out``. ``on_note`` hears why this
+    process only displays."""
     tz_mode: TzMode = "local" if local else "utc"
-    lock = PollerLock(db_path)
-    note: str | None = None
-    if poll and not lock.acquire():
-        note = lock.busy_message().replace("; not polling", "; display only")
-        print(note, file=sys.stderr)
-    elif not poll:
-        note = "display only (--no-poll)"
     stop = threading.Event()
-    sched: NotamScheduler | None = None
-    try:
-        with contextlib.ExitStack() as stack:
-            if lock.held:
-                store = stack.enter_context(Store(db_path, create=True))
-                client = stack.enter_context(make_client())
-                sources = build_sources(config, os.environ)
-                sched = NotamScheduler(config, store, sources, client)
-                stack.callback(sched.stop)  # before the store closes: jobs finish first
-            view = stack.enter_context(Store(db_path, create=True))
-            stack.enter_context(stop_on_signals(stop))
-            if sched is not None:
-                sched.start()
-            watched = config.locations
-            if sys.stdout.isatty():
-                running = sched
-
-                def load() -> ScreenData:
-                    nxt = running.next_polls() if running is not None else None
-                    return load_screen(view, config, next_polls=nxt, note=note)
-
-                live_loop(Console(), load, clock.now, stop, tz_mode=tz_mode)
+    with contextlib.ExitStack() as stack:
+        sched: NotamScheduler | None = None
+        note: str | None = None
+        if not poll:
+            note = "display only (--no-poll)"
+        else:
+            try:
+                runtime = stack.enter_context(open_runtime(config, db_path, lock=True))
+            except PollerBusy as busy:
+                note = str(busy).replace("; not polling", "; display only")
+                on_note(note)
             else:
+                sched = NotamScheduler(runtime)
+                stack.callback(sched.stop)  # before the store closes: jobs finish first
+        view = stack.enter_context(Store(db_path, create=True))
+        stack.enter_context(stop_on_signals(stop))
+        if sched is not None:
+            sched.start()
+        watched = config.locations
+        if screen:
+            running = sched
 
-                def new_events(after: int | None) -> list[Event]:
-                    limit = 20 if after is None else 1000
-                    return screen_events(view, watched, after_seq=after, limit=limit)[::-1]
+            def load() -> ScreenData:
+                nxt = running.next_polls() if running is not None else None
+                return load_screen(view, config, next_polls=nxt, note=note)
 
-                follow_events(new_events, sys.stdout, stop, tz_mode=tz_mode)
-    finally:
-        lock.release()
-    return 0
+            live_loop(Console(), load, clock.now, stop, tz_mode=tz_mode)
+        else:
+
+            def new_events(after: int | None) -> list[Event]:
+                limit = 20 if after is None else 1000
+                return screen_events(view, watched, after_seq=after, limit=limit)[::-1]
+
+            follow_events(new_events, out, stop, tz_mode=tz_mode)

@@ -14,7 +14,6 @@ from notam_log.core.config import SourceConfig
 from notam_log.core.models import Notam
 from notam_log.core.parse.faa import parse_faa
 from notam_log.core.parse.icao import parse_icao
-from notam_log.sources import Poll
 from notam_log.sources._common import (
     DOMESTIC,
     Scopes,
@@ -29,6 +28,7 @@ from notam_log.sources._common import (
     option,
     structured_notam,
 )
+from notam_log.sources.base import Poll
 
 logger = logging.getLogger(__name__)
 

@@ -36,7 +36,6 @@ import httpx
 from notam_log.core.config import SourceConfig
 from notam_log.core.errors import ConfigError, SourceError
 from notam_log.core.models import Notam, iso, parse_iso
-from notam_log.sources import Poll
 from notam_log.sources._common import (
     Fetched,
     Scopes,
@@ -52,6 +51,7 @@ from notam_log.sources._common import (
     option,
     structured_notam,
 )
+from notam_log.sources.base import Poll
 
 logger = logging.getLogger(__name__)
 

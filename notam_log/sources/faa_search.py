@@ -21,7 +21,6 @@ from notam_log.core.models import Notam
 from notam_log.core.parse.faa import parse_faa
 from notam_log.core.parse.icao import parse_icao
 from notam_log.core.values import make_key
-from notam_log.sources import Poll
 from notam_log.sources._common import (
     Area,
     Scopes,
@@ -36,6 +35,7 @@ from notam_log.sources._common import (
     need_locations_or_areas,
     option,
 )
+from notam_log.sources.base import Poll
 
 logger = logging.getLogger(__name__)
 

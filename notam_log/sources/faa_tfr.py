@@ -15,7 +15,6 @@ from lxml import etree
 from notam_log.core.classify import complete
 from notam_log.core.config import SourceConfig
 from notam_log.core.models import Notam
-from notam_log.sources import Poll
 from notam_log.sources._common import (
     Scopes,
     base,
@@ -25,6 +24,7 @@ from notam_log.sources._common import (
     make_request,
     option,
 )
+from notam_log.sources.base import Poll
 
 logger = logging.getLogger(__name__)
 

@@ -17,8 +17,8 @@ from typing import Any, ClassVar
 from notam_log.core.config import SourceConfig
 from notam_log.core.errors import ConfigError, InputError
 from notam_log.core.parse.inputs import read_input
-from notam_log.sources import Poll
 from notam_log.sources._common import Scopes, option
+from notam_log.sources.base import Poll
 
 logger = logging.getLogger(__name__)
 

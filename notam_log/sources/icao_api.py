@@ -15,7 +15,6 @@ from notam_log.core.errors import QuotaExhaustedError
 from notam_log.core.models import Notam, iso, parse_iso
 from notam_log.core.parse.faa import parse_faa
 from notam_log.core.parse.icao import parse_icao
-from notam_log.sources import Poll
 from notam_log.sources._common import (
     Scopes,
     assign,
@@ -30,6 +29,7 @@ from notam_log.sources._common import (
     need_locations,
     utc_midnight_after,
 )
+from notam_log.sources.base import Poll
 
 logger = logging.getLogger(__name__)
 

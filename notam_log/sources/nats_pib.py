@@ -12,8 +12,8 @@ from notam_log.core.config import SourceConfig
 from notam_log.core.errors import InputError
 from notam_log.core.models import Snapshot
 from notam_log.core.parse.pib import parse_pib
-from notam_log.sources import NOT_MODIFIED, Poll
 from notam_log.sources._common import base, describe, fetch, make_request, option
+from notam_log.sources.base import NOT_MODIFIED, Poll
 
 logger = logging.getLogger(__name__)
 

@@ -5,21 +5,18 @@ from __future__ import annotations
 import os
 
 from notam_log.cli import output
-from notam_log.cli.base import (
-    State,
-    command,
-)
+from notam_log.cli.base import State, command
 
 
 @command("check-config")
 def check_config_cmd(state: State) -> None:
     """Validate the configuration without polling."""
-    from notam_log.shell import notify
-    from notam_log.shell.poll import build_sources
+    from notam_log.core.channels import channels
+    from notam_log.shell.runtime import build_sources
 
     cfg = state.config
     build_sources(cfg, os.environ)  # every enabled source can be built
-    notify.channels(cfg)  # every [[notify]] table is valid
+    channels(cfg, os.environ)  # every [[notify]] table is valid
     enabled = [s.name for s in cfg.sources if s.enabled]
     output.say(
         f"{cfg.path}: ok ({len(cfg.sources)} sources, {len(enabled)} enabled:"

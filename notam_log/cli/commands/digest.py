@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import click
 
-from notam_log.cli.base import (
-    State,
-    command,
-    time_option,
-)
+from notam_log.cli import output
+from notam_log.cli.base import State, command, time_option
+from notam_log.core.errors import DeliveryError
 from notam_log.shell import clock
 
 
@@ -33,16 +33,15 @@ def digest_cmd(
     send: bool,
 ) -> None:
     """What was closed, restricted or lifted in a day or period; is the record complete."""
-    from datetime import date
-
-    from notam_log.shell import notify
+    from notam_log.core import digest_render as render
+    from notam_log.shell import digests
 
     try:
         on = date.fromisoformat(day) if day else None
     except ValueError:
         raise click.BadParameter(f"{day!r} is not a date", param_hint="--date") from None
     with state.store() as store:
-        notify.run_command(
+        run = digests.make_requested(
             state.config,
             store,
             clock.now(),
@@ -54,3 +53,19 @@ def digest_cmd(
             out=out,
             send=send,
         )
+    if run.folder is None:
+        if (fmt or "text") == "text":
+            output.console.print(render.render_rich(run.digest))
+        else:
+            output.console.file.write(render.render(run.digest, fmt or "text"))
+        return
+    for path in run.files:
+        output.say(f"wrote {path}")
+    for x in run.deliveries:
+        if x.ok:
+            output.say(f"sent via {x.channel}")
+    if send and not run.deliveries:
+        output.warn("--send: no [[notify]] channel takes the digest (digest = true)")
+    if run.failed:
+        lines = "; ".join(f"{x.channel}: {x.error}" for x in run.failed)
+        raise DeliveryError(f"not delivered ({lines}); the digest is in {run.folder}")

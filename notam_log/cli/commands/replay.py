@@ -5,13 +5,7 @@ from __future__ import annotations
 import click
 
 from notam_log.cli import output
-from notam_log.cli.base import (
-    State,
-    command,
-    rules,
-    time_option,
-    time_range,
-)
+from notam_log.cli.base import State, command, time_option, time_range
 
 
 @command("replay")
@@ -36,7 +30,6 @@ def replay_cmd(
 ) -> None:
     """Ingest saved snapshots, oldest first, each as a complete poll at its time."""
     from notam_log.shell import replay
-    from notam_log.shell.recorder import Recorder
 
     if git_repo:
         if not git_path:
@@ -48,11 +41,13 @@ def replay_cmd(
             raise click.UsageError("give files or folders to replay, or --git REPO --path FILE")
         items = replay.items_from_paths(paths)
         ordered = replay.timed(items, prefer_issued=False, at=time_option(at, "--at"))
-    cfg = state.config
-    with state.store(create=True) as store:
-        recorder = Recorder(store, rules=rules(cfg), restrictions=cfg.restrictions)
-        with output.progress(len(items), "replaying") as advance:
-            stats = replay.replay(recorder, ordered, source=source, scope=scope, on_item=advance)
+    with (
+        state.runtime(sources=False, client=False) as runtime,
+        output.progress(len(items), "replaying") as advance,
+    ):
+        stats = replay.replay(
+            runtime.recorder, ordered, source=source, scope=scope, on_item=advance
+        )
     for err in stats.errors:
         output.warn(err)
     skipped = (

@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-import sys
-
-from notam_log.cli.base import (
-    State,
-    command,
-)
+from notam_log.cli import output
+from notam_log.cli.base import State, command
+from notam_log.core.errors import PollerBusy
 
 
 @command("run")
@@ -19,4 +16,7 @@ def run_cmd(state: State) -> None:
     """
     from notam_log.shell.daemon import run_daemon
 
-    sys.exit(run_daemon(state.config, state.db_path(), sys.stdout))
+    try:
+        run_daemon(state.config, state.db_path(), output.line)
+    except PollerBusy as exc:  # not an error: the other process polls
+        output.line(str(exc), err=True)

@@ -18,6 +18,6 @@ def sources_cmd(state: State, as_json: bool) -> None:
     """Each source: last complete poll, last error, failures in a row, next due time."""
     cfg = state.config
     with state.store(create=True) as store:
-        rows = {r["name"]: r for r in store.source_rows()}
+        rows = {r.name: r for r in store.source_rows()}
         last_complete = {s.name: store.last_complete(s.name) for s in cfg.sources}
     output.sources(cfg.sources, rows, last_complete, clock.now(), as_json=as_json)

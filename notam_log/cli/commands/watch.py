@@ -6,6 +6,7 @@ import sys
 
 import click
 
+from notam_log.cli import output
 from notam_log.cli.base import (
     State,
     command,
@@ -23,4 +24,12 @@ def watch_cmd(state: State, local: bool, no_poll: bool) -> None:
     """
     from notam_log.shell.watch import watch_database
 
-    sys.exit(watch_database(state.config, state.db_path(), local=local, poll=not no_poll))
+    watch_database(
+        state.config,
+        state.db_path(),
+        out=sys.stdout,
+        screen=sys.stdout.isatty(),
+        on_note=lambda note: output.line(note, err=True),
+        local=local,
+        poll=not no_poll,
+    )

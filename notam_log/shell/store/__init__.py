@@ -13,6 +13,11 @@ Tables (documented in the README):
 * ``in_force``: the restrictions in force now, per location and category.
 * ``episodes``: restriction episodes per location, with bounded start and end.
 * ``notams_fts``: full-text search over NOTAM id, locations and text.
+* ``digests``: when each digest was made, for what period, where it went.
+
+The modules: :mod:`.schema` (the migrations), :mod:`.writes` and :mod:`.queries` (the
+two halves of :class:`Store`), :mod:`.rows` (rows <-> records). Every SQL statement of
+the project is in this package.
 """
 
 from __future__ import annotations
@@ -23,8 +28,9 @@ from pathlib import Path
 from sqlite_utils import Database
 
 from notam_log.core.errors import StoreError
+from notam_log.core.models import NotamRow
 from notam_log.shell.store.queries import Queries
-from notam_log.shell.store.rows import NotamRow, describe_sqlite_error
+from notam_log.shell.store.rows import describe_sqlite_error
 from notam_log.shell.store.schema import migrations
 from notam_log.shell.store.writes import Writes
 

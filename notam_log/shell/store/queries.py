@@ -14,14 +14,35 @@ from typing import Any
 from sqlite_utils import Database
 
 from notam_log.core.diff import InForce, ScopeInfo, SourceHealth, Tracked, World
+from notam_log.core.digest import DigestRecord
 from notam_log.core.errors import StoreError
-from notam_log.core.models import SEVERITY, Episode, Event, Notam, PollRecord, iso, parse_iso
-from notam_log.shell.store.rows import (
+from notam_log.core.models import (
+    SEVERITY,
+    Episode,
+    Event,
+    Notam,
     NotamRow,
+    PollRecord,
+    iso,
+    parse_iso,
+)
+from notam_log.shell.store.rows import (
     event_from_row,
     row_from_db,
     stored_time,
 )
+
+
+@dataclass(frozen=True, slots=True)
+class SourceRow:
+    """A source's health as the ``sources`` table keeps it."""
+
+    name: str
+    down_since: datetime | None
+    failures: int
+    last_ok: datetime | None
+    last_error: str | None
+    last_poll: datetime | None
 
 
 class Queries:
@@ -368,20 +389,14 @@ class Queries:
             for i, s, sc, st, fi, stt, r, n, e in self.db.execute(sql, params)
         ]
 
-    def source_rows(self) -> list[dict[str, Any]]:
+    def source_rows(self) -> list[SourceRow]:
+        """Each source's health, by name."""
         rows = self.db.execute(
             "SELECT name, down_since, failures, last_ok, last_error, last_poll FROM sources"
             " ORDER BY name"
         ).fetchall()
         return [
-            {
-                "name": n,
-                "down_since": parse_iso(ds),
-                "failures": f,
-                "last_ok": parse_iso(ok),
-                "last_error": err,
-                "last_poll": parse_iso(lp),
-            }
+            SourceRow(n, parse_iso(ds), f, parse_iso(ok), err, parse_iso(lp))
             for n, ds, f, ok, err, lp in rows
         ]
 
@@ -403,6 +418,33 @@ class Queries:
         except sqlite3.OperationalError as exc:
             raise StoreError(f"search: cannot read the query {text!r}: {exc}") from exc
         return [row_from_db(r) for r in rows]
+
+    def last_polls(self) -> dict[str, datetime]:
+        """Each source's latest poll (its start)."""
+        out: dict[str, datetime] = {}
+        for name, started in self.db.execute(
+            "SELECT source, max(started_at) FROM polls GROUP BY source"
+        ).fetchall():
+            t = parse_iso(started)
+            if t is not None:
+                out[name] = t
+        return out
+
+    def last_poll_finished(self) -> datetime | None:
+        """When the latest poll of any source finished."""
+        row = self.db.execute("SELECT max(finished_at) FROM polls").fetchone()
+        return parse_iso(row[0]) if row and row[0] else None
+
+    def last_digest(self) -> DigestRecord | None:
+        """The digest made last (``digest --since-last`` starts where it ended)."""
+        row = self.db.execute(
+            'SELECT made_at, since, "until", kind, label FROM digests'
+            " ORDER BY made_at DESC, id DESC LIMIT 1"
+        ).fetchone()
+        if row is None:
+            return None
+        made, since, until = (stored_time(v) for v in row[:3])
+        return DigestRecord(made, since, until, row[3], row[4])
 
 
 @dataclass(frozen=True, slots=True)

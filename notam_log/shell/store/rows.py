@@ -5,25 +5,13 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
 from notam_log.core.diff import Tracked
 from notam_log.core.errors import StoreError
-from notam_log.core.models import Episode, Event, Notam, iso, parse_iso
-
-
-@dataclass(frozen=True, slots=True)
-class NotamRow:
-    notam: Notam
-    status: str
-    source: str
-    scope: str
-    first_seen: datetime
-    last_seen: datetime
-    ended_at: datetime | None
-    version: int
+from notam_log.core.models import Episode, Event, Notam, NotamRow, iso, parse_iso
 
 
 def describe_sqlite_error(exc: sqlite3.DatabaseError) -> str:

@@ -135,3 +135,25 @@ def m001_initial(db: Database) -> None:
         """
     )
     db.table("notams").enable_fts(["id", "locations", "text"], create_triggers=True)
+
+
+@migrations()
+def m002_digests(db: Database) -> None:
+    """When each digest was made (for ``digest --since-last``). Before this migration
+    the table came from a migration set of its own, hence IF NOT EXISTS."""
+    db.executescript(
+        """
+        CREATE TABLE IF NOT EXISTS digests (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            made_at TEXT NOT NULL,
+            since TEXT NOT NULL,
+            "until" TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            label TEXT NOT NULL,
+            files TEXT NOT NULL DEFAULT '[]',
+            delivered TEXT NOT NULL DEFAULT '[]',
+            errors TEXT NOT NULL DEFAULT '[]'
+        );
+        CREATE INDEX IF NOT EXISTS digests_made ON digests (made_at);
+        """
+    )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -12,6 +12,7 @@ from typing import Any
 from sqlite_utils import Database
 
 from notam_log.core.diff import Changes, World
+from notam_log.core.digest import Digest
 from notam_log.core.errors import StoreError
 from notam_log.core.models import Event, PollRecord, iso
 from notam_log.shell.store.rows import (
@@ -31,48 +32,57 @@ class Writes:
 
     # ------------------------------------------------------------------ writing
 
-    def write(
-        self,
-        changes: Changes,
-        poll: PollRecord | None = None,
-        *,
-        source_state: tuple[str, Mapping[str, Any]] | None = None,
-    ) -> list[Event]:
+    def write(self, changes: Changes, poll: PollRecord | None = None) -> list[Event]:
         """Write one ingest, tick or source outcome in one transaction; return the
         events with their sequence numbers."""
         try:
             with self.db.atomic():
-                return self._write(changes, poll, source_state)
+                return self._write(changes, poll)
         except sqlite3.DatabaseError as exc:
             raise StoreError(f"{self.path}: {describe_sqlite_error(exc)}") from exc
 
-    def _write(
-        self,
-        ch: Changes,
-        poll: PollRecord | None,
-        source_state: tuple[str, Mapping[str, Any]] | None,
-    ) -> list[Event]:
-        ex = self.db.conn.execute
-        poll_id: int | None = None
+    def _write(self, ch: Changes, poll: PollRecord | None) -> list[Event]:
+        """The steps of :meth:`write`, in this order, inside its transaction."""
+        poll_id = self._insert_poll(poll, len(ch.events)) if poll is not None else None
+        out = self._insert_events(ch.events, poll_id)
+        t = poll.started_at if poll is not None else None
+        self._write_notams(ch, t)
         if poll is not None:
-            cur = ex(
-                "INSERT INTO polls (source, scope, started_at, finished_at, status, reason,"
-                " notams, events) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                [
-                    poll.source,
-                    poll.scope,
-                    iso(poll.started_at),
-                    iso(poll.finished_at),
-                    poll.status,
-                    poll.reason,
-                    poll.notams,
-                    len(ch.events),
-                ],
-            )
-            poll_id = cur.lastrowid
+            self._touch_seen(ch, poll)
+            self._write_scope(ch.world, poll)
+        if ch.status not in ("source",):
+            self._write_in_force(ch.world)
+            self._write_episodes(ch)
+            if ch.world.last_eval is not None:
+                self.db.conn.execute(
+                    "INSERT OR REPLACE INTO meta (name, value) VALUES ('last_eval', ?)",
+                    [iso(ch.world.last_eval)],
+                )
+        self._write_health(ch.world)
+        return out
+
+    def _insert_poll(self, poll: PollRecord, events: int) -> int | None:
+        cur = self.db.conn.execute(
+            "INSERT INTO polls (source, scope, started_at, finished_at, status, reason,"
+            " notams, events) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                poll.source,
+                poll.scope,
+                iso(poll.started_at),
+                iso(poll.finished_at),
+                poll.status,
+                poll.reason,
+                poll.notams,
+                events,
+            ],
+        )
+        return cur.lastrowid
+
+    def _insert_events(self, events: Sequence[Event], poll_id: int | None) -> list[Event]:
+        """Append the events (and their locations); they come back with their numbers."""
         out: list[Event] = []
-        for ev in ch.events:
-            cur = ex(
+        for ev in events:
+            cur = self.db.conn.execute(
                 "INSERT INTO events (kind, key, id, locations, category, source, observed_at,"
                 ' "after", effective_at, detail, poll_id) VALUES (?,?,?,?,?,?,?,?,?,?,?)',
                 [
@@ -95,7 +105,10 @@ class Writes:
                 [(loc, seq) for loc in ev.locations],
             )
             out.append(with_seq(ev, seq))
-        t = poll.started_at if poll is not None else None
+        return out
+
+    def _write_notams(self, ch: Changes, t: datetime | None) -> None:
+        """New and changed NOTAMs, missing marks, new versions, and NOTAMs that ended."""
         if ch.upserts:
             self.db.conn.executemany(
                 "INSERT INTO notams (key, id, source, scope, status, hash, version, first_seen,"
@@ -145,73 +158,66 @@ class Writes:
                 ],
             )
         if ch.finals:
-            ended = {
-                ev.key: ev.effective_at if ev.kind == "expired" else ev.observed_at
-                for ev in ch.events
-                if ev.key in ch.finals
-                and ev.kind in ("replaced", "cancelled", "expired", "withdrawn")
-            }
-            fallback = ch.world.last_eval
-            self.db.conn.executemany(
-                "UPDATE notams SET status = ?, ended_at = ? WHERE key = ?",
-                [
-                    (status, iso_or_none(ended.get(key) or fallback), key)
-                    for key, status in ch.finals.items()
-                ],
-            )
-        if poll is not None and ch.seen and ch.status in ("complete", "unchanged"):
-            ex(
+            self._end_notams(ch)
+
+    def _end_notams(self, ch: Changes) -> None:
+        """The final status of the NOTAMs that ended, and when (the event's time)."""
+        ended = {
+            ev.key: ev.effective_at if ev.kind == "expired" else ev.observed_at
+            for ev in ch.events
+            if ev.key in ch.finals and ev.kind in ("replaced", "cancelled", "expired", "withdrawn")
+        }
+        fallback = ch.world.last_eval
+        self.db.conn.executemany(
+            "UPDATE notams SET status = ?, ended_at = ? WHERE key = ?",
+            [
+                (status, iso_or_none(ended.get(key) or fallback), key)
+                for key, status in ch.finals.items()
+            ],
+        )
+
+    def _touch_seen(self, ch: Changes, poll: PollRecord) -> None:
+        """``last_seen`` of what the poll listed: the whole scope when it was complete."""
+        if ch.seen and ch.status in ("complete", "unchanged"):
+            self.db.conn.execute(
                 "UPDATE notams SET last_seen = ? WHERE source = ? AND scope = ?"
                 " AND status = 'active' AND missing = 0",
                 [iso(poll.started_at), poll.source, poll.scope],
             )
-        elif poll is not None and ch.seen:
+        elif ch.seen:
             self.db.conn.executemany(
                 "UPDATE notams SET last_seen = ? WHERE key = ? AND status = 'active'",
                 [(iso(poll.started_at), key) for key in ch.seen],
             )
-        if poll is not None:
-            info = ch.world.scopes.get((poll.source, poll.scope))
-            if info is not None:
-                ex(
-                    "INSERT INTO scopes (source, scope, last_complete, last_count, present,"
-                    " last_poll) VALUES (?,?,?,?,?,?) ON CONFLICT (source, scope) DO UPDATE SET"
-                    " last_complete=excluded.last_complete, last_count=excluded.last_count,"
-                    " present=excluded.present, last_poll=excluded.last_poll",
-                    [
-                        poll.source,
-                        poll.scope,
-                        iso_or_none(info.last_complete),
-                        info.last_count,
-                        json.dumps(sorted(info.present)),
-                        iso_or_none(info.last_poll),
-                    ],
-                )
-        if ch.status not in ("source",):
-            self._write_in_force(ch.world)
-            self._write_episodes(ch)
-            if ch.world.last_eval is not None:
-                ex(
-                    "INSERT OR REPLACE INTO meta (name, value) VALUES ('last_eval', ?)",
-                    [iso(ch.world.last_eval)],
-                )
-        for name, h in ch.world.sources.items():
-            ex(
+
+    def _write_scope(self, world: World, poll: PollRecord) -> None:
+        info = world.scopes.get((poll.source, poll.scope))
+        if info is None:
+            return
+        self.db.conn.execute(
+            "INSERT INTO scopes (source, scope, last_complete, last_count, present,"
+            " last_poll) VALUES (?,?,?,?,?,?) ON CONFLICT (source, scope) DO UPDATE SET"
+            " last_complete=excluded.last_complete, last_count=excluded.last_count,"
+            " present=excluded.present, last_poll=excluded.last_poll",
+            [
+                poll.source,
+                poll.scope,
+                iso_or_none(info.last_complete),
+                info.last_count,
+                json.dumps(sorted(info.present)),
+                iso_or_none(info.last_poll),
+            ],
+        )
+
+    def _write_health(self, world: World) -> None:
+        for name, h in world.sources.items():
+            self.db.conn.execute(
                 "INSERT INTO sources (name, down_since, failures, last_ok, last_error)"
                 " VALUES (?,?,?,?,?) ON CONFLICT (name) DO UPDATE SET"
                 " down_since=excluded.down_since, failures=excluded.failures,"
                 " last_ok=excluded.last_ok, last_error=excluded.last_error",
                 [name, iso_or_none(h.down_since), h.failures, iso_or_none(h.last_ok), h.last_error],
             )
-        if source_state is not None:
-            name, state = source_state
-            ex(
-                "INSERT INTO sources (name, state, last_poll) VALUES (?, ?, ?)"
-                " ON CONFLICT (name) DO UPDATE SET state=excluded.state,"
-                " last_poll=excluded.last_poll",
-                [name, json.dumps(dict(state), sort_keys=True, default=str), iso_or_none(t)],
-            )
-        return out
 
     def _write_in_force(self, world: World) -> None:
         self.db.conn.execute("DELETE FROM in_force")
@@ -279,6 +285,33 @@ class Writes:
                         name,
                         json.dumps(dict(state), sort_keys=True, default=str),
                         iso_or_none(last_poll),
+                    ],
+                )
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(f"{self.path}: {describe_sqlite_error(exc)}") from exc
+
+    def remember_digest(
+        self,
+        digest: Digest,
+        files: Sequence[str] = (),
+        delivered: Sequence[str] = (),
+        errors: Sequence[str] = (),
+    ) -> None:
+        """Note that a digest was made (for ``--since-last``); errors must be redacted."""
+        try:
+            with self.db.atomic():
+                self.db.conn.execute(
+                    'INSERT INTO digests (made_at, since, "until", kind, label, files, delivered,'
+                    " errors) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                    [
+                        iso(digest.made_at),
+                        iso(digest.period.since),
+                        iso(digest.period.until),
+                        digest.period.kind,
+                        digest.period.label,
+                        json.dumps(list(files)),
+                        json.dumps(list(delivered)),
+                        json.dumps(list(errors)),
                     ],
                 )
         except sqlite3.DatabaseError as exc:
