@@ -81,17 +81,40 @@ def parse_config(
     env: Mapping[str, str],
     default_database: str = DEFAULT_DATABASE,
 ) -> Config:
-    """Validate a parsed config file named ``name`` (for messages). ``database`` is kept
-    as written (``~`` is the shell's to expand); ``default_database`` stands in when
-    the file names none."""
+    """Validate a parsed config file named ``name`` (for messages), table by table.
+    ``database`` is kept as written (``~`` is the shell's to expand);
+    ``default_database`` stands in when the file names none."""
     _no_unknown(data, _TOP, name)
     database = _get(data, "database", str, name, default_database)
 
     watch = _table(data, "watch", name)
     _no_unknown(watch, {"locations"}, f"{name}: [watch]")
     locations = _locations(watch.get("locations", []), f"{name}: [watch]: locations")
+    restrictions = _restrictions(_table(data, "classification", name), name)
+    withdraw_after, suspect_ratio, tick = _detection(_table(data, "detection", name), name)
+    sources = _sources(data.get("sources", []), name, env)
+    digest = _digest(_table(data, "digest", name), name)
+    raw_notify = data.get("notify", [])
+    if not isinstance(raw_notify, list):
+        raise ConfigError(f"{name}: notify: expected [[notify]] tables")
+    notify = tuple(_notify(t, i, name) for i, t in enumerate(raw_notify))
+    return Config(
+        path=name,
+        database=database,
+        locations=locations,
+        restrictions=restrictions,
+        withdraw_after=withdraw_after,
+        suspect_ratio=suspect_ratio,
+        tick_interval=tick,
+        sources=sources,
+        digest=digest,
+        notify=notify,
+        raw=data,
+    )
 
-    cls = _table(data, "classification", name)
+
+def _restrictions(cls: Mapping[str, Any], name: str) -> frozenset[str]:
+    """``[classification] restrictions``: the categories that count as restrictions."""
     _no_unknown(cls, {"restrictions"}, f"{name}: [classification]")
     restr = _get(
         cls, "restrictions", list, f"{name}: [classification]", sorted(DEFAULT_RESTRICTIONS)
@@ -102,8 +125,11 @@ def parse_config(
                 f"{name}: [classification]: restrictions[{i}]: unknown category {cat!r}"
                 f" (expected one of {', '.join(CATEGORIES)})"
             )
+    return frozenset(restr)
 
-    det = _table(data, "detection", name)
+
+def _detection(det: Mapping[str, Any], name: str) -> tuple[int, float, float]:
+    """``[detection]``: withdraw_after, suspect_ratio and tick_interval."""
     where = f"{name}: [detection]"
     _no_unknown(det, {"withdraw_after", "suspect_ratio", "tick_interval"}, where)
     withdraw_after = _get(det, "withdraw_after", int, where, 2)
@@ -113,17 +139,23 @@ def parse_config(
     if not 0 <= suspect_ratio <= 1:
         raise ConfigError(f"{where}: suspect_ratio: expected a number from 0 to 1")
     tick = float(_get(det, "tick_interval", (int, float), where, 60))
+    return withdraw_after, suspect_ratio, tick
 
-    raw_sources = data.get("sources", [])
-    if not isinstance(raw_sources, list):
+
+def _sources(raw: Any, name: str, env: Mapping[str, str]) -> tuple[SourceConfig, ...]:
+    """The ``[[sources]]`` tables, each name used once."""
+    if not isinstance(raw, list):
         raise ConfigError(f"{name}: sources: expected [[sources]] tables")
-    sources = tuple(_source(s, i, name, env) for i, s in enumerate(raw_sources))
+    sources = tuple(_source(s, i, name, env) for i, s in enumerate(raw))
     names = [s.name for s in sources]
     for n in names:
         if names.count(n) > 1:
             raise ConfigError(f"{name}: sources: the name {n!r} is used twice")
+    return sources
 
-    dg = _table(data, "digest", name)
+
+def _digest(dg: Mapping[str, Any], name: str) -> DigestConfig:
+    """``[digest]``: when, in which time zone and formats, to which folder, sent or not."""
     where = f"{name}: [digest]"
     _no_unknown(dg, {"time", "timezone", "formats", "folder", "send"}, where)
     digest = DigestConfig(
@@ -136,25 +168,7 @@ def parse_config(
     for i, fmt in enumerate(digest.formats):
         if fmt not in ("text", "md", "html", "json"):
             raise ConfigError(f"{where}: formats[{i}]: expected text, md, html or json")
-
-    raw_notify = data.get("notify", [])
-    if not isinstance(raw_notify, list):
-        raise ConfigError(f"{name}: notify: expected [[notify]] tables")
-    notify = tuple(_notify(t, i, name) for i, t in enumerate(raw_notify))
-
-    return Config(
-        path=name,
-        database=database,
-        locations=locations,
-        restrictions=frozenset(restr),
-        withdraw_after=withdraw_after,
-        suspect_ratio=suspect_ratio,
-        tick_interval=tick,
-        sources=sources,
-        digest=digest,
-        notify=notify,
-        raw=data,
-    )
+    return digest
 
 
 #: The keys every ``[[sources]]`` table may have; the others are its kind's options.

@@ -25,7 +25,6 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from types import FrameType
-from typing import Any
 
 from apscheduler.schedulers.background import BackgroundScheduler
 
@@ -44,6 +43,8 @@ from notam_log.sources import Source
 logger = logging.getLogger(__name__)
 
 Clock = Callable[[], datetime]
+#: What ``signal.signal`` gives back: a function, SIG_DFL/SIG_IGN, or None (not set from Python).
+SignalHandler = Callable[[int, FrameType | None], object] | int | signal.Handlers | None
 DigestJob = Callable[[Config, Store, datetime], object]
 
 #: Jitter as a share of a source's interval, and its cap in seconds.
@@ -280,7 +281,7 @@ def stop_on_signals(stop: threading.Event) -> Iterator[threading.Event]:
     def handler(signum: int, frame: FrameType | None) -> None:
         stop.set()
 
-    saved: dict[signal.Signals, Any] = {}
+    saved: dict[signal.Signals, SignalHandler] = {}
     for sig in (signal.SIGINT, signal.SIGTERM):
         saved[sig] = signal.signal(sig, handler)
     try:

@@ -19,18 +19,10 @@ from pathlib import Path
 from notam_log.core import digest_render as render
 from notam_log.core.channels import channels
 from notam_log.core.config import Config
-from notam_log.core.digest import (
-    LATE_GRACE,
-    OVERDUE_LOOKBACK,
-    Digest,
-    Period,
-    build,
-    day_period,
-    previous_day,
-    range_period,
-)
+from notam_log.core.digest import LATE_GRACE, OVERDUE_LOOKBACK, Digest, build
 from notam_log.core.errors import NotamLogError
 from notam_log.core.models import NotamRow
+from notam_log.core.periods import Period, day_period, previous_day, range_period
 from notam_log.shell.airports import name_of
 from notam_log.shell.delivery import SENDERS, Delivery, Message, Sender, deliver
 from notam_log.shell.store import Store

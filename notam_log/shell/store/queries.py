@@ -83,15 +83,7 @@ class Queries:
                 "SELECT source, scope, last_complete, last_count, present, last_poll FROM scopes"
             ).fetchall()
         }
-        in_force = {
-            (loc, cat): InForce(
-                frozenset(json.loads(k)), stored_time(by), parse_iso(af), parse_iso(ef)
-            )
-            for loc, cat, k, by, af, ef in self.db.execute(
-                "SELECT location, category, keys, since_by, since_after, since_effective"
-                " FROM in_force"
-            ).fetchall()
-        }
+        in_force = self.in_force()
         episodes = {ep.location: ep for ep in self.episodes(open_only=True)}
         sources = {
             name: SourceHealth(parse_iso(ds), f, parse_iso(ok), err)

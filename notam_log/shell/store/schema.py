@@ -8,10 +8,8 @@ from sqlite_utils.migrations import Migrations
 migrations = Migrations("notam_log")
 
 
-@migrations()
-def m001_initial(db: Database) -> None:
-    db.executescript(
-        """
+#: The latest state of every NOTAM, and every version of its content.
+_NOTAMS = """
         CREATE TABLE notams (
             key TEXT PRIMARY KEY,
             id TEXT,
@@ -53,6 +51,10 @@ def m001_initial(db: Database) -> None:
             data TEXT NOT NULL,
             PRIMARY KEY (key, version)
         );
+"""
+
+#: The append-only log, and its locations for fast filters.
+_EVENTS = """
         CREATE TABLE events (
             seq INTEGER PRIMARY KEY AUTOINCREMENT,
             kind TEXT NOT NULL,
@@ -79,6 +81,10 @@ def m001_initial(db: Database) -> None:
         BEGIN SELECT RAISE(ABORT, 'the event log is append-only'); END;
         CREATE TRIGGER events_append_only_delete BEFORE DELETE ON events
         BEGIN SELECT RAISE(ABORT, 'the event log is append-only'); END;
+"""
+
+#: Each poll of each source and scope, each scope's last complete poll, each source's health.
+_POLLS = """
         CREATE TABLE polls (
             id INTEGER PRIMARY KEY AUTOINCREMENT,
             source TEXT NOT NULL,
@@ -109,6 +115,10 @@ def m001_initial(db: Database) -> None:
             last_poll TEXT,
             state TEXT NOT NULL DEFAULT '{}'
         );
+"""
+
+#: What is in force now, restriction episodes, and the last evaluation.
+_STATE = """
         CREATE TABLE in_force (
             location TEXT NOT NULL,
             category TEXT NOT NULL,
@@ -132,8 +142,13 @@ def m001_initial(db: Database) -> None:
         );
         CREATE INDEX episodes_location ON episodes (location, start_by);
         CREATE TABLE meta (name TEXT PRIMARY KEY, value TEXT);
-        """
-    )
+        
+"""
+
+
+@migrations()
+def m001_initial(db: Database) -> None:
+    db.executescript(_NOTAMS + _EVENTS + _POLLS + _STATE)
     db.table("notams").enable_fts(["id", "locations", "text"], create_triggers=True)
 
 
