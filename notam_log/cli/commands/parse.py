@@ -8,10 +8,7 @@ from pathlib import Path
 import click
 
 from notam_log.cli import output
-from notam_log.cli.base import (
-    State,
-    command,
-)
+from notam_log.cli.base import State, command
 from notam_log.core.errors import InputError
 from notam_log.core.models import Notam
 

@@ -5,11 +5,7 @@ from __future__ import annotations
 import click
 
 from notam_log.cli import output
-from notam_log.cli.base import (
-    MAX_LIMIT,
-    State,
-    command,
-)
+from notam_log.cli.base import MAX_LIMIT, State, command
 
 
 @command("search")

@@ -5,10 +5,7 @@ from __future__ import annotations
 import click
 
 from notam_log.cli import output
-from notam_log.cli.base import (
-    State,
-    command,
-)
+from notam_log.cli.base import State, command
 from notam_log.shell import clock
 
 

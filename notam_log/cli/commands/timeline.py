@@ -7,12 +7,7 @@ from datetime import timedelta
 import click
 
 from notam_log.cli import output
-from notam_log.cli.base import (
-    State,
-    command,
-    one_format,
-    time_option,
-)
+from notam_log.cli.base import State, command, one_format, time_option
 from notam_log.shell import clock
 
 

@@ -7,10 +7,7 @@ import sys
 import click
 
 from notam_log.cli import output
-from notam_log.cli.base import (
-    State,
-    command,
-)
+from notam_log.cli.base import State, command
 
 
 @command("watch")
