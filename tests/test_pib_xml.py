@@ -12,7 +12,7 @@ import pytest
 
 from notam_log.core.errors import InputError
 from notam_log.core.models import CATEGORIES
-from notam_log.core.parse.pib import PibBulletin, parse_pib
+from notam_log.core.parse.pib import PibBulletin, PibMemo, parse_pib
 
 DATA = Path(__file__).parent / "data" / "nats-pib" / "heathrow-2025-03"
 SNAPSHOTS = sorted(DATA.glob("PIB-*.xml.gz"))
@@ -270,14 +270,11 @@ def test_the_bulletin_read_before_changes_nothing_but_the_time() -> None:
     """Records of the bulletin read last are reused where an element reads the same:
     the next bulletin comes out equal to a cold read of it, and its unchanged NOTAMs
     are the very records of the bulletin before."""
-    from notam_log.core.parse import pib
-
     first, second = (DATA / SNAPSHOTS[40].name).read_bytes(), SNAPSHOTS[41].read_bytes()
-    pib.forget()
     cold = parse_pib(second)
-    pib.forget()
-    before = parse_pib(first)
-    after = parse_pib(second)
+    memo = PibMemo()
+    before = parse_pib(first, memo)
+    after = parse_pib(second, memo)
     assert after == cold
     reused = {id(n) for n in before.notams} & {id(n) for n in after.notams}
     assert len(reused) > len({n.key for n in after.notams}) // 2

@@ -36,6 +36,7 @@ import httpx
 from notam_log.core.config import SourceConfig
 from notam_log.core.errors import ConfigError, SourceError
 from notam_log.core.models import Notam, iso, parse_iso
+from notam_log.core.parse.records import structured_notam
 from notam_log.sources._common import (
     Fetched,
     Scopes,
@@ -49,7 +50,6 @@ from notam_log.sources._common import (
     make_request,
     need_locations_or_areas,
     option,
-    structured_notam,
 )
 from notam_log.sources.base import Poll
 
