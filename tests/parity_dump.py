@@ -32,8 +32,10 @@ def _line(kind: str, value: Any) -> str:
 
 
 def _record(notam: Any) -> dict[str, Any]:
+    from notam_log.core.validity import windows
+
     out = dataclasses.asdict(notam)
-    out["windows"] = notam.windows
+    out["windows"] = windows(notam)
     return out
 
 

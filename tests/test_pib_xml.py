@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from notam_log.core import validity
 from notam_log.core.errors import InputError
 from notam_log.core.models import CATEGORIES
 from notam_log.core.parse.pib import PibBulletin, PibMemo, parse_pib
@@ -139,8 +140,8 @@ def test_notamr_has_its_ref() -> None:
 def test_item_d_windows() -> None:
     n = find(bulletin("PIB-2025-03-21T0200Z.xml.gz"), "EGGN:H0819/25")[0]
     assert n.schedule is not None and n.schedule.startswith("MAR 17-21 0900-1700")
-    assert n.windows is not None
-    assert n.windows[0] == (
+    assert validity.windows(n) is not None
+    assert validity.windows(n)[0] == (
         datetime(2025, 3, 17, 9, 0, tzinfo=UTC),
         datetime(2025, 3, 17, 17, 0, tzinfo=UTC),
     )

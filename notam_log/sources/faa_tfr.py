@@ -12,6 +12,7 @@ import httpx
 from notam_log.core.config import SourceConfig
 from notam_log.core.models import Notam
 from notam_log.core.parse.tfr import parse_detail
+from notam_log.core.validity import notam_json
 from notam_log.sources._common import (
     Scopes,
     base,
@@ -93,7 +94,7 @@ class FaaTfrSource:
                 continue
             notam = yield from self._detail(tfr_id, row, out)
             if notam is not None:
-                seen[tfr_id] = {"mod": mod, "notam": notam.to_json()}
+                seen[tfr_id] = {"mod": mod, "notam": notam_json(notam)}
                 out.add(self.scope, notam)
         self.seen = seen
         return out.snapshots()
