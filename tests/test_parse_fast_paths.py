@@ -18,7 +18,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from notam_log.core import classify, item_d
+from notam_log.core import classify, classify_rules, classify_text, item_d
 from notam_log.core.values import format_id, frozen_builder, parse_coords, parse_yymmddhhmm
 
 CORPUS = Path(__file__).parent / "data" / "corpus" / "notams.jsonl"
@@ -204,11 +204,11 @@ def _rule_texts() -> list[str]:
 
 
 def test_text_rules_split_at_their_alternatives_match_as_the_patterns() -> None:
-    compiled = {name: re.compile(pattern) for name, pattern, _ in classify.TEXT_RULES}
+    compiled = {name: re.compile(pattern) for name, pattern, _ in classify_rules.TEXT_RULES}
     for text in _rule_texts():
-        for name, _category, branches in classify._COMPILED_TEXT:
+        for name, _category, branches in classify_text.COMPILED_TEXT:
             want = compiled[name].search(text) is not None
-            assert classify._matches(branches, text) == want, (name, text)
+            assert classify_text.matches(branches, text) == want, (name, text)
 
 
 _WORDS = st.sampled_from(
@@ -226,9 +226,9 @@ _WORDS = st.sampled_from(
 @given(st.lists(_WORDS, max_size=8))
 def test_text_rules_alternatives_on_made_texts(words: list[str]) -> None:
     text = " ".join(words)
-    for name, pattern, _ in classify.TEXT_RULES:
-        branches = next(b for n, _c, b in classify._COMPILED_TEXT if n == name)
-        assert classify._matches(branches, text) == (re.search(pattern, text) is not None)
+    for name, pattern, _ in classify_rules.TEXT_RULES:
+        branches = next(b for n, _c, b in classify_text.COMPILED_TEXT if n == name)
+        assert classify_text.matches(branches, text) == (re.search(pattern, text) is not None)
 
 
 # --- item D: date-free texts read once --------------------------------------------

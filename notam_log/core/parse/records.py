@@ -49,7 +49,7 @@ _REF = re.compile(r"NOTAM[RC]\s+([A-Z]?\d{1,4}/\d{2})")
 _TRAILER = re.compile(r"\n\s*CREATED:.*\Z", re.S)
 
 
-def _int(value: Any) -> int | None:
+def _int(value: object) -> int | None:
     """The first run of digits in ``value`` (``"FL050"`` -> 50), or None."""
     if value is None:
         return None
@@ -279,7 +279,7 @@ def entry_notam(entry: Mapping[str, Any]) -> Notam:
     return complete(fields_notam(entry))
 
 
-def search_time(value: Any) -> tuple[datetime | None, bool, bool]:
+def search_time(value: object) -> tuple[datetime | None, bool, bool]:
     """``"MM/DD/YYYY HHMM"`` (UTC) with an optional ``EST`` suffix (estimated!) or ``PERM``.
 
     Returns (time, estimated, permanent).
