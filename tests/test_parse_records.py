@@ -1,9 +1,9 @@
-"""The record readers of the parse package: the JSON/XML readers that the adapters use,
-the PIB memo owned by its reader, and what the pure core may import."""
+"""The record readers of the parse package (the JSON/XML readers that the adapters use),
+the PIB memo owned by its reader, and Event.baseline. (That the core imports nothing
+above it is tests/test_layers.py's.)"""
 
 from __future__ import annotations
 
-import ast
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -14,52 +14,8 @@ from notam_log.core.parse.pib import PibMemo, parse_pib
 from notam_log.core.parse.records import structured_notam
 from notam_log.core.parse.tfr import parse_detail
 
-ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).parent / "data"
 PIBS = sorted((DATA / "nats-pib" / "heathrow-2025-03").glob("PIB-*.xml.gz"))
-#: The core modules of the parse package and of the records, readers and tables they use.
-CORE_MODULES = [
-    *sorted((ROOT / "notam_log" / "core" / "parse").glob("*.py")),
-    *(
-        ROOT / "notam_log" / "core" / name
-        for name in (
-            "values.py",
-            "models.py",
-            "classify.py",
-            "classify_rules.py",
-            "classify_text.py",
-            "qcodes.py",
-            "sun.py",
-            "validity.py",
-        )
-    ),
-]
-
-
-def _imported(path: Path) -> set[str]:
-    """Every module ``path`` imports, at its top or inside a function."""
-    found: set[str] = set()
-    for node in ast.walk(ast.parse(path.read_text("utf-8"))):
-        if isinstance(node, ast.Import):
-            found.update(alias.name for alias in node.names)
-        elif isinstance(node, ast.ImportFrom) and node.module:
-            found.add(node.module)
-    return found
-
-
-@pytest.mark.parametrize("path", CORE_MODULES, ids=lambda p: p.name)
-def test_core_modules_import_only_the_core(path: Path) -> None:
-    """No import of the adapters, the shell or the CLI, lazy or not, and no I/O library."""
-    for module in _imported(path):
-        if module.startswith("notam_log"):
-            assert module.startswith("notam_log.core"), (path.name, module)
-        assert module.split(".")[0] not in {"httpx", "sqlite3", "sqlite_utils", "apscheduler"}
-
-
-def test_inputs_reads_every_shape_without_the_adapters() -> None:
-    """read_input's module (which reads saved responses of every source) needs no adapter."""
-    imported = _imported(ROOT / "notam_log" / "core" / "parse" / "inputs.py")
-    assert "notam_log.core.parse.records" in imported and "notam_log.core.parse.tfr" in imported
 
 
 @pytest.mark.parametrize("year", ["FY25", "25a", "2025.0", [2025], {"y": 25}])
