@@ -24,6 +24,7 @@ from notam_log.core import digest as dg
 from notam_log.core import digest_render as render
 from notam_log.core.config import parse_config
 from notam_log.core.models import Notam, iso
+from notam_log.core.validity import notam_json
 from notam_log.shell import digests
 from notam_log.shell.store import Store
 
@@ -57,7 +58,7 @@ def generate(path: Path, n: int, seed: int = 7) -> None:
                        end=t + timedelta(days=3), end_estimated=k % 50 == 0)  # fmt: skip
             notams.append((key, n_.id, "bench", "all", "expired", "h", 1, iso(t), iso(t),
                            cat, " ".join(n_.locations), iso(t), iso(t + timedelta(days=3)),
-                           int(n_.end_estimated), n_.text, json.dumps(n_.to_json())))  # fmt: skip
+                           int(n_.end_estimated), n_.text, json.dumps(notam_json(n_))))  # fmt: skip
         for seq in range(1, n + 1):
             t = START + timedelta(seconds=seq * step)
             k = rnd.randrange(n_notams)

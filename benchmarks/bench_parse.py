@@ -53,10 +53,10 @@ from typing import Any
 from lxml import etree
 
 from notam_log.core import classify, item_d, qcodes, sun
-from notam_log.core.parse import icao, pib
+from notam_log.core.parse import icao
 from notam_log.core.parse.faa import parse_faa
 from notam_log.core.parse.icao import parse_icao
-from notam_log.core.parse.pib import parse_pib
+from notam_log.core.parse.pib import PibMemo, parse_pib
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from summary import record  # noqa: E402
@@ -78,7 +78,6 @@ def clear_caches() -> None:
     qcodes.decode.cache_clear()
     classify._qcode_outcome.cache_clear()
     classify._qcode_info.cache_clear()
-    pib.forget()  # the records of the bulletin read last
 
 
 def timed(
@@ -232,8 +231,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     n_pib = len(parse_pib(xml).notams)
     before = previous_pib(path)
     pib = timed(lambda: parse_pib(xml), repeats)
-    # the poller's hour: the bulletin before read first (untimed), caches as it left them
-    pib_next = timed(lambda: parse_pib(xml), repeats, before=lambda: parse_pib(before))
+    # the poller's hour: the bulletin before read first (untimed) into the memo the timed
+    # read is given, caches as it left them
+    hour = PibMemo()
+
+    def read_before() -> object:
+        hour.previous = {}
+        return parse_pib(before, hour)
+
+    pib_next = timed(lambda: parse_pib(xml, hour), repeats, before=read_before)
     floor, floor_warm = measure(lambda: etree.fromstring(xml))
     pib_ratio = min(pib) / min(floor)
     pib_ratio_next = min(pib_next) / min(floor)

@@ -32,8 +32,10 @@ def _line(kind: str, value: Any) -> str:
 
 
 def _record(notam: Any) -> dict[str, Any]:
+    from notam_log.core.validity import windows
+
     out = dataclasses.asdict(notam)
-    out["windows"] = notam.windows
+    out["windows"] = windows(notam)
     return out
 
 
@@ -41,7 +43,7 @@ def main(out_path: str) -> None:
     from notam_log.core.errors import InputError
     from notam_log.core.parse.faa import parse_faa
     from notam_log.core.parse.icao import parse_icao, parse_text
-    from notam_log.core.parse.pib import forget, parse_pib
+    from notam_log.core.parse.pib import PibMemo, parse_pib
 
     conf = tomllib.loads((ROOT / "pyproject.toml").read_text("utf-8"))
     modules = [
@@ -61,16 +63,15 @@ def main(out_path: str) -> None:
             for v in variants:
                 out.write(_line("one", _record(parse(v))))
                 out.write(_line("text", [_record(n) for n in parse_text(v)]))
-        forget()
+        memo = PibMemo()
         bulletins = sorted((HERE / "data" / "nats-pib" / "heathrow-2025-03").glob("*.xml*"))
         for path in bulletins:
-            bulletin = parse_pib(path.read_bytes())
+            bulletin = parse_pib(path.read_bytes(), memo)
             out.write(_line("pib", [bulletin.issued, bulletin.valid_to, bulletin.issues]))
             for n in bulletin.notams:
                 out.write(_line("pib-notam", _record(n)))
         xml = gzip.decompress(bulletins[0].read_bytes())
         for cut in (xml[: len(xml) // 2], gzip.compress(xml)[:40_000], b"<Pib>", b"not xml"):
-            forget()
             try:
                 bulletin = parse_pib(cut)
             except InputError as exc:

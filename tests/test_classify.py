@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from notam_log.core.classify import CLASSIFICATION_TABLE, QCODE_RULES, category_of, complete
+from notam_log.core.classify import category_of, complete
+from notam_log.core.classify_rules import CLASSIFICATION_TABLE, QCODE_RULES
 from notam_log.core.models import CATEGORIES, DEFAULT_RESTRICTIONS, Notam
 
 HEATHROW_CLOSED = "AD CLOSED DUE TO A MAJOR INCIDENT IN THE LOCAL VICINTY AFFECTING \nPOWER SUPPLY"

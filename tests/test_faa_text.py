@@ -6,6 +6,7 @@ import json
 from datetime import UTC, datetime
 from pathlib import Path
 
+from notam_log.core import validity
 from notam_log.core.parse.faa import parse_faa
 from notam_log.core.parse.icao import parse_text
 
@@ -56,9 +57,10 @@ def test_notam_d_wrapper() -> None:
 
 def test_dly_schedule() -> None:
     n = parse_faa(TEXTS["n05359"])
-    assert n.schedule == "DAILY 0200-0400" and n.windows is not None
+    assert n.schedule == "DAILY 0200-0400" and validity.windows(n) is not None
     assert (
-        n.windows[0] == (t(2024, 7, 23, 2), t(2024, 7, 23, 4)) and len(n.windows) == 7
+        validity.windows(n)[0] == (t(2024, 7, 23, 2), t(2024, 7, 23, 4))
+        and len(validity.windows(n)) == 7
     )  # JUL 23-29
 
 

@@ -7,6 +7,7 @@ import json
 from datetime import UTC, datetime
 from pathlib import Path
 
+from notam_log.core import validity
 from notam_log.core.models import Notam
 from notam_log.core.parse.icao import parse_icao, parse_text, split_notams
 
@@ -80,7 +81,10 @@ def test_russian_empty_upper_f_g_daily() -> None:
     n = parse_icao(TEXTS["n00193"])
     assert n.upper is None and n.lower == 0
     assert (n.lower_limit, n.upper_limit, n.schedule) == ("SFC", "FL 100", "DAILY 0601-1659")
-    assert n.windows is not None and n.windows[0] == (t(2025, 8, 24, 6, 1), t(2025, 8, 24, 16, 59))
+    assert validity.windows(n) is not None and validity.windows(n)[0] == (
+        t(2025, 8, 24, 6, 1),
+        t(2025, 8, 24, 16, 59),
+    )
 
 
 def test_part_suffix_kept_in_id() -> None:
@@ -222,7 +226,7 @@ def test_q_line_centre_with_undotted_decimal_seconds() -> None:
     n = parse_icao(TEXTS["n02548"])
     assert (n.lat, n.lon, n.radius_nm) == (1.5658, 30.22065, 5)
     assert n.issues == ()
-    assert n.windows and all(b > a for a, b in n.windows)
+    assert validity.windows(n) and all(b > a for a, b in validity.windows(n))
 
 
 # --- layouts real feeds make of one NOTAM (n00002, as a layout-variation review found)

@@ -8,10 +8,8 @@ the plain reading it replaces, on the corpus texts and on hypothesis-made string
 
 from __future__ import annotations
 
-import copy
 import dataclasses
 import json
-import pickle
 import re
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -20,9 +18,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from notam_log.core import classify, item_d
-from notam_log.core.models import Notam
-from notam_log.core.parse.icao import NOTAM_ORDER, make_notam, parse_icao
+from notam_log.core import classify, classify_rules, classify_text, item_d
 from notam_log.core.values import format_id, frozen_builder, parse_coords, parse_yymmddhhmm
 
 CORPUS = Path(__file__).parent / "data" / "corpus" / "notams.jsonl"
@@ -34,28 +30,6 @@ def _corpus_texts() -> list[str]:
 
 
 # --- records built through their slots -------------------------------------------
-
-
-def test_make_notam_is_the_constructor() -> None:
-    notam = parse_icao(
-        "(A1234/25 NOTAMN\nQ) EGTT/QMRLC/IV/NBO/A/000/999/5129N00028W005\n"
-        "A) EGLL B) 2503210600 C) 2503211800\nD) DAILY 0600-1800\nE) RWY 09L/27R CLSD)"
-    )
-    values = [getattr(notam, name) for name in NOTAM_ORDER]
-    built = make_notam(*values)
-    assert type(built) is Notam
-    assert built == Notam(**dict(zip(NOTAM_ORDER, values, strict=True)))
-    assert built == notam
-    with pytest.raises(dataclasses.FrozenInstanceError):
-        built.key = "x"  # type: ignore[misc]
-    assert set(NOTAM_ORDER) == {f.name for f in dataclasses.fields(Notam)}
-    # made as an instance of a plain class of the same slots, then made a Notam: it is
-    # one in every way (hash, copies, pickling, replace, repr)
-    assert "_twin" in make_notam.__code__.co_names
-    assert hash(built) == hash(notam) and repr(built) == repr(notam)
-    assert pickle.loads(pickle.dumps(built)) == built == copy.copy(built)
-    assert dataclasses.replace(built, key="X:A1/25").key == "X:A1/25"
-    assert not hasattr(built, "__dict__")
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -230,11 +204,11 @@ def _rule_texts() -> list[str]:
 
 
 def test_text_rules_split_at_their_alternatives_match_as_the_patterns() -> None:
-    compiled = {name: re.compile(pattern) for name, pattern, _ in classify.TEXT_RULES}
+    compiled = {name: re.compile(pattern) for name, pattern, _ in classify_rules.TEXT_RULES}
     for text in _rule_texts():
-        for name, _category, branches in classify._COMPILED_TEXT:
+        for name, _category, branches in classify_text.COMPILED_TEXT:
             want = compiled[name].search(text) is not None
-            assert classify._matches(branches, text) == want, (name, text)
+            assert classify_text.matches(branches, text) == want, (name, text)
 
 
 _WORDS = st.sampled_from(
@@ -252,9 +226,9 @@ _WORDS = st.sampled_from(
 @given(st.lists(_WORDS, max_size=8))
 def test_text_rules_alternatives_on_made_texts(words: list[str]) -> None:
     text = " ".join(words)
-    for name, pattern, _ in classify.TEXT_RULES:
-        branches = next(b for n, _c, b in classify._COMPILED_TEXT if n == name)
-        assert classify._matches(branches, text) == (re.search(pattern, text) is not None)
+    for name, pattern, _ in classify_rules.TEXT_RULES:
+        branches = next(b for n, _c, b in classify_text.COMPILED_TEXT if n == name)
+        assert classify_text.matches(branches, text) == (re.search(pattern, text) is not None)
 
 
 # --- item D: date-free texts read once --------------------------------------------

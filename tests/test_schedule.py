@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from notam_log.core import sun
+from notam_log.core import sun, validity
 from notam_log.core.item_d import HORIZON, Rule, expand, read, windows
 from notam_log.core.parse.icao import parse_icao
 
@@ -158,11 +158,12 @@ def test_read_is_cheap_and_windows_derive_from_the_record() -> None:
         "(A0001/25 NOTAMN\nQ) EGTT/QMRLC/IV/NBO/A/000/999/5129N00028W005\n"
         "A) EGLL B) 2503140000 C) 2503310000\nD) MON-FRI 0600-1800\nE) RWY 09L CLSD)"
     )
-    assert n.windows == windows("MON-FRI 0600-1800", n.start, n.end, n.lat, n.lon)
-    assert n.windows == read_windows("MON-FRI 0600-1800")
+    assert validity.windows(n) == windows("MON-FRI 0600-1800", n.start, n.end, n.lat, n.lon)
+    assert validity.windows(n) == read_windows("MON-FRI 0600-1800")
     assert (
-        "windows" in n.to_json()
-        and list(n.to_json()).index("windows") == list(n.to_json()).index("schedule") + 1
+        "windows" in validity.notam_json(n)
+        and list(validity.notam_json(n)).index("windows")
+        == list(validity.notam_json(n)).index("schedule") + 1
     )
 
 
@@ -175,8 +176,8 @@ TEXTS = {r["id"]: r["text"] for r in map(json.loads, _CORPUS.open(encoding="utf-
 def corpus_windows(record: str) -> tuple:
     n = parse_icao(TEXTS[record])
     assert not [i for i in n.issues if "schedule" in i], n.issues
-    assert n.windows is not None
-    return n.windows
+    assert validity.windows(n) is not None
+    return validity.windows(n)
 
 
 def hours(day: tuple[int, int, int], a: str, b: str) -> tuple[datetime, datetime]:
@@ -228,16 +229,19 @@ def test_til_range_across_months() -> None:
 def test_bilingual_reads_the_english_part() -> None:
     # n03224: D) TOUS LE JOURS H24/EVERYDAY H24 -> one window, B to C
     n = parse_icao(TEXTS["n03224"])
-    assert n.windows == ((n.start, n.end),)
+    assert validity.windows(n) == ((n.start, n.end),)
     # n02548: D) TOUS LES JOUR HJ/EVERY DAY HJ at FZKA (Q-line centre 0133568668N
     # 03013143577E): sunrise to sunset there, one window a day
     n = parse_icao(TEXTS["n02548"])
-    assert n.windows is not None and n.issues == ()
-    assert n.windows[1][0].date() == date(2022, 10, 4) and n.windows[1][0].hour == 3
+    assert validity.windows(n) is not None and n.issues == ()
+    assert (
+        validity.windows(n)[1][0].date() == date(2022, 10, 4)
+        and validity.windows(n)[1][0].hour == 3
+    )
     # the same NOTAM without its centre: no position for sunrise and sunset, so not read,
     # and the reason says so
     n = parse_icao(TEXTS["n02548"].replace("0133568668N03013143577E/005", ""))
-    assert n.windows is None
+    assert validity.windows(n) is None
     assert any("SR/SS without a position" in i and "EVERY DAY HJ" in i for i in n.issues)
 
 
@@ -399,8 +403,8 @@ def test_exc_then_a_group_of_its_own() -> None:
     n01541 (EDHK, AD closed) ``SAT SUN 1100-1130 EXC MAR 26, MAR 26 1000-1030``."""
     n = parse_icao(TEXTS["n01541"])
     assert n.issues == ()
-    assert n.windows is not None
-    assert n.windows[-2:] == (
+    assert validity.windows(n) is not None
+    assert validity.windows(n)[-2:] == (
         (datetime(2023, 3, 25, 11, 0, tzinfo=UTC), datetime(2023, 3, 25, 11, 30, tzinfo=UTC)),
         (datetime(2023, 3, 26, 10, 0, tzinfo=UTC), datetime(2023, 3, 26, 10, 30, tzinfo=UTC)),
     )

@@ -24,6 +24,7 @@ from rich.text import Text
 from notam_log.core.display import bounds, clean, duration_range, event_line, fmt_time
 from notam_log.core.models import Episode, Event, Notam, NotamRow, iso, parse_iso
 from notam_log.core.timeline import day_bars, episode_duration
+from notam_log.core.validity import notam_json
 
 if TYPE_CHECKING:
     from notam_log.core.config import SourceConfig
@@ -131,7 +132,7 @@ def notam_table(notams: Sequence[Notam]) -> None:
 def _with_state(r: NotamRow | ActiveRow) -> dict[str, Any]:
     """A NOTAM's fields plus what the log knows of it."""
     return {
-        **r.notam.to_json(),
+        **notam_json(r.notam),
         "status": r.status,
         "first_seen": iso(r.first_seen),
         "last_seen": iso(r.last_seen),

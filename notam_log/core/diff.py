@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
+from notam_log.core import validity
 from notam_log.core.models import CONTENT_FIELDS, SEVERITY, Episode, Event, Notam, Snapshot
 
 TERMINAL = ("replaced", "cancelled", "expired", "withdrawn")
@@ -353,7 +354,7 @@ def _evaluate(
     now_in_force: dict[tuple[str, str], set[str]] = {}
     for key, tr in active.items():
         n = tr.notam
-        if not n.restriction or n.type == "C" or not n.in_force(t):
+        if not n.restriction or n.type == "C" or not validity.in_force(n, t):
             continue
         for loc in _places(n):
             now_in_force.setdefault((loc, n.category), set()).add(key)
@@ -494,8 +495,9 @@ def _places(n: Notam) -> tuple[str, ...]:
 
 def _came_into_force(n: Notam, t: datetime) -> datetime | None:
     """When the current spell of being in force began, as the NOTAM states it."""
-    if n.windows:
-        for a, b in n.windows:
+    found = validity.windows(n)
+    if found:
+        for a, b in found:
             if a <= t < b:
                 return a
     return n.start
@@ -517,8 +519,9 @@ def _lift_bounds(
         else:  # still active: its D) window closed (or it was amended out of force)
             tr = active_before.get(key)
             edge = None
-            if tr is not None and tr.notam.windows:
-                past = [b for _a, b in tr.notam.windows if b <= t]
+            found = validity.windows(tr.notam) if tr is not None else None
+            if found:
+                past = [b for _a, b in found if b <= t]
                 edge = max(past) if past else None
             cand = (last_eval, t, edge)
         if best is None or (cand[2] or cand[1]) > (best[1][2] or best[1][1]):

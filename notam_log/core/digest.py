@@ -213,13 +213,6 @@ def event_time(ev: Event) -> datetime:
     return best_time(ev.after, ev.observed_at, ev.effective_at)
 
 
-def is_baseline(ev: Event) -> bool:
-    """Whether the event only records what was there when watching began."""
-    if ev.detail.get("baseline"):
-        return True
-    return ev.kind == "restriction_imposed" and ev.after is None
-
-
 # --------------------------------------------------------------------------- build (pure)
 
 
@@ -262,7 +255,7 @@ def build(
     else:
         found: set[str] = set()
         for ev in mine:
-            if not is_baseline(ev) and ev.kind not in ("source_down", "source_up"):
+            if not ev.baseline and ev.kind not in ("source_down", "source_up"):
                 found.update(ev.locations)
         found.update(ep.location for ep in episodes if _overlaps(ep, period.since, end))
         places = sorted(found)
@@ -330,7 +323,7 @@ def _location(
     baseline = 0
     notable: list[Notable] = []
     for ev in events:
-        if is_baseline(ev):
+        if ev.baseline:
             baseline += ev.kind == "published"
             continue
         when = Bounded(ev.observed_at, ev.after, ev.effective_at)

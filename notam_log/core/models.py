@@ -13,9 +13,6 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from notam_log.core import item_d as _schedule
-from notam_log.core.item_d import Window as Window  # re-exported
-
 #: The fixed list of categories (see classify.py and the README).
 CATEGORIES: tuple[str, ...] = (
     "aerodrome_closed",
@@ -84,7 +81,7 @@ class Notam:
     end: datetime | None = None  # None when permanent or unknown
     end_estimated: bool = False
     permanent: bool = False
-    schedule: str | None = None  # item D as written; see the windows property
+    schedule: str | None = None  # item D as written; its windows: core.validity.windows
     text: str = ""  # item E
     lower_limit: str | None = None  # item F as written
     upper_limit: str | None = None  # item G as written
@@ -102,29 +99,9 @@ class Notam:
         prefix = self.key.split(":", 1)[0] if ":" in self.key else None
         return f"{prefix}:{self.ref}" if prefix else self.ref
 
-    @property
-    def windows(self) -> tuple[Window, ...] | None:
-        """The UTC windows of item D inside B-C (derived from ``schedule``, ``start``,
-        ``end`` and the Q-line position, worked out on first use and memoised by
-        :func:`notam_log.core.item_d.windows`); None when there is no item D or it cannot
-        be read (the parser then says why in ``issues``)."""
-        if self.schedule is None:
-            return None
-        return _schedule.windows(self.schedule, self.start, self.end, self.lat, self.lon)
-
-    def to_json(self) -> dict[str, Any]:
-        """The model's fields with JSON-friendly values (ISO 8601 UTC with ``Z``), and
-        the derived ``windows`` right after ``schedule``."""
-        out: dict[str, Any] = {}
-        for name in _NOTAM_FIELDS:
-            out[name] = to_jsonable(getattr(self, name))
-            if name == "schedule":
-                out["windows"] = to_jsonable(self.windows)
-        return out
-
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> Notam:
-        """Inverse of :meth:`to_json`."""
+        """A record from its JSON form (:func:`notam_log.core.validity.notam_json`)."""
         kwargs: dict[str, Any] = dict(data)
         for name in ("start", "end"):
             kwargs[name] = parse_iso(kwargs.get(name))
@@ -139,19 +116,10 @@ class Notam:
         blob = json.dumps(payload, sort_keys=True, separators=(",", ":"))
         return hashlib.sha1(blob.encode()).hexdigest()
 
-    def in_force(self, at: datetime) -> bool:
-        """Whether the NOTAM is in force at ``at`` (B <= at < C, inside a D) window)."""
-        if self.start is not None and at < self.start:
-            return False
-        if self.end is not None and at >= self.end:
-            return False
-        if self.windows is not None:
-            return any(a <= at < b for a, b in self.windows)
-        return True
 
-
-_NOTAM_FIELDS: tuple[str, ...] = tuple(f.name for f in dataclasses.fields(Notam))
-_NOTAM_FIELD_SET: frozenset[str] = frozenset(_NOTAM_FIELDS)
+#: The fields of a Notam, in their order.
+NOTAM_FIELDS: tuple[str, ...] = tuple(f.name for f in dataclasses.fields(Notam))
+_NOTAM_FIELD_SET: frozenset[str] = frozenset(NOTAM_FIELDS)
 
 #: The fields whose change is an amendment.
 CONTENT_FIELDS: tuple[str, ...] = (
@@ -230,6 +198,15 @@ class Event:
     effective_at: datetime | None = None
     detail: Mapping[str, Any] = field(default_factory=dict)
     seq: int | None = None
+
+    @property
+    def baseline(self) -> bool:
+        """Whether the event only records what was there when watching began: marked so
+        by change detection (``detail.baseline``, from the first complete poll of its
+        scope), or a restriction imposed with nothing before it to bound it."""
+        if self.detail.get("baseline"):
+            return True
+        return self.kind == "restriction_imposed" and self.after is None
 
     def to_json(self) -> dict[str, Any]:
         return {f.name: to_jsonable(getattr(self, f.name)) for f in dataclasses.fields(self)}

@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 import re
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar
 
 _T = TypeVar("_T")
@@ -44,8 +44,6 @@ def parse_yymmddhhmm(value: str) -> datetime | None:
     month, day, hour, minute = int(rest[0:2]), int(rest[2:4]), int(rest[4:6]), int(rest[6:8])
     try:
         if hour == 24 and minute == 0:
-            from datetime import timedelta
-
             return datetime(year, month, day, tzinfo=UTC) + timedelta(days=1)
         return datetime(year, month, day, hour, minute, tzinfo=UTC)
     except ValueError:

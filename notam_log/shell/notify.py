@@ -15,7 +15,6 @@ from datetime import datetime
 
 from notam_log.core.channels import Channel, channels
 from notam_log.core.config import Config
-from notam_log.core.digest import is_baseline
 from notam_log.core.display import clean, event_line
 from notam_log.core.models import Event
 from notam_log.shell.delivery import SENDERS, Delivery, Message, Sender, deliver
@@ -35,7 +34,7 @@ class NotifyState:
 
 def wants(ch: Channel, ev: Event, watch: Sequence[str] = ()) -> bool:
     """Whether ``ch`` notifies ``ev``. Baseline events are never news."""
-    if ev.kind not in ch.events or is_baseline(ev):
+    if ev.kind not in ch.events or ev.baseline:
         return False
     if ev.kind in ("source_down", "source_up"):
         return True

@@ -12,6 +12,7 @@ from pathlib import Path
 from notam_log.core.errors import InputError
 from notam_log.core.models import Snapshot
 from notam_log.core.parse.inputs import Parsed, read_input, stamp_from_name
+from notam_log.core.parse.pib import PibMemo
 from notam_log.shell.recorder import Recorder
 
 SKIP_SUFFIXES = (".md", ".txt.sig", ".sha256")
@@ -135,10 +136,11 @@ def timed(
     order, so they are streamed as they come, each parsed once, at the bulletin's own issue
     time when it has one, else the commit's; memory stays flat over a long history.
     """
+    memo = PibMemo()  # the bulletin read before, reused where the next repeats it
     if prefer_issued:
         for item in items:
             try:
-                parsed = read_input(item.load(), item.name)
+                parsed = read_input(item.load(), item.name, memo)
             except InputError:
                 yield (item.at or _require(at, item)).replace(microsecond=0), item, None
                 continue
@@ -149,7 +151,7 @@ def timed(
     for i, item in enumerate(items):
         stamp = item.at
         if stamp is None:
-            stamp = read_input(item.load(), item.name).issued or at  # parsed again in turn
+            stamp = read_input(item.load(), item.name, memo).issued or at  # parsed again in turn
         dated.append((_require(stamp, item).replace(microsecond=0), i, item))
     dated.sort(key=lambda d: (d[0], d[1]))
     for when, _i, item in dated:
@@ -175,10 +177,11 @@ def replay(
     ingested as an incomplete poll and said in ``errors``; an unreadable item is a
     failed poll."""
     stats = Stats()
+    memo = PibMemo()  # the bulletin read before, reused where the next repeats it
     for when, item, parsed in ordered:
         if parsed is None:
             try:
-                parsed = read_input(item.load(), item.name)
+                parsed = read_input(item.load(), item.name, memo)
             except InputError as exc:
                 stats.errors.append(str(exc))
                 recorder.failed_poll(source, scope, when, when, str(exc))

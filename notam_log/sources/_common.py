@@ -1,10 +1,9 @@
-"""Helpers shared by the source adapters: requests, secrets, batching, structured NOTAMs."""
+"""Helpers shared by the source adapters: requests, secrets, options, batching, scopes."""
 
 from __future__ import annotations
 
 import dataclasses
 import json
-import re
 from collections.abc import Generator, Iterable, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
@@ -12,11 +11,9 @@ from typing import Any
 import httpx
 
 from notam_log import __version__
-from notam_log.core.classify import fields as classify_fields
 from notam_log.core.config import SourceConfig
 from notam_log.core.errors import ConfigError, SourceError
-from notam_log.core.models import Notam, Snapshot, parse_iso
-from notam_log.core.values import full_year, make_key, parse_coords
+from notam_log.core.models import Notam, Snapshot
 
 USER_AGENT = f"notam-log/{__version__} (+https://github.com/notam-log/notam-log)"
 
@@ -250,156 +247,6 @@ def incomplete_all(
     source: str, scopes: Iterable[str], now: datetime, reason: str
 ) -> list[Snapshot]:
     return [Snapshot(source, s, now, (), complete=False, reason=reason) for s in scopes]
-
-
-#: Classifications whose NOTAMs are keyed by the accountable facility (FAA domestic).
-DOMESTIC = frozenset({"DOM", "FDC", "DOMESTIC", "MIL", "LMIL", "MILITARY", "LOCAL_MILITARY"})
-
-_DIGITS = re.compile(r"\d+")
-_REF = re.compile(r"NOTAM[RC]\s+([A-Z]?\d{1,4}/\d{2})")
-
-
-def _int(value: Any) -> int | None:
-    if value is None:
-        return None
-    m = _DIGITS.search(str(value))
-    return int(m.group()) if m else None
-
-
-def structured_notam(
-    fields: Mapping[str, Any],
-    *,
-    source_format: str,
-    raw: str = "",
-    extra_text: Sequence[str] = (),
-) -> Notam:
-    """A Notam from the structured JSON fields shared by NMS and API v1.
-
-    Field names are looked up in both casings (``affectedFir``/``affectedFIR``,
-    ``minimumFl``/``minimumFL``). Times are ISO 8601; an ``estimated`` flag or an
-    ``EST`` suffix marks the end as estimated.
-    """
-
-    def get(*names: str) -> Any:
-        for name in names:
-            value = fields.get(name)
-            if value not in (None, ""):
-                return value
-        return None
-
-    classification = str(get("classification") or "")
-    number = str(get("number") or "")
-    series = get("series")
-    year = get("year")
-    issues: list[str] = []
-    if classification in DOMESTIC or (number and "/" in number and not series):
-        notam_id = number or None
-        office = get("accountId") or ("FDC" if classification == "FDC" else None)
-        fir = None
-    else:
-        num = _int(number.split("/")[-1]) if number else None
-        yr = _int(year) if year is not None else None
-        if yr is None and "/" in number:
-            yr = _int(number.split("/")[0])
-        notam_id = (
-            f"{series or ''}{num:04d}/{(yr or 0) % 100:02d}"
-            if num is not None and yr is not None
-            else (number or None)
-        )
-        office = None
-        fir = get("affectedFir", "affectedFIR")
-    location = get("icaoLocation", "location")
-    locations = tuple(str(x).upper() for x in (location,) if x)
-    key = make_key(
-        notam_id, office=office, fir=fir, locations=locations, fallback=str(get("id") or "")
-    )
-    end_raw = get("effectiveEnd")
-    end_text = str(end_raw or "")
-    permanent = end_text.upper().startswith("PERM")
-    estimated = bool(get("estimated")) or end_text.upper().endswith("EST")
-    end: datetime | None = None
-    start: datetime | None = None
-    try:
-        start = parse_iso(str(get("effectiveStart") or "")) if get("effectiveStart") else None
-        if end_text and not permanent:
-            end = parse_iso(end_text[:-3] if end_text.upper().endswith("EST") else end_text)
-    except ValueError:
-        issues.append(f"unreadable time: {get('effectiveStart')!r}/{end_raw!r}")
-    lat = lon = None
-    coords = get("coordinates")
-    if coords:
-        pair = parse_coords(str(coords))
-        if pair:
-            lat, lon = pair
-    ref = None
-    kind = str(get("type") or "").upper()
-    if kind in ("R", "C"):
-        m = _REF.search(" ".join([str(get("text") or ""), *extra_text]))
-        ref = m.group(1) if m else None
-    qcode = get("selectionCode")
-    schedule = get("schedule")
-    if isinstance(schedule, str) and "~" in schedule:
-        schedule = schedule.split("~", 1)[1]
-    text = str(get("text") or "")
-    qcode_text = str(qcode).upper() if qcode else None
-    subject, condition, category, restriction, all_issues = classify_fields(
-        qcode_text, text, source_format, issues
-    )
-    return Notam(
-        key=key,
-        id=notam_id,
-        series=str(series) if series else None,
-        number=_int(number.split("/")[-1]) if number else None,
-        year=full_year(year) if _int(year) is not None else None,
-        type=kind or None,
-        ref=ref,
-        fir=fir or get("affectedFir", "affectedFIR"),
-        qcode=qcode_text,
-        traffic=get("traffic"),
-        purpose=get("purpose"),
-        scope=get("scope"),
-        lower=_int(get("minimumFl", "minimumFL")),
-        upper=_int(get("maximumFl", "maximumFL")),
-        lat=lat,
-        lon=lon,
-        radius_nm=_int(get("radius")),
-        locations=locations,
-        start=start,
-        end=end,
-        end_estimated=estimated,
-        permanent=permanent,
-        schedule=schedule if isinstance(schedule, str) else None,
-        text=text,
-        lower_limit=get("lowerLimit"),
-        upper_limit=get("upperLimit"),
-        source_format=source_format,
-        raw=raw or json.dumps(dict(fields), sort_keys=True),
-        subject=subject,
-        condition=condition,
-        category=category,
-        restriction=restriction,
-        issues=all_issues,
-    )
-
-
-def fill_from(parsed: Notam, fields: Notam, *, domestic: bool = False) -> Notam:
-    """A parsed text NOTAM with its missing identity filled from the structured one.
-
-    (API v1's ICAO translation may have no header line, so no id or type of its own.)
-    A US domestic NOTAM keeps the structured key (``accountId:number``, as in its
-    local format) so that it has the same key whichever text was read.
-    """
-    changes: dict[str, Any] = {}
-    if domestic and fields.id and parsed.key != fields.key:
-        changes["key"] = fields.key
-    for name in ("id", "series", "number", "year", "type", "fir", "locations"):
-        if not getattr(parsed, name) and getattr(fields, name):
-            changes[name] = getattr(fields, name)
-    if not parsed.id or parsed.key.split(":", 1)[-1].startswith("?"):
-        changes["key"] = fields.key
-    if changes.get("key") == parsed.key:
-        del changes["key"]
-    return dataclasses.replace(parsed, **changes) if changes else parsed
 
 
 def utc_midnight_after(now: datetime) -> datetime:

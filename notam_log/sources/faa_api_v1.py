@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import logging
 from collections.abc import Generator, Mapping
 from datetime import datetime
@@ -11,22 +10,17 @@ from typing import Any, ClassVar
 import httpx
 
 from notam_log.core.config import SourceConfig
-from notam_log.core.models import Notam
-from notam_log.core.parse.faa import parse_faa
-from notam_log.core.parse.icao import parse_icao
+from notam_log.core.parse.records import item_notam
 from notam_log.sources._common import (
-    DOMESTIC,
     Scopes,
     base,
     decode_json,
     describe,
     env_secret,
     fetch,
-    fill_from,
     make_request,
     need_locations_or_areas,
     option,
-    structured_notam,
 )
 from notam_log.sources.base import Poll
 
@@ -149,35 +143,3 @@ class FaaApiV1Source:
             out.fail([loc], f"more than {MAX_PAGES} pages")
         elif total is not None and seen < total:
             out.fail([loc], f"expected {total} NOTAMs, got {seen}")
-
-
-def item_notam(item: Any) -> Notam | None:
-    """One Feature: the ICAO translation, else LOCAL_FORMAT, else the structured fields.
-
-    API v1's ICAO ``formattedText`` has no header line, so the id, type and key come
-    from the structured fields.
-    """
-    try:
-        core = item["properties"]["coreNOTAMData"]
-        fields = core["notam"]
-    except (KeyError, TypeError):
-        return None
-    translations = {
-        str(t.get("type")): t for t in core.get("notamTranslation") or () if isinstance(t, dict)
-    }
-    structured = structured_notam(
-        fields,
-        source_format="faa_api_v1",
-        raw=json.dumps(item, sort_keys=True),
-        extra_text=[
-            str(t.get("simpleText") or t.get("formattedText") or "") for t in translations.values()
-        ],
-    )
-    domestic = str(fields.get("classification") or "") in DOMESTIC
-    icao = str((translations.get("ICAO") or {}).get("formattedText") or "").strip()
-    if icao:
-        return fill_from(parse_icao(icao), structured, domestic=domestic)
-    local = str((translations.get("LOCAL_FORMAT") or {}).get("simpleText") or "").strip()
-    if local:
-        return fill_from(parse_faa(local), structured, domestic=domestic)
-    return structured

@@ -36,6 +36,8 @@ import httpx
 from notam_log.core.config import SourceConfig
 from notam_log.core.errors import ConfigError, SourceError
 from notam_log.core.models import Notam, iso, parse_iso
+from notam_log.core.parse.records import structured_notam
+from notam_log.core.validity import notam_json
 from notam_log.sources._common import (
     Fetched,
     Scopes,
@@ -49,7 +51,6 @@ from notam_log.sources._common import (
     make_request,
     need_locations_or_areas,
     option,
-    structured_notam,
 )
 from notam_log.sources.base import Poll
 
@@ -269,7 +270,7 @@ class FaaNmsSource:
             out.add(loc, notam)
         self.resync.discard(loc)
         if self.mode == "delta" and area is None:
-            self.known[loc] = {nms_id: n.to_json() for nms_id, n in features}
+            self.known[loc] = {nms_id: notam_json(n) for nms_id, n in features}
 
     def _delta(
         self, now: datetime, loc: str, since: datetime, out: Scopes
@@ -292,7 +293,7 @@ class FaaNmsSource:
                     if data.get("key") == notam.ref_key:
                         del known[other]
             if notam.type != "C" and not _cancelled(notam):
-                known[nms_id] = notam.to_json()
+                known[nms_id] = notam_json(notam)
             else:
                 known.pop(nms_id, None)
         for data in known.values():

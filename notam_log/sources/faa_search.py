@@ -9,18 +9,15 @@ from __future__ import annotations
 import dataclasses
 import logging
 from collections.abc import Mapping
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any, ClassVar, TypeVar
 
 import httpx
 
-from notam_log.core.classify import complete
 from notam_log.core.config import SourceConfig
 from notam_log.core.errors import BotProtectionError
 from notam_log.core.models import Notam
-from notam_log.core.parse.faa import parse_faa
-from notam_log.core.parse.icao import parse_icao
-from notam_log.core.values import make_key
+from notam_log.core.parse.records import entry_notam
 from notam_log.sources._common import (
     Area,
     Scopes,
@@ -265,61 +262,3 @@ def _remember(memo: dict[str, _V], ident: str, value: _V) -> None:
     memo[ident] = value
     if len(memo) > _KEYS_KEPT:
         del memo[next(iter(memo))]
-
-
-def entry_notam(entry: Mapping[str, Any]) -> Notam:
-    """One ``notamList[]`` entry: ``icaoMessage``, else ``traditionalMessage``, else fields."""
-    icao = str(entry.get("icaoMessage") or "").strip()
-    if icao:
-        return parse_icao(icao)
-    traditional = str(entry.get("traditionalMessage") or "").strip()
-    if traditional:
-        return parse_faa(traditional)
-    return complete(fields_notam(entry))
-
-
-def search_time(value: Any) -> tuple[datetime | None, bool, bool]:
-    """``"MM/DD/YYYY HHMM"`` (UTC) with an optional ``EST`` suffix (estimated!) or ``PERM``.
-
-    Returns (time, estimated, permanent).
-    """
-    text = str(value or "").strip().upper()
-    if not text:
-        return None, False, False
-    if text.startswith("PERM"):
-        return None, False, True
-    estimated = text.endswith("EST")
-    if estimated:
-        text = text[:-3].strip()
-    try:
-        return datetime.strptime(text, "%m/%d/%Y %H%M").replace(tzinfo=UTC), estimated, False
-    except ValueError:
-        return None, estimated, False
-
-
-def fields_notam(entry: Mapping[str, Any]) -> Notam:
-    start, _, _ = search_time(entry.get("startDate"))
-    end, estimated, permanent = search_time(entry.get("endDate"))
-    number = str(entry.get("notamNumber") or "") or None
-    location = str(entry.get("icaoId") or entry.get("facilityDesignator") or "").upper()
-    office = None if entry.get("sourceType") == "I" else (entry.get("facilityDesignator") or None)
-    locations = (location,) if location else ()
-    text = str(entry.get("traditionalMessageFrom4thWord") or "")
-    return Notam(
-        key=make_key(
-            number,
-            office=office,
-            locations=locations,
-            fallback=str(entry.get("transactionID") or ""),
-        ),
-        id=number,
-        locations=locations,
-        start=start,
-        end=end,
-        end_estimated=estimated,
-        permanent=permanent,
-        text=text,
-        source_format="faa_search_fields",
-        raw=text,
-        issues=("built from the search's structured fields (no message text)",),
-    )

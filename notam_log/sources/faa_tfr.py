@@ -3,18 +3,16 @@
 from __future__ import annotations
 
 import logging
-import re
 from collections.abc import Generator, Mapping
-from datetime import UTC, datetime, timedelta, timezone, tzinfo
+from datetime import datetime
 from typing import Any, ClassVar
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import httpx
-from lxml import etree
 
-from notam_log.core.classify import complete
 from notam_log.core.config import SourceConfig
 from notam_log.core.models import Notam
+from notam_log.core.parse.tfr import parse_detail
+from notam_log.core.validity import notam_json
 from notam_log.sources._common import (
     Scopes,
     base,
@@ -31,29 +29,6 @@ logger = logging.getLogger(__name__)
 DEFAULT_BASE = "https://tfr.faa.gov"
 LIST_PATH = "/tfrapi/getTfrList"
 DETAIL_PATH = "/download/detail_{id}.xml"
-
-#: US zone abbreviations as fixed offsets (the abbreviation already says DST or not).
-_ABBREVIATIONS: Mapping[str, int] = {
-    "UTC": 0,
-    "GMT": 0,
-    "Z": 0,
-    "EST": -5,
-    "EDT": -4,
-    "CST": -6,
-    "CDT": -5,
-    "MST": -7,
-    "MDT": -6,
-    "PST": -8,
-    "PDT": -7,
-    "AKST": -9,
-    "AKDT": -8,
-    "HST": -10,
-    "HDT": -9,
-    "AST": -4,
-    "CHST": 10,
-    "SST": -11,
-}
-_GEO = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([NSEW])\s*$")
 
 
 class FaaTfrSource:
@@ -119,7 +94,7 @@ class FaaTfrSource:
                 continue
             notam = yield from self._detail(tfr_id, row, out)
             if notam is not None:
-                seen[tfr_id] = {"mod": mod, "notam": notam.to_json()}
+                seen[tfr_id] = {"mod": mod, "notam": notam_json(notam)}
                 out.add(self.scope, notam)
         self.seen = seen
         return out.snapshots()
@@ -142,113 +117,3 @@ class FaaTfrSource:
         except ValueError as exc:
             out.fail([self.scope], f"detail {tfr_id}: {exc}")
             return None
-
-
-def _zone(code: str | None) -> tzinfo:
-    name = (code or "UTC").strip()
-    if name.upper() in _ABBREVIATIONS:
-        return timezone(timedelta(hours=_ABBREVIATIONS[name.upper()]))
-    try:
-        return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
-        raise ValueError(f"unknown codeTimeZone {name!r}") from None
-
-
-def local_time(value: str | None, zone: tzinfo) -> datetime | None:
-    """``2026-05-26T18:08:00`` or ``202605261808`` in ``zone`` -> aware UTC."""
-    text = (value or "").strip()
-    if not text:
-        return None
-    if text.isdigit() and len(text) == 12:
-        parsed = datetime.strptime(text, "%Y%m%d%H%M")
-    else:
-        parsed = datetime.fromisoformat(text.replace("Z", ""))
-        if parsed.tzinfo is not None:
-            return parsed.astimezone(UTC)
-    return parsed.replace(tzinfo=zone).astimezone(UTC)
-
-
-def _geo(value: str | None) -> float | None:
-    m = _GEO.match(value or "")
-    if not m:
-        return None
-    number = float(m[1])
-    return -number if m[2] in "SW" else number
-
-
-def parse_detail(data: bytes, tfr_id: str, row: Mapping[str, Any]) -> Notam:
-    """The XNOTAM-Update detail of one TFR (structure: SOURCES.md §5) -> a Notam."""
-    if not data.strip():
-        raise ValueError("empty body")
-    parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
-    try:
-        root = etree.fromstring(data, parser)
-    except etree.XMLSyntaxError as exc:
-        raise ValueError(f"invalid XML: {exc}") from None
-    nots = root.findall(".//Not")
-    if not nots:
-        raise ValueError("no Group/Add/Not element")
-    node = nots[0]
-
-    def text(path: str) -> str | None:
-        found = node.find(path)
-        return found.text.strip() if found is not None and found.text else None
-
-    issues: list[str] = []
-    zone = _zone(text("codeTimeZone"))
-    start = local_time(text("dateEffective"), zone)
-    end = local_time(text("dateExpire"), zone)
-    office = text("NotUid/txtNameAcctFac") or "FDC"
-    local_name = text("NotUid/txtLocalName") or tfr_id
-    body = text("txtDescrTraditional") or text("txtDescrUSNS") or str(row.get("description") or "")
-    lat = lon = None
-    avx = node.find(".//abdMergedArea/Avx")
-    if avx is not None:
-        lat, lon = _geo(avx.findtext("geoLat")), _geo(avx.findtext("geoLong"))
-    upper = lower = None
-    upper_limit = lower_limit = None
-    area = node.find(".//aseTFRArea")
-    if area is not None:
-        upper_limit, upper = _limit(area, "Upper")
-        lower_limit, lower = _limit(area, "Lower")
-    facility = text("codeFacility") or str(row.get("facility") or "") or None
-    if end is None:
-        issues.append("no dateExpire: until further notice")
-    notam = Notam(
-        key=f"{office}:{local_name}",
-        id=local_name,
-        type="N",
-        qcode="QRTCA",
-        lat=lat,
-        lon=lon,
-        locations=(facility,) if facility else (),
-        start=start,
-        end=end,
-        text=body,
-        lower=lower,
-        upper=upper,
-        lower_limit=lower_limit,
-        upper_limit=upper_limit,
-        source_format="faa_tfr_xnotam",
-        raw=data.decode("utf-8", "replace"),
-        issues=tuple(issues),
-    )
-    return complete(notam)
-
-
-def _limit(area: Any, which: str) -> tuple[str | None, int | None]:
-    val = area.findtext(f"valDistVer{which}")
-    uom = area.findtext(f"uomDistVer{which}") or ""
-    code = area.findtext(f"codeDistVer{which}") or ""
-    if not val:
-        return None, None
-    written = " ".join(x for x in (val.strip(), uom.strip(), code.strip()) if x)
-    try:
-        number = float(val)
-    except ValueError:
-        return written, None
-    if uom.strip().upper() == "FL":
-        return written, int(number)
-    if uom.strip().upper() in ("FT", ""):
-        return written, int(number // 100)
-    return written, None

@@ -17,6 +17,7 @@ from typing import Any, ClassVar
 from notam_log.core.config import SourceConfig
 from notam_log.core.errors import ConfigError, InputError
 from notam_log.core.parse.inputs import read_input
+from notam_log.core.parse.pib import PibMemo
 from notam_log.sources._common import Scopes, option
 from notam_log.sources.base import Poll
 
@@ -41,6 +42,8 @@ class FileSource:
             raise ConfigError(f"{cfg.where} ({cfg.kind}): path: required")
         self.path = Path(path).expanduser()
         self.scope: str = option(cfg, "scope", str, cfg.name)
+        #: the records of the bulletin read last, reused where the next repeats them
+        self._memo = PibMemo()
 
     def __repr__(self) -> str:
         return f"FileSource(name={self.name!r}, path={str(self.path)!r})"
@@ -67,7 +70,7 @@ class FileSource:
             files = []
         for path in files:
             try:
-                parsed = read_input(path.read_bytes(), path.name)
+                parsed = read_input(path.read_bytes(), path.name, self._memo)
             except (OSError, ValueError, InputError) as exc:
                 out.fail([self.scope], f"{path.name}: {exc}")
                 continue

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import re
 from collections.abc import Generator, Mapping
 from datetime import datetime
 from typing import Any, ClassVar
@@ -12,9 +11,8 @@ import httpx
 
 from notam_log.core.config import SourceConfig
 from notam_log.core.errors import QuotaExhaustedError
-from notam_log.core.models import Notam, iso, parse_iso
-from notam_log.core.parse.faa import parse_faa
-from notam_log.core.parse.icao import parse_icao
+from notam_log.core.models import iso, parse_iso
+from notam_log.core.parse.records import record_notam
 from notam_log.sources._common import (
     Scopes,
     assign,
@@ -37,7 +35,6 @@ DEFAULT_BASE = "https://applications.icao.int"
 PATH = "/dataservices/api/notams-realtime-list"
 BATCH = 20
 CALL_LIMIT = b"reach call limit"
-_TRAILER = re.compile(r"\n\s*CREATED:.*\Z", re.S)
 
 
 class IcaoApiSource:
@@ -132,14 +129,3 @@ class IcaoApiSource:
                 continue
             for scope in assign(notam, batch, record.get("location")):
                 out.add(scope, notam)
-
-
-def record_notam(record: Mapping[str, Any]) -> Notam | None:
-    """One element: its ``all`` text (ICAO, or FAA domestic for ``isICAO: false``)."""
-    text = str(record.get("all") or "").strip()
-    if not text:
-        return None
-    text = _TRAILER.sub("", text).strip()
-    if text.startswith("!") or record.get("isICAO") is False:
-        return parse_faa(text)
-    return parse_icao(text)

@@ -11,7 +11,7 @@ from typing import Any, ClassVar
 from notam_log.core.config import SourceConfig
 from notam_log.core.errors import InputError
 from notam_log.core.models import Snapshot
-from notam_log.core.parse.pib import parse_pib
+from notam_log.core.parse.pib import PibMemo, parse_pib
 from notam_log.sources._common import base, describe, fetch, make_request, option
 from notam_log.sources.base import NOT_MODIFIED, Poll
 
@@ -38,6 +38,8 @@ class NatsPibSource:
         self.scope: str = option(cfg, "scope", str, "UK")
         self.etag: str | None = None
         self.last_modified: str | None = None
+        #: the records of the bulletin fetched last, reused where the next repeats them
+        self._memo = PibMemo()
 
     def __repr__(self) -> str:
         return f"NatsPibSource(name={self.name!r})"
@@ -86,7 +88,7 @@ class NatsPibSource:
         if not data.rstrip().endswith(b"</Pib>"):
             return [self._incomplete(now, f"truncated PIB XML ({len(data)} bytes, no </Pib>)")]
         try:
-            bulletin = parse_pib(data)
+            bulletin = parse_pib(data, self._memo)
         except InputError as exc:
             return [self._incomplete(now, f"unreadable PIB XML: {exc}")]
         for issue in bulletin.issues:

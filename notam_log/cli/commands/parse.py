@@ -11,6 +11,7 @@ from notam_log.cli import output
 from notam_log.cli.base import State, command
 from notam_log.core.errors import InputError
 from notam_log.core.models import Notam
+from notam_log.core.validity import notam_json
 
 
 @command("parse")
@@ -28,7 +29,7 @@ def parse_cmd(state: State, files: tuple[str, ...], as_json: bool) -> None:
         if parsed.incomplete:  # a bulletin cut short: what it holds, and that it is not all
             output.warn(f"{label}: read in part: {parsed.incomplete}")
     if as_json:
-        output.json_lines(n.to_json() for n in notams)
+        output.json_lines(notam_json(n) for n in notams)
     else:
         output.notam_table(notams)
 

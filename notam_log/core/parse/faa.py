@@ -80,6 +80,51 @@ def parse_faa(text: str) -> Notam:
 
 def _parse_faa(raw: str) -> Notam:
     issues: list[str] = []
+    s = _clean(raw)
+    m = _FAA.match(s)
+    if not m:
+        return _not_faa(raw, s.strip())
+    acc = m["acc"].upper()
+    notam_id = m["id"]
+    head, _, tail = notam_id.partition("/")
+    loc = m["loc"].upper() if m["loc"] else None
+    if loc is None:
+        issues.append("no location")
+    body, vm = _text_and_range(s[m.end() :])
+    start, end, est, perm = _validity(vm, body, issues)
+    if start is not None and end is not None and end < start:
+        issues.append("end is before start")
+    body = body.strip()
+    subject, condition, category, restriction, all_issues = classify.fields(
+        None, body, "faa_domestic", issues
+    )
+    return Notam(
+        key=make_key(notam_id, office=acc),
+        id=notam_id,
+        series=None,
+        number=int(tail),
+        year=_year_for(int(head), acc == "FDC", start),
+        type="N",
+        subject=subject,
+        condition=condition,
+        locations=(loc,) if loc else (),
+        start=start,
+        end=end,
+        end_estimated=est,
+        permanent=perm,
+        schedule=_daily(body, start, end),
+        text=body,
+        category=category,
+        restriction=restriction,
+        source_format="faa_domestic",
+        raw=raw,
+        issues=all_issues,
+    )
+
+
+def _clean(raw: str) -> str:
+    """HTML entities unescaped, line ends made ``\\n``, the ``CREATED:``/``SOURCE:``
+    footer and trailing blanks taken off."""
     s = raw
     if "&" in s:
         s = html.unescape(s)
@@ -89,53 +134,57 @@ def _parse_faa(raw: str) -> Notam:
         fm = _FOOTER.search(s)
         if fm:
             s = s[: fm.start()]
-    s = s.rstrip()
-    m = _FAA.match(s)
-    if not m:
-        text = s.strip()
-        subject, condition, category, restriction, all_issues = classify.fields(
-            None, text, "faa_domestic", ("not an FAA domestic NOTAM: no '!ACC nn/nnn' start",)
-        )
-        return Notam(
-            key=make_key(None, fallback=_fallback(raw)),
-            id=None,
-            subject=subject,
-            condition=condition,
-            text=text,
-            category=category,
-            restriction=restriction,
-            source_format="faa_domestic",
-            raw=raw,
-            issues=all_issues,
-        )
-    acc = m["acc"].upper()
-    notam_id = m["id"]
-    head, _, tail = notam_id.partition("/")
-    loc = m["loc"].upper() if m["loc"] else None
-    if loc is None:
-        issues.append("no location")
-    body = s[m.end() :]
+    return s.rstrip()
+
+
+def _not_faa(raw: str, text: str) -> Notam:
+    """A text without the ``!ACC nn/nnn`` start: kept whole, with no id."""
+    subject, condition, category, restriction, all_issues = classify.fields(
+        None, text, "faa_domestic", ("not an FAA domestic NOTAM: no '!ACC nn/nnn' start",)
+    )
+    return Notam(
+        key=make_key(None, fallback=_fallback(raw)),
+        id=None,
+        subject=subject,
+        condition=condition,
+        text=text,
+        category=category,
+        restriction=restriction,
+        source_format="faa_domestic",
+        raw=raw,
+        issues=all_issues,
+    )
+
+
+def _text_and_range(body: str) -> tuple[str, re.Match[str] | None]:
+    """The text after the header, without its validity range, and that range. A
+    multi-part NOTAM repeats the header (and usually the range) in each part: the
+    parts' texts are joined by line breaks, and the first range found is taken."""
+    if not _PART_HEAD.match(body):
+        vm = _VALIDITY.search(body, max(0, len(body) - 60))
+        return (body[: vm.start()] if vm else body), vm
+    vm = None
+    texts: list[str] = []
+    for k, part in enumerate(_NEXT_PART.split(body)):
+        if k:
+            pm = _FAA.match(part)
+            part = part[pm.end() :] if pm else part
+        part = cut_at_end(_END_PART, _PART_HEAD.sub("", part, count=1), "PART")
+        pv = _VALIDITY.search(part, max(0, len(part) - 60))
+        if pv:
+            vm = vm or pv
+            part = part[: pv.start()]
+        texts.append(part.strip())
+    return "\n".join(texts), vm
+
+
+def _validity(
+    vm: re.Match[str] | None, body: str, issues: list[str]
+) -> tuple[datetime | None, datetime | None, bool, bool]:
+    """(start, end, end estimated, permanent) from the range ``vm``, else from the older
+    FDC wording ``EFFECTIVE ... UNTIL ...`` in the text."""
     start = end = None
     est = perm = False
-    vm = None
-    if _PART_HEAD.match(body):
-        # A multi-part NOTAM: each part repeats the header and usually the validity.
-        texts: list[str] = []
-        for k, part in enumerate(_NEXT_PART.split(body)):
-            if k:
-                pm = _FAA.match(part)
-                part = part[pm.end() :] if pm else part
-            part = cut_at_end(_END_PART, _PART_HEAD.sub("", part, count=1), "PART")
-            pv = _VALIDITY.search(part, max(0, len(part) - 60))
-            if pv:
-                vm = vm or pv
-                part = part[: pv.start()]
-            texts.append(part.strip())
-        body = "\n".join(texts)
-    else:
-        vm = _VALIDITY.search(body, max(0, len(body) - 60))
-        if vm:
-            body = body[: vm.start()]
     if vm:
         start = parse_yymmddhhmm(vm["start"])
         if start is None:
@@ -157,39 +206,15 @@ def _parse_faa(raw: str) -> Notam:
                 issues.append(f"bad end date {em['end']!r}")
     else:
         issues.append("no validity range (YYMMDDhhmm-YYMMDDhhmm)")
-    if start is not None and end is not None and end < start:
-        issues.append("end is before start")
-    body = body.strip()
+    return start, end, est, perm
 
-    sched: str | None = None
+
+def _daily(body: str, start: datetime | None, end: datetime | None) -> str | None:
+    """``DAILY hhmm-hhmm`` for a single ``DLY hhmm-hhmm`` in the text that item D reads
+    cleanly, else None."""
     dly = _DLY.findall(body)
     if len(dly) == 1 and start is not None:
         candidate = f"DAILY {dly[0]}"
         if not isinstance(item_d.read(candidate, start, end), str):
-            sched = candidate
-
-    subject, condition, category, restriction, all_issues = classify.fields(
-        None, body, "faa_domestic", issues
-    )
-    return Notam(
-        key=make_key(notam_id, office=acc),
-        id=notam_id,
-        series=None,
-        number=int(tail),
-        year=_year_for(int(head), acc == "FDC", start),
-        type="N",
-        subject=subject,
-        condition=condition,
-        locations=(loc,) if loc else (),
-        start=start,
-        end=end,
-        end_estimated=est,
-        permanent=perm,
-        schedule=sched,
-        text=body,
-        category=category,
-        restriction=restriction,
-        source_format="faa_domestic",
-        raw=raw,
-        issues=all_issues,
-    )
+            return candidate
+    return None

@@ -23,20 +23,14 @@ import dataclasses
 import hashlib
 import html
 import re
+from collections.abc import Mapping
 from datetime import datetime
-from typing import Any
 
 from notam_log.core import classify, item_d
 from notam_log.core.models import DEFAULT_RESTRICTIONS, Notam
-from notam_log.core.values import (
-    cut_at_end,
-    format_id,
-    frozen_builder,
-    full_year,
-    make_key,
-    parse_coords,
-    parse_yymmddhhmm,
-)
+from notam_log.core.parse.faa import parse_faa
+from notam_log.core.parse.qline import NO_FIELDS, read_q
+from notam_log.core.values import cut_at_end, format_id, full_year, make_key, parse_yymmddhhmm
 
 #: A NOTAM id: ICAO ``A1234/25`` (series optional), a Russian part suffix
 #: ``U0702/25F06``, or the FAA month/number ``05/024`` that FAA renders in ICAO layout.
@@ -54,21 +48,7 @@ _WRAPPED = re.compile(rf"(?:^|\n|\s\s)[ \t]*\(\s*(?:{_ID}\s*NOTAM|Q\))", re.I)
 _PART = re.compile(r"\bPART\s+\d+\s+OF\s+\d+\b.*$", re.I | re.S)
 _PART_NO = re.compile(r"\bPART\s+(\d+)\s+OF\s+(\d+)\b", re.I)
 _LOC_SPLIT = re.compile(r"[\s/,]+")
-_LOCATION = re.compile(r"[A-Z0-9]{3,4}")
-_COORD_RADIUS = re.compile(
-    r"(\d{4}(?:\d{2}(?:\.?\d+)?)?[NS]\d{5}(?:\d{2}(?:\.?\d+)?)?[EW])(\d{1,3})?"
-)
-_QCODE = re.compile(r"Q?[A-Z]{4}")
-_LEVEL = re.compile(r"\d{3}(?=$|\d{4}[NS])")
-_Q_SPLIT = re.compile(r"[ \t]*/[ \t]*|\s+")
 _DIGITS = re.compile(r"\D")
-#: The clean Q-line layout (``EGTT/QMRLC/IV/NBO/A/000/999/5129N00028W005``), read in
-#: one match; anything else goes through the field-by-field reader.
-_Q_CLEAN = re.compile(
-    r"\s*([A-Z]{4})/Q([A-Z]{4})/(IV|I|V|K)/([NBOMK]{1,3})/([AEWK]{1,2})/(\d{3})/(\d{3})/"
-    r"(\d{2})(\d{2})([NS])(\d{3})(\d{2})([EW])(\d{1,3})?\s*"
-)
-
 # NOTAM starts for split_notams: an ICAO header, an FAA ``!ACC nn/nnn`` (with an
 # optional ``NOTAM-D`` wrapper), or a header-less ``Q)`` at the start of a line.
 _START = re.compile(
@@ -84,7 +64,7 @@ _FAA_PART = re.compile(r"(?P<head>![A-Z0-9]{2,5}\s+\d{1,2}/\d{1,4})\s+\S+\s+PART
 _AFTN_TAIL = re.compile(r"(?<=\S)\s+(?:NNNN|ZCZC)\b.*$", re.S | re.I)
 _E_MARK = re.compile(r"(?<![^\s(])E\)", re.I)
 
-_ORDER = {"Q": 0, "A": 1, "B": 2, "C": 3, "D": 4, "E": 5, "F": 6, "G": 7}
+_ORDER: Mapping[str, int] = {"Q": 0, "A": 1, "B": 2, "C": 3, "D": 4, "E": 5, "F": 6, "G": 7}
 _GAP = " \t\n\r("
 #: F) and G) are accepted only this close to the end, so that a list ``F)`` inside
 #: item E is not taken for the lower limit.
@@ -135,8 +115,6 @@ def split_notams(text: str) -> list[str]:
 def parse_text(text: str) -> list[Notam]:
     """Every NOTAM in ``text``: FAA domestic chunks go to ``faa_text.parse_faa``;
     consecutive parts of one multi-part ICAO NOTAM are joined (module docstring)."""
-    from notam_log.core.parse.faa import parse_faa
-
     out: list[Notam] = []
     group: list[tuple[Notam, tuple[int, int]]] = []
     for chunk in split_notams(text):
@@ -288,120 +266,6 @@ def read_id(raw_id: str) -> tuple[str, str | None, int | None, int | None]:
     return format_id(series, m[2], year) + (m[4] or ""), series, int(m[2]), year
 
 
-#: The Q-line fields, in the order :func:`_read_q` gives them.
-_QFields = tuple[
-    str | None,  # fir
-    str | None,  # qcode
-    str | None,  # traffic
-    str | None,  # purpose
-    str | None,  # scope
-    int | None,  # lower
-    int | None,  # upper
-    float | None,  # lat
-    float | None,  # lon
-    int | None,  # radius_nm
-]
-
-
-def _read_q(q: str, issues: list[str]) -> _QFields:
-    """The Q-line fields, read by content rather than by position, so that a missing,
-    ``undefined`` or glued field does not shift the others: the FIR, the Q-code, up to
-    three letter fields (traffic, purpose, scope, filled from the right), the two
-    three-digit levels, then the centre and radius. Empty fields are simply absent
-    (None); unreadable ones are reported."""
-    cm = _Q_CLEAN.fullmatch(q)
-    if cm:
-        fir, code, traffic, purpose, scope, lower, upper, d1, m1, ns, d2, m2, ew, radius = (
-            cm.groups()
-        )
-        # the centre as fields.parse_coords reads it
-        lat = int(d1) + int(m1) / 60 + 0.0
-        lon = int(d2) + int(m2) / 60 + 0.0
-        if lat <= 90 and lon <= 180:
-            return (
-                fir,
-                "Q" + code,
-                traffic,
-                purpose,
-                scope,
-                int(lower),
-                int(upper),
-                round(-lat if ns == "S" else lat, 5),
-                round(-lon if ew == "W" else lon, 5),
-                int(radius) if radius else None,
-            )
-    out: dict[str, Any] = {}
-    _read_q_fields(q, issues, out)
-    get = out.get
-    return (
-        get("fir"),
-        get("qcode"),
-        get("traffic"),
-        get("purpose"),
-        get("scope"),
-        get("lower"),
-        get("upper"),
-        get("lat"),
-        get("lon"),
-        get("radius_nm"),
-    )
-
-
-def _read_q_fields(q: str, issues: list[str], out: dict[str, Any]) -> None:
-    """:func:`_read_q` field by field, into ``out``, for any layout."""
-    tokens = _Q_SPLIT.split(q.strip().upper())
-    if len(tokens) < 2:
-        issues.append(f"unreadable Q-line: {q.strip()!r}")
-        return
-    fir, rest = tokens[0], tokens[1:]
-    if fir:
-        if _LOCATION.fullmatch(fir):
-            out["fir"] = fir
-        else:
-            issues.append(f"Q-line: unreadable FIR {fir!r}")
-    code = rest[0]
-    if _QCODE.fullmatch(code) and (len(rest) >= 6 or (len(code) == 5 and code[0] == "Q")):
-        out["qcode"] = "Q" + code[-4:]
-        rest = rest[1:]
-    elif not code and len(rest) >= 7:
-        rest = rest[1:]  # an empty Q-code field
-    elif code == "UNDEFINED":
-        issues.append("Q-line: Q-code 'undefined'")
-        rest = rest[1:]
-    else:
-        issues.append(f"Q-line: no Q-code in {q.strip()!r}")
-    idx = next((k for k, t in enumerate(rest) if _LEVEL.match(t)), len(rest))
-    letters = rest[:idx]
-    if sum(1 for t in letters if t) > 3 or (len(letters) < 3 and any(letters)):
-        issues.append(f"Q-line: {len(letters)} of traffic/purpose/scope in {q.strip()!r}")
-    for name, value in zip(("scope", "purpose", "traffic"), reversed(letters), strict=False):
-        if value:
-            out[name] = value
-    tail = rest[idx:]
-    for name in ("lower", "upper"):
-        if not tail:
-            break
-        lm = _LEVEL.match(tail[0])
-        if lm:
-            out[name] = int(lm[0])
-            left = tail[0][3:]
-            tail = [left, *tail[1:]] if left else tail[1:]
-        elif not tail[0]:
-            tail = tail[1:]
-        else:
-            break
-    where = "".join(tail)
-    if where:
-        m = _COORD_RADIUS.fullmatch(where)
-        coords = parse_coords(m[1]) if m else None
-        if m and coords:
-            out["lat"], out["lon"] = coords
-            if m[2]:
-                out["radius_nm"] = int(m[2])
-        else:
-            issues.append(f"Q-line: unreadable centre {where!r}")
-
-
 def parse_icao(text: str, *, source_format: str = "icao") -> Notam:
     """Read one ICAO-format NOTAM; never raises. Whatever cannot be read is named in
     ``issues``. ``raw`` is the input as given; ``text`` (item E) has HTML entities
@@ -421,6 +285,77 @@ def parse_icao(text: str, *, source_format: str = "icao") -> Notam:
 def _parse_icao(raw: str, source_format: str) -> tuple[Notam, tuple[int, int] | None]:
     """The record and, for one part of a multi-part NOTAM, (part number, parts)."""
     issues: list[str] = []
+    s, head_at = _clean(raw)
+    items, head_end = _items(s)
+    notam_id, series, number, year, ntype, ref = _header(s, head_at, head_end, issues)
+    q = items.get("Q")
+    if q is not None:
+        fir, qcode, traffic, purpose, scope, lower, upper, lat, lon, radius = read_q(q, issues)
+    else:
+        fir, qcode, traffic, purpose, scope, lower, upper, lat, lon, radius = NO_FIELDS
+        issues.append("no Q-line")
+    locations, part = _item_a(items.get("A"), issues)
+    start, end, end_est, permanent = _validity(items.get("B"), items.get("C"), ntype, issues)
+    sched = _schedule(items.get("D"), start, end, lat, lon, issues)
+    e = items.get("E")
+    body = ""
+    if e is None:
+        issues.append("no text (item E)")
+    else:
+        body = e.strip()
+    key = make_key(
+        notam_id,
+        fir=fir,
+        locations=locations,
+        fallback=None if notam_id else _fallback_key(raw),
+    )
+    if part is not None:
+        key = f"{key}#{part[0]}"
+    subject, condition, category, restriction, all_issues = classify.fields(
+        qcode, body, source_format, issues
+    )
+    notam = Notam(
+        key=key,
+        id=notam_id,
+        series=series,
+        number=number,
+        year=year,
+        type=ntype,
+        ref=ref,
+        fir=fir,
+        qcode=qcode,
+        subject=subject,
+        condition=condition,
+        traffic=traffic,
+        purpose=purpose,
+        scope=scope,
+        lower=lower,
+        upper=upper,
+        lat=lat,
+        lon=lon,
+        radius_nm=radius,
+        locations=locations,
+        start=start,
+        end=end,
+        end_estimated=end_est,
+        permanent=permanent,
+        schedule=sched,
+        text=body,
+        lower_limit=_one_line(items.get("F")),
+        upper_limit=_one_line(items.get("G")),
+        category=category,
+        restriction=restriction,
+        source_format=source_format,
+        raw=raw,
+        issues=all_issues,
+    )
+    return notam, part
+
+
+def _clean(raw: str) -> tuple[str, int]:
+    """The NOTAM without what wraps it: HTML entities unescaped, line ends made ``\\n``,
+    the AFTN ``NNNN``, the ``CREATED:``/``SOURCE:`` footer, the closing parenthesis
+    and ``END PART n OF m`` taken off; and where its header is looked for first."""
     s = raw
     if "&" in s:
         s = html.unescape(s)
@@ -444,43 +379,36 @@ def _parse_icao(raw: str, source_format: str) -> tuple[Notam, tuple[int, int] | 
         s = s[:-1]
     if s.rstrip()[-1:].isdecimal() and ("PART" in s or "part" in s):
         s = cut_at_end(_END_PART, s, "PART")  # it can match only where s ends in a digit
+    return s, len(s) - len(lead) + (1 if wrapped and lead.startswith("(") else 0)
 
-    items, head_end = _items(s)
 
-    at = len(s) - len(lead) + (1 if wrapped and lead.startswith("(") else 0)
+def _header(
+    s: str, at: int, head_end: int, issues: list[str]
+) -> tuple[str | None, str | None, int | None, int | None, str | None, str | None]:
+    """(id, series, number, year, type, ref) from the header before the first item:
+    looked for at ``at`` (where the NOTAM starts), else anywhere before the items."""
     hm = _HEADER.match(s, at, head_end) or _HEADER.search(s, 0, head_end)
-    notam_id: str | None = None
-    series: str | None = None
-    number: int | None = None
-    year: int | None = None
-    ntype: str | None = None
-    ref: str | None = None
-    if hm:
-        notam_id, series, number, year = read_id(hm["id"])
-        ntype = hm["type"]
-        if ntype:
-            ntype = ntype.upper()
-            if ntype in "RC":
-                if hm["ref"]:
-                    ref = read_id(hm["ref"])[0]
-                else:
-                    issues.append(f"NOTAM{ntype} without the id it refers to")
-        else:
-            ntype = None
-            issues.append("no NOTAM type (N, R or C)")
-    else:
+    if not hm:
         issues.append("no NOTAM id")
-
-    q = items.get("Q")
-    if q is not None:
-        fir, qcode, traffic, purpose, scope, lower, upper, lat, lon, radius = _read_q(q, issues)
+        return None, None, None, None, None, None
+    notam_id, series, number, year = read_id(hm["id"])
+    ntype: str | None = hm["type"]
+    ref: str | None = None
+    if ntype:
+        ntype = ntype.upper()
+        if ntype in "RC":
+            if hm["ref"]:
+                ref = read_id(hm["ref"])[0]
+            else:
+                issues.append(f"NOTAM{ntype} without the id it refers to")
     else:
-        fir = qcode = traffic = purpose = scope = None
-        lower = upper = radius = None
-        lat = lon = None
-        issues.append("no Q-line")
+        ntype = None
+        issues.append("no NOTAM type (N, R or C)")
+    return notam_id, series, number, year, ntype, ref
 
-    a = items.get("A")
+
+def _item_a(a: str | None, issues: list[str]) -> tuple[tuple[str, ...], tuple[int, int] | None]:
+    """The locations of item A and, for one part of several, (part number, parts)."""
     part: tuple[int, int] | None = None
     locations: tuple[str, ...] = ()
     if a is not None:
@@ -495,17 +423,21 @@ def _parse_icao(raw: str, source_format: str) -> tuple[Notam, tuple[int, int] | 
         locations = tuple([t for t in tokens if 3 <= len(t) <= 4 and t.isascii() and t.isalnum()])
     if not locations:
         issues.append("no location (item A)")
+    return locations, part
 
+
+def _validity(
+    b: str | None, c: str | None, ntype: str | None, issues: list[str]
+) -> tuple[datetime | None, datetime | None, bool, bool]:
+    """Items B and C: (start, end, end estimated, permanent). A NOTAMC needs no C."""
     start = end = None
     end_est = permanent = False
-    b = items.get("B")
     if b is None:
         issues.append("no start (item B)")
     else:
         start, _, _ = _read_time(b)
         if start is None:
             issues.append(f"bad date in item B: {b.strip()!r}")
-    c = items.get("C")
     if c is None:
         if ntype != "C":
             issues.append("no end (item C)")
@@ -515,76 +447,28 @@ def _parse_icao(raw: str, source_format: str) -> tuple[Notam, tuple[int, int] | 
             issues.append(f"bad date in item C: {c.strip()!r}")
     if start is not None and end is not None and end < start:
         issues.append("item C is before item B")
-
-    sched: str | None = None
-    d = items.get("D")
-    if d is not None:
-        sched = " ".join(d.split()) or None
-        if sched:
-            rule = item_d.read(sched, start, end, lat, lon)
-            if isinstance(rule, str):
-                issues.append(rule)
-
-    e = items.get("E")
-    body = ""
-    if e is None:
-        issues.append("no text (item E)")
-    else:
-        body = e.strip()
-    f = items.get("F")
-    g = items.get("G")
-
-    key = make_key(
-        notam_id,
-        fir=fir,
-        locations=locations,
-        fallback=None if notam_id else _fallback_key(raw),
-    )
-    if part is not None:
-        key = f"{key}#{part[0]}"
-    subject, condition, category, restriction, all_issues = classify.fields(
-        qcode, body, source_format, issues
-    )
-    notam = make_notam(
-        key,
-        notam_id,  # id
-        series,
-        number,
-        year,
-        ntype,  # type
-        ref,
-        fir,
-        qcode,
-        subject,
-        condition,
-        traffic,
-        purpose,
-        scope,
-        lower,
-        upper,
-        lat,
-        lon,
-        radius,  # radius_nm
-        locations,
-        start,
-        end,
-        end_est,  # end_estimated
-        permanent,
-        sched,  # schedule
-        body,  # text
-        (" ".join(f.split()) or None) if f is not None else None,  # lower_limit
-        (" ".join(g.split()) or None) if g is not None else None,  # upper_limit
-        category,
-        restriction,
-        source_format,
-        raw,
-        all_issues,  # issues
-    )
-    return notam, part
+    return start, end, end_est, permanent
 
 
-#: The fields of a Notam, in the order ``make_notam`` takes them (the dataclass's own).
-NOTAM_ORDER: tuple[str, ...] = tuple(f.name for f in dataclasses.fields(Notam))
-#: ``make_notam(*values)`` is ``Notam(**dict(zip(NOTAM_ORDER, values)))``, cheaper (see
-#: ``fields.frozen_builder``).
-make_notam = frozen_builder(Notam, NOTAM_ORDER)
+def _schedule(
+    d: str | None,
+    start: datetime | None,
+    end: datetime | None,
+    lat: float | None,
+    lon: float | None,
+    issues: list[str],
+) -> str | None:
+    """Item D on one line, checked by the item D reader (a problem goes to ``issues``)."""
+    if d is None:
+        return None
+    sched = " ".join(d.split()) or None
+    if sched:
+        rule = item_d.read(sched, start, end, lat, lon)
+        if isinstance(rule, str):
+            issues.append(rule)
+    return sched
+
+
+def _one_line(value: str | None) -> str | None:
+    """Item F or G on one line; None when absent or blank."""
+    return (" ".join(value.split()) or None) if value is not None else None

@@ -14,6 +14,10 @@ from typing import Any
 
 from notam_log.core.errors import InputError
 from notam_log.core.models import Notam
+from notam_log.core.parse.icao import parse_text
+from notam_log.core.parse.pib import PibMemo, parse_pib
+from notam_log.core.parse.records import entry_notam, item_notam, record_notam, structured_notam
+from notam_log.core.parse.tfr import parse_detail
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,35 +51,32 @@ def gunzip(data: bytes, name: str) -> bytes:
         raise InputError(f"{name}: a damaged gzip file ({exc})") from None
 
 
-def read_input(data: bytes, name: str) -> Parsed:
+def read_input(data: bytes, name: str, memo: PibMemo | None = None) -> Parsed:
     """Detect the format of ``data`` and parse it. Records that cannot be fully read
-    come back with ``issues``; only an unreadable container raises InputError."""
+    come back with ``issues``; only an unreadable container raises InputError.
+
+    ``memo`` (owned by the caller) keeps the records of the PIB bulletin read before,
+    for a caller that reads bulletins in turn (see :class:`PibMemo`)."""
     data = gunzip(data, name)
     head = data[:512].lstrip(b"\xef\xbb\xbf \t\r\n")
     if head.startswith(b"<"):
-        return _xml(data, name)
+        return _xml(data, name, memo)
     if head[:1] in (b"{", b"["):
         parsed = _json(data, name)
         if parsed is not None:
             return parsed
-    from notam_log.core.parse.icao import parse_text
-
     text = decode_text(data, name)
     return Parsed(tuple(parse_text(text)), "text")
 
 
-def _xml(data: bytes, name: str) -> Parsed:
-    from notam_log.core.parse.pib import parse_pib
-
+def _xml(data: bytes, name: str, memo: PibMemo | None) -> Parsed:
     if b"XNOTAM" in data[:400]:
-        from notam_log.sources.faa_tfr import parse_detail
-
         try:
             return Parsed((parse_detail(data, "", {}),), "faa_tfr")
         except ValueError as exc:
             raise InputError(f"{name}: not a readable TFR detail ({_line(exc)})") from None
     try:
-        bulletin = parse_pib(data)
+        bulletin = parse_pib(data, memo)
     except InputError as exc:
         raise InputError(f"{name}: {_line(exc)}") from None
     return Parsed(bulletin.notams, "pib_xml", bulletin.issued, bulletin.incomplete)
@@ -101,8 +102,6 @@ def _json(data: bytes, name: str) -> Parsed | None:
         )
     # JSON lines with a "text" field
     notams: list[Notam] = []
-    from notam_log.core.parse.icao import parse_text
-
     # lines end at "\n" only: str.splitlines would also cut at U+0085 or U+2028, which
     # JSON strings may hold as they are
     lines = [ln for ln in text.split("\n") if ln.strip()]
@@ -127,27 +126,17 @@ def _json(data: bytes, name: str) -> Parsed | None:
 def saved_response(doc: Any) -> Parsed | None:
     """A saved response of one of the HTTP sources, recognised by its shape: the ICAO
     API array, FAA NOTAM Search ``notamList``, FAA API v1 ``items``, NMS ``data.geojson``."""
-    from notam_log.sources._common import structured_notam
-
     found: list[Notam | None]
     if isinstance(doc, list) and doc and all(isinstance(r, dict) and "all" in r for r in doc):
-        from notam_log.sources.icao_api import record_notam
-
         return Parsed(_present(record_notam(r) for r in doc), "icao_api")
     if not isinstance(doc, dict):
         return None
     if "icaoMessage" in doc or "traditionalMessage" in doc:  # one NOTAM Search entry
-        from notam_log.sources.faa_search import entry_notam
-
         return Parsed((entry_notam(doc),), "faa_search")
     if isinstance(doc.get("notamList"), list):
-        from notam_log.sources.faa_search import entry_notam
-
         entries = [e for e in doc["notamList"] if isinstance(e, dict)]
         return Parsed(tuple(entry_notam(e) for e in entries), "faa_search")
     if isinstance(doc.get("items"), list):
-        from notam_log.sources.faa_api_v1 import item_notam
-
         return Parsed(_present(item_notam(i) for i in doc["items"]), "faa_api_v1")
     data = doc.get("data")
     if isinstance(data, dict) and isinstance(data.get("geojson"), list):
@@ -160,8 +149,6 @@ def saved_response(doc: Any) -> Parsed | None:
             found.append(structured_notam(fields, source_format="nms_geojson"))
         return Parsed(_present(found), "faa_nms")
     if isinstance(doc.get("text"), str):
-        from notam_log.core.parse.icao import parse_text
-
         return Parsed(tuple(parse_text(doc["text"])), "jsonl")
     return None
 

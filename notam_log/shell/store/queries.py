@@ -26,6 +26,7 @@ from notam_log.core.models import (
     iso,
     parse_iso,
 )
+from notam_log.core.validity import in_force, notam_json
 from notam_log.shell.store.rows import (
     event_from_row,
     row_from_db,
@@ -462,7 +463,7 @@ def active(
     out = []
     for r in rows:
         n = r.notam
-        if not feed and (n.type == "C" or not n.in_force(at)):
+        if not feed and (n.type == "C" or not in_force(n, at)):
             continue
         if restrictions and not n.restriction:
             continue
@@ -489,7 +490,7 @@ class History:
             "status": self.status,
             "chain": self.chain,
             "versions": [
-                {"version": v, "observed_at": iso(o), "source": s, "notam": n.to_json()}
+                {"version": v, "observed_at": iso(o), "source": s, "notam": notam_json(n)}
                 for v, o, s, n in self.versions
             ],
             "events": [e.to_json() for e in self.events],

@@ -12,6 +12,7 @@ from typing import Any
 from notam_log.core.diff import Tracked
 from notam_log.core.errors import StoreError
 from notam_log.core.models import Episode, Event, Notam, NotamRow, iso, parse_iso
+from notam_log.core.validity import notam_json
 
 
 def describe_sqlite_error(exc: sqlite3.DatabaseError) -> str:
@@ -82,7 +83,7 @@ def notam_to_row(tr: Tracked, t: datetime | None) -> tuple[Any, ...]:
         n.text,
         n.raw,
         json.dumps(list(n.issues)),
-        json.dumps(n.to_json()),
+        json.dumps(notam_json(n)),
     )
 
 

@@ -15,6 +15,7 @@ from notam_log.core.diff import Changes, World
 from notam_log.core.digest import Digest
 from notam_log.core.errors import StoreError
 from notam_log.core.models import Event, PollRecord, iso
+from notam_log.core.validity import notam_json
 from notam_log.shell.store.rows import (
     categories_json,
     describe_sqlite_error,
@@ -152,7 +153,7 @@ class Writes:
                         iso(t or tr.first_seen),
                         tr.source,
                         tr.notam.raw,
-                        json.dumps(tr.notam.to_json()),
+                        json.dumps(notam_json(tr.notam)),
                     )
                     for tr in ch.versions
                 ],

@@ -1,0 +1,153 @@
+"""The Q line of an ICAO NOTAM (``EGTT/QMRLC/IV/NBO/A/000/999/5129N00028W005``).
+
+Read by content rather than by position, so that a missing, ``undefined`` or glued
+field does not shift the others: the FIR, the Q-code, up to three letter fields
+(traffic, purpose, scope, filled from the right), the two three-digit levels, then
+the centre and radius. Empty fields are simply absent (None); unreadable ones are
+named in the issues.
+"""
+
+from __future__ import annotations
+
+import re
+
+from notam_log.core.values import parse_coords
+
+__all__ = ["QFields", "read_q"]
+
+#: The Q-line fields, in the order :func:`read_q` gives them.
+QFields = tuple[
+    str | None,  # fir
+    str | None,  # qcode
+    str | None,  # traffic
+    str | None,  # purpose
+    str | None,  # scope
+    int | None,  # lower
+    int | None,  # upper
+    float | None,  # lat
+    float | None,  # lon
+    int | None,  # radius_nm
+]
+
+#: No Q line at all: every field absent.
+NO_FIELDS: QFields = (None, None, None, None, None, None, None, None, None, None)
+
+_LOCATION = re.compile(r"[A-Z0-9]{3,4}")
+_COORD_RADIUS = re.compile(
+    r"(\d{4}(?:\d{2}(?:\.?\d+)?)?[NS]\d{5}(?:\d{2}(?:\.?\d+)?)?[EW])(\d{1,3})?"
+)
+_QCODE = re.compile(r"Q?[A-Z]{4}")
+_LEVEL = re.compile(r"\d{3}(?=$|\d{4}[NS])")
+_Q_SPLIT = re.compile(r"[ \t]*/[ \t]*|\s+")
+#: The clean Q-line layout (``EGTT/QMRLC/IV/NBO/A/000/999/5129N00028W005``), read in
+#: one match; anything else goes through the field-by-field reader.
+_Q_CLEAN = re.compile(
+    r"\s*([A-Z]{4})/Q([A-Z]{4})/(IV|I|V|K)/([NBOMK]{1,3})/([AEWK]{1,2})/(\d{3})/(\d{3})/"
+    r"(\d{2})(\d{2})([NS])(\d{3})(\d{2})([EW])(\d{1,3})?\s*"
+)
+
+
+def read_q(q: str, issues: list[str]) -> QFields:
+    """The Q-line fields of item Q ``q`` (see the module docstring); problems go to
+    ``issues``."""
+    cm = _Q_CLEAN.fullmatch(q)
+    if cm:
+        fir, code, traffic, purpose, scope, lower, upper, d1, m1, ns, d2, m2, ew, radius = (
+            cm.groups()
+        )
+        # the centre as values.parse_coords reads it
+        lat = int(d1) + int(m1) / 60 + 0.0
+        lon = int(d2) + int(m2) / 60 + 0.0
+        if lat <= 90 and lon <= 180:
+            return (
+                fir,
+                "Q" + code,
+                traffic,
+                purpose,
+                scope,
+                int(lower),
+                int(upper),
+                round(-lat if ns == "S" else lat, 5),
+                round(-lon if ew == "W" else lon, 5),
+                int(radius) if radius else None,
+            )
+    return _read_q_fields(q, issues)
+
+
+def _read_q_fields(q: str, issues: list[str]) -> QFields:
+    """:func:`read_q` field by field, for any layout."""
+    tokens = _Q_SPLIT.split(q.strip().upper())
+    if len(tokens) < 2:
+        issues.append(f"unreadable Q-line: {q.strip()!r}")
+        return NO_FIELDS
+    fir: str | None = None
+    if tokens[0]:
+        if _LOCATION.fullmatch(tokens[0]):
+            fir = tokens[0]
+        else:
+            issues.append(f"Q-line: unreadable FIR {tokens[0]!r}")
+    qcode, rest = _qcode(q, tokens[1:], issues)
+    idx = next((k for k, t in enumerate(rest) if _LEVEL.match(t)), len(rest))
+    traffic, purpose, scope = _letters(q, rest[:idx], issues)
+    lower, upper, tail = _levels(rest[idx:])
+    lat, lon, radius = _centre("".join(tail), issues)
+    return fir, qcode, traffic, purpose, scope, lower, upper, lat, lon, radius
+
+
+def _qcode(q: str, rest: list[str], issues: list[str]) -> tuple[str | None, list[str]]:
+    """The Q-code among the fields after the FIR, and the fields after it."""
+    code = rest[0]
+    if _QCODE.fullmatch(code) and (len(rest) >= 6 or (len(code) == 5 and code[0] == "Q")):
+        return "Q" + code[-4:], rest[1:]
+    if not code and len(rest) >= 7:
+        return None, rest[1:]  # an empty Q-code field
+    if code == "UNDEFINED":
+        issues.append("Q-line: Q-code 'undefined'")
+        return None, rest[1:]
+    issues.append(f"Q-line: no Q-code in {q.strip()!r}")
+    return None, rest
+
+
+def _letters(
+    q: str, letters: list[str], issues: list[str]
+) -> tuple[str | None, str | None, str | None]:
+    """Traffic, purpose and scope: the letter fields before the levels, filled from
+    the right (scope last)."""
+    if sum(1 for t in letters if t) > 3 or (len(letters) < 3 and any(letters)):
+        issues.append(f"Q-line: {len(letters)} of traffic/purpose/scope in {q.strip()!r}")
+    found: dict[str, str] = {}
+    for name, value in zip(("scope", "purpose", "traffic"), reversed(letters), strict=False):
+        if value:
+            found[name] = value
+    return found.get("traffic"), found.get("purpose"), found.get("scope")
+
+
+def _levels(tail: list[str]) -> tuple[int | None, int | None, list[str]]:
+    """The lower and upper levels (three digits each, the upper one perhaps glued to
+    the centre), and the fields after them."""
+    levels: list[int | None] = [None, None]
+    for k in range(2):
+        if not tail:
+            break
+        lm = _LEVEL.match(tail[0])
+        if lm:
+            levels[k] = int(lm[0])
+            left = tail[0][3:]
+            tail = [left, *tail[1:]] if left else tail[1:]
+        elif not tail[0]:
+            tail = tail[1:]
+        else:
+            break
+    return levels[0], levels[1], tail
+
+
+def _centre(where: str, issues: list[str]) -> tuple[float | None, float | None, int | None]:
+    """The centre (lat, lon) and radius written after the levels."""
+    if not where:
+        return None, None, None
+    m = _COORD_RADIUS.fullmatch(where)
+    coords = parse_coords(m[1]) if m else None
+    if m and coords:
+        return coords[0], coords[1], int(m[2]) if m[2] else None
+    issues.append(f"Q-line: unreadable centre {where!r}")
+    return None, None, None
