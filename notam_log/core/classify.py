@@ -173,6 +173,14 @@ TEXT_RULES: tuple[tuple[str, str, str], ...] = (
     ("apron head", r"^(?:APRON|APN|RAMP|STANDS?|HARDSTAND)\b", "apron"),
     ("aerodrome closed", rf"\b{_AD}\s+(?:IS\s+)?(?:CLSD|CLOSED)\b", "aerodrome_closed"),
     (
+        # "AD AVBL FOR ARR/DEP OF EMBRAER-190 ACFT AND ITS MODIFICATIONS ON CONDITION
+        # THAT ...": one aircraft type admitted (Russian AIS); it restricts nothing
+        "aircraft type admitted",
+        rf"\b{_AD}\b[^.]*?\bAVBL\s+FOR\s+(?:ARR/DEP|ARR|DEP|OPS|FLT|FLIGHTS)\s+OF\s+"
+        r"(?:ACFT\s+TYPES?\b|[^.]*?\bAND\s+(?:ITS|THEIR)\s+MODIFICATIONS?\b)",
+        "other",
+    ),
+    (
         "aerodrome limited",
         rf"\b{_AD}\b[^.]*?\b(?:AVBL|AVAILABLE|OPEN|OPS?)\s+(?:ONLY\s+)?(?:FOR|TO)\b"
         rf"|\b{_AD}\b[^.]*?\b(?:PPR|PRIOR PERMISSION|LIMITED|RESTRICTED TO|CLSD TO|CLOSED TO)\b",
@@ -273,6 +281,7 @@ CLASSIFICATION_TABLE = """\
 | `FA`/`FP` + `LC AS AU AW`; `AD CLSD`, `AD AP CLSD`                 | aerodrome_closed    |
 | same with `EXC ...` (not emergencies only), `CLSD TO`, `PPR`, `ONLY` | aerodrome_limited |
 | `FA`/`FP` + `LT LB LN LV LI LP LR LH LL AP AM AD AN AR`; `AD AVBL FOR` | aerodrome_limited |
+| `AD AVBL FOR ARR/DEP OF` one aircraft type `AND ITS MODIFICATIONS` | other               |
 | `FA`/`FP` + `AH`; `AD ... HR`, `OPENING HOURS`                     | aerodrome_hours     |
 | `MR` + `LC AS AU AW`; `RWY 09/27 CLSD` (with exceptions: limited)  | runway_closed       |
 | `MR` + `L*`, `AP` ...; `MD`, `MT`; `RWY ... TORA/LDA/REDUCED/THR`  | runway_limited      |
@@ -298,6 +307,7 @@ _HINTS: Mapping[str, tuple[str, ...]] = {
     "flight restriction": ("RESTRICTION", "TFR", " AREA"),
     "taxiway head": ("TWY", "TAXI", "TXL"),
     "apron head": ("APRON", "APN", "RAMP", "STAND"),
+    "aircraft type admitted": ("MODIFICATION", "ACFT TYPE"),
     "aerodrome closed": ("CLSD", "CLOSED"),
     "runway closed": ("CLSD", "CLOSED"),
     "obstacle": ("OBST", "CRANE", "TOWER", "MAST", "WIND"),
@@ -361,6 +371,7 @@ _AD_WORDS = ("AD", "AERODROME", "AIRPORT", "AIRFIELD", "HELIPORT")
 _HINTS_TOO: Mapping[str, tuple[str, ...]] = {
     "deactivated area": ("AREA", "TFR", "RESTRICTION", "ADIZ"),
     "aerodrome closed": _AD_WORDS,
+    "aircraft type admitted": ("AVBL",),
     "runway closed": ("RWY", "RUNWAY"),
 }
 
@@ -527,14 +538,20 @@ _COMPILED_TEXT: tuple[tuple[str, str, tuple[_Branch, ...]], ...] = tuple(
 @functools.cache
 def _scope_rules(scope: str) -> tuple[tuple[str, tuple[_Branch, ...]], ...]:
     """The text rules that can decide within ``scope``: those whose category it allows,
-    and ``procedure`` (which stops the search when it is not allowed); the others
-    match or not without changing the outcome, so they are never tried."""
+    and those that stop the search when it is not allowed (``procedure``; one aircraft
+    type admitted, which a scope that does not allow ``other`` answers with its
+    default); the others match or not without changing the outcome, so they are never
+    tried."""
     allowed = _scope(scope)[0]
     return tuple(
         (category, branches)
-        for _name, category, branches in _COMPILED_TEXT
-        if category in allowed or category == "procedure"
+        for name, category, branches in _COMPILED_TEXT
+        if category in allowed or category == "procedure" or name in _STOPS
     )
+
+
+#: Text rules that end the search in any scope (see :func:`_scope_rules`).
+_STOPS = frozenset({"aircraft type admitted"})
 
 
 def _matches(branches: tuple[_Branch, ...], text: str) -> bool:
