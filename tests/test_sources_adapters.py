@@ -211,6 +211,7 @@ def by_scope(run: SourceRun) -> dict[str, Any]:
 def test_registry_lists_every_kind() -> None:
     assert set(SOURCES) == {
         "nats_pib", "faa_search", "faa_nms", "faa_api_v1", "icao_api", "faa_tfr", "file",
+        "telegram", "ru_ais",
     }  # fmt: skip
     assert option_types("faa_nms")["client_id_env"] is str
     assert option_types("icao_api")["api_key_env"] is str

@@ -379,9 +379,11 @@ def sources(
     now: datetime,
     *,
     as_json: bool,
+    unresolved: dict[str, list[tuple[str, int]]] | None = None,
 ) -> None:
     from datetime import timedelta
 
+    unresolved = unresolved or {}
     out: list[dict[str, Any]] = []
     for c in cfgs:
         r = rows.get(c.name)
@@ -402,6 +404,10 @@ def sources(
                 "next_due": iso(max(due, now)) if c.enabled else None,
             }
         )
+        if c.name in unresolved:  # announcements whose airport names found no code
+            out[-1]["unresolved_names"] = [
+                {"name": name, "posts": n} for name, n in unresolved[c.name]
+            ]
     if as_json:
         json_lines(out)
         return
@@ -439,6 +445,12 @@ def sources(
             Text(clean(o["last_error"] or "", one_line=True, limit=80)),
         )
     console.print(table)
+    for o in out:
+        names = o.get("unresolved_names")
+        if names:
+            listed = ", ".join(f"{n['name']!r} ({count(n['posts'], 'post')})" for n in names[:10])
+            more = f" and {len(names) - 10} more" if len(names) > 10 else ""
+            warn(f"{o['name']}: airport names not resolved to an ICAO code: {listed}{more}")
 
 
 def _parse(value: str) -> datetime:

@@ -66,14 +66,20 @@ __all__ = ["category_of", "complete", "fields"]
 @functools.cache
 def _scope_rules(scope: str) -> tuple[tuple[str, tuple[Branch, ...]], ...]:
     """The text rules that can decide within ``scope``: those whose category it allows,
-    and ``procedure`` (which stops the search when it is not allowed); the others
-    match or not without changing the outcome, so they are never tried."""
+    and those that stop the search when it is not allowed (``procedure``; one aircraft
+    type admitted, which a scope that does not allow ``other`` answers with its
+    default); the others match or not without changing the outcome, so they are never
+    tried."""
     allowed = _scope(scope)[0]
     return tuple(
         (category, branches)
-        for _name, category, branches in COMPILED_TEXT
-        if category in allowed or category == "procedure"
+        for name, category, branches in COMPILED_TEXT
+        if category in allowed or category == "procedure" or name in _STOPS
     )
+
+
+#: Text rules that end the search in any scope (see :func:`_scope_rules`).
+_STOPS = frozenset({"aircraft type admitted"})
 
 
 _EXCEPTION = re.compile(EXCEPTION_PATTERN)

@@ -136,6 +136,14 @@ TEXT_RULES: tuple[tuple[str, str, str], ...] = (
     ("apron head", r"^(?:APRON|APN|RAMP|STANDS?|HARDSTAND)\b", "apron"),
     ("aerodrome closed", rf"\b{AD}\s+(?:IS\s+)?(?:CLSD|CLOSED)\b", "aerodrome_closed"),
     (
+        # "AD AVBL FOR ARR/DEP OF EMBRAER-190 ACFT AND ITS MODIFICATIONS ON CONDITION
+        # THAT ...": one aircraft type admitted (Russian AIS); it restricts nothing
+        "aircraft type admitted",
+        rf"\b{AD}\b[^.]*?\bAVBL\s+FOR\s+(?:ARR/DEP|ARR|DEP|OPS|FLT|FLIGHTS)\s+OF\s+"
+        r"(?:ACFT\s+TYPES?\b|[^.]*?\bAND\s+(?:ITS|THEIR)\s+MODIFICATIONS?\b)",
+        "other",
+    ),
+    (
         "aerodrome limited",
         rf"\b{AD}\b[^.]*?\b(?:AVBL|AVAILABLE|OPEN|OPS?)\s+(?:ONLY\s+)?(?:FOR|TO)\b"
         rf"|\b{AD}\b[^.]*?\b(?:PPR|PRIOR PERMISSION|LIMITED|RESTRICTED TO|CLSD TO|CLOSED TO)\b",
@@ -236,6 +244,7 @@ CLASSIFICATION_TABLE = """\
 | `FA`/`FP` + `LC AS AU AW`; `AD CLSD`, `AD AP CLSD`                 | aerodrome_closed    |
 | same with `EXC ...` (not emergencies only), `CLSD TO`, `PPR`, `ONLY` | aerodrome_limited |
 | `FA`/`FP` + `LT LB LN LV LI LP LR LH LL AP AM AD AN AR`; `AD AVBL FOR` | aerodrome_limited |
+| `AD AVBL FOR ARR/DEP OF` one aircraft type `AND ITS MODIFICATIONS` | other               |
 | `FA`/`FP` + `AH`; `AD ... HR`, `OPENING HOURS`                     | aerodrome_hours     |
 | `MR` + `LC AS AU AW`; `RWY 09/27 CLSD` (with exceptions: limited)  | runway_closed       |
 | `MR` + `L*`, `AP` ...; `MD`, `MT`; `RWY ... TORA/LDA/REDUCED/THR`  | runway_limited      |

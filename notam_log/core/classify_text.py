@@ -20,6 +20,7 @@ _HINTS: Mapping[str, tuple[str, ...]] = {
     "flight restriction": ("RESTRICTION", "TFR", " AREA"),
     "taxiway head": ("TWY", "TAXI", "TXL"),
     "apron head": ("APRON", "APN", "RAMP", "STAND"),
+    "aircraft type admitted": ("MODIFICATION", "ACFT TYPE"),
     "aerodrome closed": ("CLSD", "CLOSED"),
     "runway closed": ("CLSD", "CLOSED"),
     "obstacle": ("OBST", "CRANE", "TOWER", "MAST", "WIND"),
@@ -83,6 +84,7 @@ _AD_WORDS = ("AD", "AERODROME", "AIRPORT", "AIRFIELD", "HELIPORT")
 _HINTS_TOO: Mapping[str, tuple[str, ...]] = {
     "deactivated area": ("AREA", "TFR", "RESTRICTION", "ADIZ"),
     "aerodrome closed": _AD_WORDS,
+    "aircraft type admitted": ("AVBL",),
     "runway closed": ("RWY", "RUNWAY"),
 }
 

@@ -29,6 +29,9 @@ class SourceConfig:
     enabled: bool = True
     locations: tuple[str, ...] = ()
     interval: float = 3600.0  # seconds
+    #: False when the table gave no interval: the kind's own default then applies
+    #: (:func:`notam_log.sources.checked`; ``telegram`` polls every 300 s).
+    interval_given: bool = True
     base_url: str | None = None
     options: Mapping[str, Any] = field(default_factory=dict)
     #: For error messages: file and table, without the kind. The adapters'
@@ -196,6 +199,7 @@ def _source(table: Any, i: int, name: str, env: Mapping[str, str]) -> SourceConf
         enabled=_get(table, "enabled", bool, where, True),
         locations=_locations(table.get("locations", []), f"{where}: locations"),
         interval=float(interval),
+        interval_given="interval" in table,
         base_url=_get(table, "base_url", str, where, None),
         options=options,
         where=table_where,

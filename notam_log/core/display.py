@@ -80,6 +80,14 @@ def event_line(ev: Event, tz: str | None = None) -> str:
         parts.append("changed: " + ", ".join(str(x) for x in extra))
     if ev.kind in ("replaced", "cancelled") and ev.detail.get("by"):
         parts.append(f"by {ev.detail['by']}")
+    if ev.kind.startswith("announced_"):
+        name = ev.detail.get("name")
+        if name:
+            parts.append(f"({clean(str(name), one_line=True, limit=80)} as written)")
+        if ev.detail.get("url"):
+            parts.append(clean(str(ev.detail["url"]), one_line=True, limit=120))
+        if ev.detail.get("issues"):
+            parts.append(clean("; ".join(map(str, ev.detail["issues"])), one_line=True, limit=160))
     if ev.kind == "source_down" and ev.detail.get("error"):
         parts.append(clean(str(ev.detail["error"]), one_line=True, limit=160))
     if ev.detail.get("baseline"):

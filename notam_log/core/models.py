@@ -10,7 +10,7 @@ import hashlib
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 #: The fixed list of categories (see classify.py and the README).
@@ -148,11 +148,44 @@ CONTENT_FIELDS: tuple[str, ...] = (
 
 
 @dataclass(frozen=True, slots=True)
+class Post:
+    """One post of a public Telegram channel, as its web preview shows it.
+
+    ``at`` is the post's own time (UTC, from its ``<time datetime>``); ``reply_to`` the
+    id of the post of the same channel it answers; ``edited`` whether the page marks
+    it edited. ``text`` is the post's text with its line breaks, as written (feed
+    text: escape it for any display).
+    """
+
+    channel: str
+    id: int
+    at: datetime
+    text: str
+    edited: bool = False
+    reply_to: int | None = None
+
+    @property
+    def key(self) -> str:
+        """``favt_info/8287``: the key of the events this post gives."""
+        return f"{self.channel}/{self.id}"
+
+    @property
+    def url(self) -> str:
+        return f"https://t.me/{self.channel}/{self.id}"
+
+    def to_json(self) -> dict[str, Any]:
+        return {f.name: to_jsonable(getattr(self, f.name)) for f in dataclasses.fields(self)}
+
+
+@dataclass(frozen=True, slots=True)
 class Snapshot:
     """What one poll of one source showed for one scope.
 
     ``complete`` is true only when every page or batch arrived and parsed; only
-    complete snapshots may decide that a NOTAM disappeared.
+    complete snapshots may decide that a NOTAM disappeared. A channel's snapshot
+    (source ``telegram``) carries ``posts`` instead of NOTAMs; for it, complete means
+    that the poll reached the newest post already recorded (or its backfill limit).
+    ``only`` keeps the announcements of those posts to these airports (empty: all).
     """
 
     source: str
@@ -161,6 +194,8 @@ class Snapshot:
     notams: tuple[Notam, ...]
     complete: bool = True
     reason: str | None = None  # why it is not complete
+    posts: tuple[Post, ...] = ()
+    only: tuple[str, ...] = ()
 
 
 EVENT_KINDS: tuple[str, ...] = (
@@ -175,6 +210,16 @@ EVENT_KINDS: tuple[str, ...] = (
     "restriction_lifted",
     "source_down",
     "source_up",
+    "announced_imposed",
+    "announced_lifted",
+    "announced_coordination",
+)
+
+#: The event kinds of official announcements (Rosaviatsia's channel, see announce.py).
+ANNOUNCED_KINDS: tuple[str, ...] = (
+    "announced_imposed",
+    "announced_lifted",
+    "announced_coordination",
 )
 
 
@@ -310,3 +355,50 @@ class NotamRow:
     last_seen: datetime
     ended_at: datetime | None
     version: int
+
+
+@dataclass(frozen=True, slots=True)
+class AnnouncedEpisode:
+    """An announced restriction at one airport: from the announcement that imposed it
+    (or put the airport under coordination) to the one that lifted it.
+
+    ``location`` is the ICAO code, or the name in lower case when it could not be
+    resolved (``resolved`` is then false; ``name`` is always the name as written).
+    ``start``/``end`` are the times the announcements state (else their posts' times);
+    ``start_by``/``end_by`` the polls that saw them and ``*_after`` the complete polls
+    before those (the bounds every event has). ``states`` is ``(time, "imposed" |
+    "coordination")`` in order; ``keys`` the posts (``CHANNEL/ID``) that made it.
+    ``end_reason``: ``lifted``, or ``retracted`` when the
+    post that opened it was edited into something else.
+    """
+
+    location: str
+    start: datetime
+    start_by: datetime
+    start_key: str
+    name: str = ""
+    resolved: bool = True
+    start_after: datetime | None = None
+    end: datetime | None = None
+    end_by: datetime | None = None
+    end_after: datetime | None = None
+    end_key: str | None = None
+    end_reason: str | None = None
+    states: tuple[tuple[datetime, str], ...] = ()
+    keys: tuple[str, ...] = ()
+    id: int | None = None
+
+    @property
+    def ongoing(self) -> bool:
+        return self.end is None
+
+    @property
+    def duration(self) -> timedelta | None:
+        """From the stated start to the stated end; None while it goes on."""
+        return None if self.end is None else self.end - self.start
+
+    def to_json(self) -> dict[str, Any]:
+        out = {f.name: to_jsonable(getattr(self, f.name)) for f in dataclasses.fields(self)}
+        duration = self.duration
+        out["duration_s"] = None if duration is None else int(duration.total_seconds())
+        return out

@@ -9,7 +9,7 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
 
-from notam_log.core import diff
+from notam_log.core import announce, diff
 from notam_log.core.models import DEFAULT_RESTRICTIONS, Event, Notam, PollRecord, Snapshot
 from notam_log.shell.store import Store
 
@@ -38,16 +38,30 @@ class Recorder:
         *,
         rules: diff.Rules | None = None,
         restrictions: Collection[str] = DEFAULT_RESTRICTIONS,
+        resolver: announce.Resolver | None = None,
     ) -> None:
         self.store = store
         self.rules = rules or diff.Rules()
         self.restrictions = frozenset(restrictions)
         self.world = store.load_world()
+        #: Russian airport names -> ICAO codes, for announcements (built on first use).
+        self._resolver = resolver
+        self._announce_world: announce.AnnounceWorld | None = None
+
+    @property
+    def resolver(self) -> announce.Resolver:
+        if self._resolver is None:
+            from notam_log.shell.airports import russian_resolver
+
+            self._resolver = russian_resolver()
+        return self._resolver
 
     def snapshot(self, snap: Snapshot, *, finished_at: datetime | None = None) -> Recorded:
         """Record one snapshot of one scope (one transaction)."""
         if self.restrictions != DEFAULT_RESTRICTIONS:
             snap = dataclasses.replace(snap, notams=tuple(self._restrict(n) for n in snap.notams))
+        scope_info = self.world.scopes.get((snap.source, snap.scope))
+        after = scope_info.last_complete if scope_info is not None else None
         changes = diff.ingest(self.world, snap, self.rules)
         issues = sum(1 for n in snap.notams if n.issues)
         if changes.status == "skipped":
@@ -70,7 +84,10 @@ class Recorder:
             reason=changes.reason,
             notams=len(snap.notams),
         )
-        events = self._write(changes, poll)
+        said = self._announcements(snap, after) if snap.posts else None
+        if said is not None:
+            changes.events.extend(said.events)
+        events = self._write(changes, poll, said)
         return Recorded(
             snap.source,
             snap.scope,
@@ -101,9 +118,30 @@ class Recorder:
         poll = PollRecord(source, scope, started, finished, "failed", reason)
         self._write(changes, poll)
 
-    def _write(self, changes: diff.Changes, poll: PollRecord | None) -> list[Event]:
-        events = self.store.write(changes, poll)
+    def _announcements(self, snap: Snapshot, after: datetime | None) -> announce.AnnounceChanges:
+        """What the posts of a channel's snapshot announced (see core/announce.py)."""
+        if self._announce_world is None:
+            self._announce_world = self.store.load_announce_world()
+        return announce.ingest(
+            self._announce_world,
+            snap.posts,
+            source=snap.source,
+            observed_at=snap.taken_at,
+            after=after,
+            resolver=self.resolver,
+            only=snap.only,
+        )
+
+    def _write(
+        self,
+        changes: diff.Changes,
+        poll: PollRecord | None,
+        said: announce.AnnounceChanges | None = None,
+    ) -> list[Event]:
+        events = self.store.write(changes, poll, announce=said)
         self.world = changes.world
+        if said is not None:
+            self._announce_world = said.world
         return events
 
     def _restrict(self, n: Notam) -> Notam:

@@ -37,6 +37,7 @@ class Stats:
     #: Items read only in part (a bulletin cut short): ingested as incomplete polls,
     #: which add what they hold but never decide that a NOTAM disappeared.
     incomplete: int = 0
+    posts: int = 0  # posts of saved channel pages
     errors: list[str] = field(default_factory=list)
 
 
@@ -64,7 +65,12 @@ def items_from_git(
     repo: str | Path, path: str, since: datetime | None = None, until: datetime | None = None
 ) -> list[Item]:
     """Every version of ``path`` in the history of ``repo``, oldest first, read with
-    ``git cat-file`` (no checkout), each at its commit time."""
+    ``git cat-file`` (no checkout), each at its commit time. When ``path`` is a folder
+    of files named by their times (a Russian AIS archive's ``history/``), every file
+    ever committed there, in the order of the times in their names."""
+    folder = _git_folder(repo, path)
+    if folder is not None:
+        return _items_from_folder(repo, folder, since, until)
     args = ["git", "-C", str(repo), "log", "--format=%H %ct", "--reverse"]
     if since is not None:
         args.append(f"--since={int(since.timestamp())}")
@@ -98,6 +104,57 @@ def items_from_git(
         spec = f"{sha}:{path}"
         items.append(Item(f"{repo}@{sha[:10]}:{path}", at, functools.partial(reader.read, spec)))
     return items
+
+
+def _git(repo: str | Path, *args: str) -> str:
+    try:
+        return subprocess.run(
+            ["git", "-C", str(repo), *args], capture_output=True, text=True, check=True
+        ).stdout
+    except FileNotFoundError:
+        raise InputError("git is not installed") from None
+    except subprocess.CalledProcessError as exc:
+        msg = (exc.stderr or "").strip().splitlines()
+        raise InputError(
+            f"{repo}: not a readable git repository ({msg[0] if msg else exc})"
+        ) from None
+
+
+def _git_folder(repo: str | Path, path: str) -> str | None:
+    """``path`` as a folder of the repository's history (None when it is a file)."""
+    clean = path.strip("/")
+    names = _git(repo, "log", "--format=", "--name-only", "--", clean).split()
+    if not names or all(n == clean for n in names):
+        return None
+    return clean
+
+
+def _items_from_folder(
+    repo: str | Path, folder: str, since: datetime | None, until: datetime | None
+) -> list[Item]:
+    """The last committed version of every file ever in ``folder``, with the time in its
+    name (else its commit's time), in time order, within ``[since, until)``."""
+    # additions and changes only: a file removed later is read as it was last committed
+    out = _git(repo, "log", "--format=@%H %ct", "--name-only", "--diff-filter=AM", "--", folder)
+    latest: dict[str, tuple[str, datetime]] = {}
+    sha, when = "", datetime.min.replace(tzinfo=UTC)
+    for line in out.splitlines():
+        if line.startswith("@"):
+            sha, ts = line[1:].split()
+            when = datetime.fromtimestamp(int(ts), UTC)
+        elif line.strip() and line not in latest:
+            latest[line] = (sha, when)  # newest first: the first seen is the last version
+    reader = _CatFile(str(repo))
+    items: list[Item] = []
+    for name, (sha, committed) in latest.items():
+        if Path(name).name.startswith(".") or _ignored(Path(name)):
+            continue
+        at = stamp_from_name(Path(name).name) or committed
+        if (since is not None and at < since) or (until is not None and at >= until):
+            continue
+        spec = f"{sha}:{name}"
+        items.append(Item(f"{repo}@{sha[:10]}:{name}", at, functools.partial(reader.read, spec)))
+    return sorted(items, key=lambda i: (i.at or datetime.min.replace(tzinfo=UTC), i.name))
 
 
 class _CatFile:
@@ -169,13 +226,15 @@ def replay(
     ordered: Iterable[tuple[datetime, Item, Parsed | None]],
     *,
     source: str = "replay",
-    scope: str = "all",
+    scope: str | None = None,
     on_item: Callable[[str], None] | None = None,
 ) -> Stats:
     """Ingest each item as a poll of (source, scope) at its time: a complete one, unless
     the item is known to be only part of a snapshot (a bulletin cut short), which is
     ingested as an incomplete poll and said in ``errors``; an unreadable item is a
-    failed poll."""
+    failed poll. Without ``scope``, an input that names its own (a channel page: its
+    channel; a Russian AIS bulletin: its series) is a poll of that scope, any other of
+    ``all``; a channel page's posts are recorded as the ``telegram`` source records them."""
     stats = Stats()
     memo = PibMemo()  # the bulletin read before, reused where the next repeats it
     for when, item, parsed in ordered:
@@ -184,17 +243,18 @@ def replay(
                 parsed = read_input(item.load(), item.name, memo)
             except InputError as exc:
                 stats.errors.append(str(exc))
-                recorder.failed_poll(source, scope, when, when, str(exc))
+                recorder.failed_poll(source, scope or "all", when, when, str(exc))
                 if on_item:
                     on_item(item.name)
                 continue
         snap = Snapshot(
             source=source,
-            scope=scope,
+            scope=scope or parsed.scope or "all",
             taken_at=when,
             notams=parsed.notams,
             complete=parsed.incomplete is None,
             reason=parsed.incomplete,
+            posts=parsed.posts,
         )
         if parsed.incomplete:
             stats.incomplete += 1
@@ -205,6 +265,7 @@ def replay(
         else:
             stats.snapshots += 1
             stats.notams += rec.notams
+            stats.posts += len(parsed.posts)
             stats.events += len(rec.events)
             stats.issues += rec.issues
         if on_item:

@@ -52,6 +52,9 @@ SCREEN_KINDS: tuple[str, ...] = (
     "expired",
     "withdrawn",
     "reappeared",
+    "announced_imposed",
+    "announced_lifted",
+    "announced_coordination",
 )
 OUTAGE_KINDS: tuple[str, ...] = ("source_down", "source_up")
 
@@ -70,11 +73,17 @@ KIND_LABEL: Mapping[str, str] = {
     "source_down": "src down",
     "source_up": "src up",
     "published": "published",
+    "announced_imposed": "announced",
+    "announced_lifted": "ann. lifted",
+    "announced_coordination": "ann. coord.",
 }
 KIND_STYLE: Mapping[str, str] = {
     "restriction_imposed": "bold red",
     "restriction_lifted": "bold green",
     "amended": "yellow",
+    "announced_imposed": "red",
+    "announced_lifted": "green",
+    "announced_coordination": "yellow",
     "source_down": "bright_black",
     "source_up": "bright_black",
 }
@@ -416,6 +425,8 @@ def _event_detail(e: Event, tz: str | None, now: datetime | None = None) -> str:
         parts.append(f"by {e.detail['by']}")
     if e.kind == "source_down" and e.detail.get("error"):
         parts.append(str(e.detail["error"]))
+    if e.kind.startswith("announced_"):
+        parts.append(f"Rosaviatsia: {e.detail.get('name', '?')}")
     if e.effective_at is not None and now is None:
         parts.append(f"effective {fmt_time(e.effective_at, tz)}")
     if e.detail.get("baseline"):

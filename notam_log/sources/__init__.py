@@ -24,6 +24,8 @@ from notam_log.sources.faa_tfr import FaaTfrSource
 from notam_log.sources.file import FileSource
 from notam_log.sources.icao_api import IcaoApiSource
 from notam_log.sources.nats_pib import NatsPibSource
+from notam_log.sources.ru_ais import RuAisSource
+from notam_log.sources.telegram import TelegramSource
 
 #: Every kind of ``[[sources]]`` table and the adapter class that reads it.
 SOURCES: Mapping[str, SourceFactory] = {
@@ -34,6 +36,8 @@ SOURCES: Mapping[str, SourceFactory] = {
     "icao_api": IcaoApiSource,
     "faa_tfr": FaaTfrSource,
     "file": FileSource,
+    "telegram": TelegramSource,
+    "ru_ais": RuAisSource,
 }
 
 
@@ -54,13 +58,21 @@ def checked(cfg: SourceConfig) -> SourceConfig:
             known = ", ".join(sorted(SOURCE_KEYS | set(allowed)))
             raise ConfigError(f"{where}: {key}: unknown key (expected one of {known})")
         options[key] = _of_type(value, allowed[key], f"{where}: {key}")
-    return dataclasses.replace(cfg, options=options)
+    interval = cfg.interval if cfg.interval_given else default_interval(cfg.kind)
+    return dataclasses.replace(cfg, options=options, interval=interval, interval_given=True)
 
 
 def build_source(cfg: SourceConfig, env: Mapping[str, str]) -> Source:
     """The adapter for one ``[[sources]]`` table; ConfigError names ``cfg.where`` and the key."""
     cfg = checked(cfg)
     return SOURCES[cfg.kind](cfg, env)
+
+
+def default_interval(kind: str) -> float:
+    """Seconds between two polls of a source of this kind when the config gives none."""
+    factory = SOURCES.get(kind)
+    value = getattr(factory, "DEFAULT_INTERVAL", None)
+    return float(value) if isinstance(value, int | float) else 3600.0
 
 
 def option_types(kind: str) -> Mapping[str, type]:
@@ -87,5 +99,6 @@ __all__ = [
     "SourceFactory",
     "build_source",
     "checked",
+    "default_interval",
     "option_types",
 ]

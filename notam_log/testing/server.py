@@ -8,7 +8,10 @@ Used by the tests and the offline demo. It binds 127.0.0.1 only, on a free port:
         server.requests                          # what it received
 
 Routes (``fail`` names): ``pib``, ``search``, ``nms_token``, ``nms_notams``,
-``nms_checklist``, ``v1``, ``icao``, ``tfr_list``, ``tfr_detail``. Faults, consumed
+``nms_checklist``, ``v1``, ``icao``, ``tfr_list``, ``tfr_detail``, ``telegram`` (a
+channel's web preview ``/s/<channel>``, paged with ``?before=ID``; a channel it does not
+hold answers 200 with Telegram's generic page), ``ais_index`` and ``ais_file`` (the
+Russian AIS series index and files, windows-1251). Faults, consumed
 one per request of that route: ``"429"`` (with ``Retry-After: 1``), ``"500"``,
 ``"503"``, ``"bot"`` (403 Akamai "Access Denied" HTML), ``"timeout"`` (no answer for
 ``timeout_sleep`` seconds), ``"slow"`` (half the body, then a pause of
@@ -29,8 +32,9 @@ import secrets
 import threading
 import time
 from collections import deque
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from email.utils import formatdate
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -38,7 +42,9 @@ from types import TracebackType
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
+from notam_log.core.models import Post
 from notam_log.core.values import parse_coords
+from notam_log.testing.channel import UNKNOWN_CHANNEL_PAGE, ais_index, channel_page
 
 ROUTES: Mapping[str, str] = {
     "/operational/pibs/PIB.xml": "pib",
@@ -57,6 +63,7 @@ FAULTS = frozenset(
     }
 )  # fmt: skip
 MAX_SLEEP = 10.0
+AIS_PATH = "/ANI_Official/notam/notam_series/"
 
 BOT_PAGE = (
     b"<HTML><HEAD>\n<TITLE>Access Denied</TITLE>\n</HEAD><BODY>\n<H1>Access Denied</H1>\n \n"
@@ -108,6 +115,9 @@ class NotamTestServer:
         token_ttl: int = 1799,
         timeout_sleep: float = 1.0,
         delay: float = 0.0,
+        channels: Mapping[str, Sequence[Post]] | None = None,
+        ais_files: Mapping[str, bytes] | None = None,
+        clock: Callable[[], datetime] | None = None,
     ) -> None:
         self.pib_snapshots = [_gunzip(b) for b in pib_snapshots]
         self.pib_index = 0
@@ -128,6 +138,15 @@ class NotamTestServer:
         self.timeout_sleep = min(MAX_SLEEP, timeout_sleep)
         #: Every answer waits this long (a slow service, for benchmarks).
         self.delay = min(MAX_SLEEP, delay)
+        #: Telegram channels: name -> posts (a post shows once ``clock()`` reaches its time).
+        self.channels: dict[str, list[Post]] = {
+            name.lower(): list(posts) for name, posts in (channels or {}).items()
+        }
+        #: Russian AIS series files: name -> bytes (listed once ``clock()`` reaches the
+        #: time in its name; the index lists the newest file of each series).
+        self.ais_files = dict(ais_files or {})
+        #: The time the channels and the AIS index are shown at (None: everything shows).
+        self.clock = clock
         self.tokens: dict[str, float] = {}  # token -> monotonic expiry
         self.requests: list[Recorded] = []
         self._faults: dict[str, deque[str]] = {}
@@ -139,7 +158,7 @@ class NotamTestServer:
 
     def fail(self, route: str, *faults: str) -> None:
         """Queue faults for the next requests of ``route`` (one fault per request)."""
-        if route not in set(ROUTES.values()) | {"tfr_detail"}:
+        if route not in set(ROUTES.values()) | {"tfr_detail", "telegram", "ais_index", "ais_file"}:
             raise ValueError(f"unknown route {route!r}")
         for fault in faults:
             if fault not in FAULTS:
@@ -159,6 +178,13 @@ class NotamTestServer:
         """Make every issued NMS token expired (the next data request gets a 401)."""
         with self._lock:
             self.tokens = {t: 0.0 for t in self.tokens}
+
+    def add_posts(self, channel: str, *posts: Post) -> None:
+        """Publish posts on a channel (or replace posts of the same id: an edit)."""
+        with self._lock:
+            pool = self.channels.setdefault(channel.lower(), [])
+            ids = {p.id for p in posts}
+            pool[:] = [p for p in pool if p.id not in ids] + list(posts)
 
     def count(self, route: str) -> int:
         return sum(1 for r in self.requests if r.route == route)
@@ -254,6 +280,12 @@ class NotamTestServer:
             return self._icao(rec)
         if route == "tfr_list":
             return _json(self.tfr_list)
+        if route == "telegram":
+            return self._telegram(rec)
+        if route == "ais_index":
+            return self._ais_index()
+        if route == "ais_file":
+            return self._ais_file(rec)
         if route == "tfr_detail":
             name = rec.path.rsplit("/", 1)[-1].removeprefix("detail_").removesuffix(".xml")
             detail = self.tfr_details.get(name.replace("_", "/"))
@@ -273,6 +305,48 @@ class NotamTestServer:
         if rec.headers.get("if-none-match") == etag:
             return _Reply(304, b"", "application/xml", headers)
         return _Reply(200, body, "application/xml", headers)
+
+    def _now(self) -> datetime | None:
+        return self.clock() if self.clock is not None else None
+
+    def _telegram(self, rec: Recorded) -> _Reply:
+        channel = rec.path.removeprefix("/s/").strip("/").lower()
+        with self._lock:
+            posts = self.channels.get(channel)
+            posts = list(posts) if posts is not None else None
+        if posts is None:
+            return _Reply(200, UNKNOWN_CHANNEL_PAGE, "text/html; charset=utf-8")
+        now = self._now()
+        shown = [p for p in posts if now is None or p.at <= now]
+        raw = (rec.query.get("before") or [""])[0]
+        before = int(raw) if raw.isascii() and raw.isdigit() and len(raw) < 16 else None
+        name = shown[0].channel if shown else channel
+        body = channel_page(name, shown, before=before, everything=posts)
+        return _Reply(200, body, "text/html; charset=utf-8")
+
+    def _ais_current(self) -> dict[str, str]:
+        from notam_log.core.parse.ru_ais import series_file
+
+        now = self._now()
+        newest: dict[str, tuple[datetime, str]] = {}
+        for name in self.ais_files:
+            found = series_file(name)
+            if found is None or (now is not None and found.issued > now):
+                continue
+            if found.series not in newest or found.issued > newest[found.series][0]:
+                newest[found.series] = (found.issued, name)
+        return {series: name for series, (_t, name) in newest.items()}
+
+    def _ais_index(self) -> _Reply:
+        names = sorted(self._ais_current().values())
+        return _Reply(200, ais_index(names, self._now()), "text/html; charset=windows-1251")
+
+    def _ais_file(self, rec: Recorded) -> _Reply:
+        name = rec.path.removeprefix(AIS_PATH)
+        body = self.ais_files.get(name)
+        if body is None:
+            return _Reply(404, b"<html><body>Not Found</body></html>", "text/html")
+        return _Reply(200, body, "text/html; charset=windows-1251")
 
     def _search(self, rec: Recorded, short: bool) -> _Reply:
         wanted = _split(rec.form.get("designatorsForLocation"))
@@ -441,6 +515,12 @@ class _Handler(BaseHTTPRequestHandler):
         route = ROUTES.get(split.path)
         if route is None and split.path.startswith("/download/detail_"):
             route = "tfr_detail"
+        elif route is None and split.path.startswith("/s/"):
+            route = "telegram"
+        elif route is None and split.path == AIS_PATH:
+            route = "ais_index"
+        elif route is None and split.path.startswith(AIS_PATH):
+            route = "ais_file"
         rec = Recorded(
             method=self.command,
             path=split.path,

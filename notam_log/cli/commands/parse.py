@@ -18,7 +18,8 @@ from notam_log.core.validity import notam_json
 @click.argument("files", nargs=-1)
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per NOTAM, per line.")
 def parse_cmd(state: State, files: tuple[str, ...], as_json: bool) -> None:
-    """Parse NOTAMs from FILES (ICAO or FAA text, JSON lines, PIB XML; gzip ok; - for stdin)."""
+    """Parse NOTAMs from FILES (ICAO or FAA text, JSON lines, PIB XML, Russian AIS series
+    bulletins; gzip ok; - for stdin)."""
     from notam_log.core.parse.inputs import read_input
 
     notams: list[Notam] = []
@@ -28,6 +29,11 @@ def parse_cmd(state: State, files: tuple[str, ...], as_json: bool) -> None:
         notams.extend(parsed.notams)
         if parsed.incomplete:  # a bulletin cut short: what it holds, and that it is not all
             output.warn(f"{label}: read in part: {parsed.incomplete}")
+        if parsed.format == "telegram":  # announcements, not NOTAMs: replay records them
+            output.warn(
+                f"{label}: a Telegram channel page of {output.count(len(parsed.posts), 'post')}"
+                " (no NOTAMs; replay records its announcements)"
+            )
     if as_json:
         output.json_lines(notam_json(n) for n in notams)
     else:

@@ -11,12 +11,21 @@ from notam_log.cli.base import State, command, time_option, time_range
 @command("replay")
 @click.argument("paths", nargs=-1)
 @click.option("--git", "git_repo", metavar="REPO", help="A git-scraped archive to read.")
-@click.option("--path", "git_path", metavar="FILE", help="The file inside --git REPO.")
+@click.option(
+    "--path",
+    "git_path",
+    metavar="PATH",
+    help="The file inside --git REPO, or a folder of files named by their times.",
+)
 @click.option("--since", help="With --git: only commits from this time.")
 @click.option("--until", help="With --git: only commits before this time.")
 @click.option("--at", help="The time of inputs that carry none in their name or content.")
 @click.option("--source", default="replay", show_default=True, help="Source name to log under.")
-@click.option("--scope", default="all", show_default=True, help="Scope of the snapshots.")
+@click.option(
+    "--scope",
+    help="Scope of the snapshots [default: the input's own (a channel page's channel,"
+    " an AIS bulletin's series), else all].",
+)
 def replay_cmd(
     state: State,
     paths: tuple[str, ...],
@@ -26,14 +35,15 @@ def replay_cmd(
     until: str | None,
     at: str | None,
     source: str,
-    scope: str,
+    scope: str | None,
 ) -> None:
-    """Ingest saved snapshots, oldest first, each as a complete poll at its time."""
+    """Ingest saved snapshots, oldest first, each as a complete poll at its time
+    (bulletins, saved responses, Russian AIS series files, Telegram channel pages)."""
     from notam_log.shell import replay
 
     if git_repo:
         if not git_path:
-            raise click.UsageError("--git needs --path FILE")
+            raise click.UsageError("--git needs --path PATH")
         items = replay.items_from_git(git_repo, git_path, *time_range(since, until))
         ordered = replay.timed(items, prefer_issued=True, at=None)
     else:
@@ -51,11 +61,13 @@ def replay_cmd(
     for err in stats.errors:
         output.warn(err)
     skipped = (
-        f" (skipped {stats.skipped}: not newer than the log's last snapshot of {source} {scope})"
+        f" (skipped {stats.skipped}: not newer than the log's last snapshot of"
+        f" {source} {scope or 'its scope'})"
         if stats.skipped
         else ""
     )
+    posts = f", {stats.posts} posts read" if stats.posts else ""
     output.say(
-        f"replayed {stats.snapshots} snapshots{skipped}: {stats.notams} NOTAMs read,"
+        f"replayed {stats.snapshots} snapshots{skipped}: {stats.notams} NOTAMs read{posts},"
         f" {stats.events} events added, {stats.issues} NOTAMs with parse issues"
     )

@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from notam_log.core.errors import InputError
-from notam_log.core.models import Notam
+from notam_log.core.models import Notam, Post
 from notam_log.core.parse.icao import parse_text
 from notam_log.core.parse.pib import PibMemo, parse_pib
 from notam_log.core.parse.records import entry_notam, item_notam, record_notam, structured_notam
@@ -30,6 +30,11 @@ class Parsed:
     #: Why what was read is known to be only part of the input (a bulletin cut short),
     #: or None. Such an input must not be taken as a complete snapshot.
     incomplete: str | None = None
+    #: The posts of a saved Telegram channel page (format ``telegram``).
+    posts: tuple[Post, ...] = ()
+    #: The scope the input stands for when it says so itself: a channel page's channel,
+    #: a Russian AIS bulletin's series letter.
+    scope: str | None = None
 
 
 def decode_text(data: bytes, name: str) -> str:
@@ -60,7 +65,8 @@ def read_input(data: bytes, name: str, memo: PibMemo | None = None) -> Parsed:
     data = gunzip(data, name)
     head = data[:512].lstrip(b"\xef\xbb\xbf \t\r\n")
     if head.startswith(b"<"):
-        return _xml(data, name, memo)
+        html = _html(data, name)
+        return html if html is not None else _xml(data, name, memo)
     if head[:1] in (b"{", b"["):
         parsed = _json(data, name)
         if parsed is not None:
@@ -80,6 +86,24 @@ def _xml(data: bytes, name: str, memo: PibMemo | None) -> Parsed:
     except InputError as exc:
         raise InputError(f"{name}: {_line(exc)}") from None
     return Parsed(bulletin.notams, "pib_xml", bulletin.issued, bulletin.incomplete)
+
+
+def _html(data: bytes, name: str) -> Parsed | None:
+    """A Russian AIS series bulletin or a saved Telegram channel page (whatever the
+    encoding it declares), else None."""
+    from notam_log.core.parse import ru_ais, telegram
+
+    head = data[:4000]
+    if ru_ais.looks_like_series_file(head):
+        b = ru_ais.parse_series(data, name)
+        scope = f"series {b.series}" if b.series else None
+        return Parsed(b.notams, "ru_ais", b.issued, b.incomplete, scope=scope)
+    if telegram.looks_like_channel_page(data[:200_000]):
+        page = telegram.parse_channel_page(data)
+        if not page.is_channel:
+            raise InputError(f"{name}: an HTML page that is not a Telegram channel page")
+        return Parsed((), "telegram", page.newest, posts=page.posts, scope=page.channel)
+    return None
 
 
 def _line(exc: BaseException) -> str:
@@ -163,10 +187,14 @@ _STAMP = re.compile(
 
 
 def stamp_from_name(name: str) -> datetime | None:
-    """The ISO 8601 time in a file name (``PIB-2025-03-21T0200Z.xml.gz``), read as UTC."""
+    """The ISO 8601 time in a file name (``PIB-2025-03-21T0200Z.xml.gz``), read as UTC;
+    else a Russian AIS series file's issue time (``C2512110053_eng.html``)."""
     found = list(_STAMP.finditer(name))
     if not found:
-        return None
+        from notam_log.core.parse.ru_ais import series_file
+
+        series = series_file(name)
+        return series.issued if series else None
     m = found[-1]
     try:
         return datetime(

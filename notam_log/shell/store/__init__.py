@@ -13,6 +13,8 @@ Tables (documented in the README):
 * ``in_force``: the restrictions in force now, per location and category.
 * ``episodes``: restriction episodes per location, with bounded start and end.
 * ``notams_fts``: full-text search over NOTAM id, locations and text.
+* ``posts``, ``post_versions``, ``announced_episodes``: official announcements (every
+  post read, its versions, and the announced restriction episodes; announcements.py).
 * ``digests``: when each digest was made, for what period, where it went.
 
 The modules: :mod:`.schema` (the migrations), :mod:`.writes` and :mod:`.queries` (the

@@ -13,20 +13,24 @@ from typing import Any
 
 from sqlite_utils import Database
 
+from notam_log.core.announce import AnnounceWorld
 from notam_log.core.diff import InForce, ScopeInfo, SourceHealth, Tracked, World
 from notam_log.core.digest import DigestRecord
 from notam_log.core.errors import StoreError
 from notam_log.core.models import (
     SEVERITY,
+    AnnouncedEpisode,
     Episode,
     Event,
     Notam,
     NotamRow,
     PollRecord,
+    Post,
     iso,
     parse_iso,
 )
 from notam_log.core.validity import in_force, notam_json
+from notam_log.shell.store import announcements
 from notam_log.shell.store.rows import (
     event_from_row,
     row_from_db,
@@ -101,6 +105,10 @@ class Queries:
             sources=sources,
             last_eval=parse_iso(self.meta("last_eval")),
         )
+
+    def load_announce_world(self) -> AnnounceWorld:
+        """Rebuild announcement detection's state from the tables."""
+        return announcements.load_world(self.db.conn)
 
     def meta(self, name: str) -> str | None:
         row = self.db.execute("SELECT value FROM meta WHERE name = ?", [name]).fetchone()
@@ -329,6 +337,34 @@ class Queries:
                 )
             )
         return out
+
+    def announced_episodes(
+        self,
+        *,
+        locations: Sequence[str] = (),
+        since: datetime | None = None,
+        until: datetime | None = None,
+        open_only: bool = False,
+    ) -> list[AnnouncedEpisode]:
+        """Announced restriction episodes (official announcements, see core/announce.py),
+        oldest first: at these locations, overlapping ``[since, until)``."""
+        return announcements.episodes(
+            self.db.conn, locations=locations, since=since, until=until, open_only=open_only
+        )
+
+    def posts(
+        self, *, channel: str | None = None, source: str | None = None
+    ) -> list[tuple[Post, dict[str, Any]]]:
+        """Every post of a channel read so far, oldest first, with what was read of it."""
+        return announcements.posts(self.db.conn, channel=channel, source=source)
+
+    def unresolved_names(self) -> dict[str, list[tuple[str, int]]]:
+        """Per source, the airport names of its announcements that no code was found for."""
+        return announcements.unresolved(self.db.conn)
+
+    def newest_post(self, channel: str) -> int | None:
+        """The id of the newest post of a channel in the log."""
+        return announcements.newest_post(self.db.conn, channel)
 
     def in_force(self) -> dict[tuple[str, str], InForce]:
         return dict(self.load_in_force())

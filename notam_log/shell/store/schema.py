@@ -172,3 +172,11 @@ def m002_digests(db: Database) -> None:
         CREATE INDEX IF NOT EXISTS digests_made ON digests (made_at);
         """
     )
+
+
+@migrations()
+def m003_announcements(db: Database) -> None:
+    """Official announcements: every post read, its versions, the announced episodes."""
+    from notam_log.shell.store.announcements import SCHEMA
+
+    db.executescript(SCHEMA)

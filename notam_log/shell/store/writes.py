@@ -11,11 +11,13 @@ from typing import Any
 
 from sqlite_utils import Database
 
+from notam_log.core.announce import AnnounceChanges
 from notam_log.core.diff import Changes, World
 from notam_log.core.digest import Digest
 from notam_log.core.errors import StoreError
 from notam_log.core.models import Event, PollRecord, iso
 from notam_log.core.validity import notam_json
+from notam_log.shell.store import announcements
 from notam_log.shell.store.rows import (
     categories_json,
     describe_sqlite_error,
@@ -33,12 +35,22 @@ class Writes:
 
     # ------------------------------------------------------------------ writing
 
-    def write(self, changes: Changes, poll: PollRecord | None = None) -> list[Event]:
+    def write(
+        self,
+        changes: Changes,
+        poll: PollRecord | None = None,
+        *,
+        announce: AnnounceChanges | None = None,
+    ) -> list[Event]:
         """Write one ingest, tick or source outcome in one transaction; return the
-        events with their sequence numbers."""
+        events with their sequence numbers. ``announce``: the posts and announced
+        episodes of the same snapshot (its events are among ``changes.events``)."""
         try:
             with self.db.atomic():
-                return self._write(changes, poll)
+                out = self._write(changes, poll)
+                if announce is not None:
+                    announcements.write(self.db.conn, announce)
+                return out
         except sqlite3.DatabaseError as exc:
             raise StoreError(f"{self.path}: {describe_sqlite_error(exc)}") from exc
 
