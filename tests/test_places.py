@@ -145,6 +145,7 @@ def test_fold_and_skeleton() -> None:
     assert skeleton(fold("Iaroslavl'")) == skeleton(fold("Yaroslavl"))
     assert skeleton(fold("Nizhnii Novgorod")) == skeleton(fold("Nizhny Novgorod"))
     assert skeleton(fold("Grabczevo")) == skeleton(fold("Grabtsevo"))
+    assert skeleton(fold("Tunoshna")) == skeleton(fold("Tunnoshna"))  # doubled letters
     assert skeleton(fold("Samara")) != skeleton(fold("Samar"))
 
 
