@@ -12,7 +12,18 @@ from pathlib import Path
 
 import pytest
 
-from notam_log.core.places import Airport, PlaceIndex, distance_nm, fold, skeleton, split_list
+from notam_log.core.places import (
+    Airport,
+    PlaceError,
+    PlaceIndex,
+    Resolution,
+    codes_for,
+    describe,
+    distance_nm,
+    fold,
+    skeleton,
+    split_list,
+)
 from notam_log.shell.airports import lemmatize_ru, name_of, place_index, timezone_of
 
 STATEMENTS = Path(__file__).parent / "data" / "rosaviatsia" / "statements.jsonl"
@@ -220,3 +231,44 @@ def test_statement_names_resolution_rate() -> None:
     rate = 1 - len(failures) / len(names)
     assert rate >= 0.95, f"{rate:.1%} resolved; failures: {failures}"
     assert len(names) > 90
+
+
+def test_codes_for(small: PlaceIndex) -> None:
+    assert codes_for(small, ["EGLL,lhr", "Kazan", "LGW"]) == ["EGLL", "UWKD", "EGKK"]
+    assert codes_for(small, ["EGTT", "K8WC", "8WC"]) == ["EGTT", "K8WC", "8WC"]  # FIR, lids
+    with pytest.raises(PlaceError) as err:
+        codes_for(small, ["London"])
+    assert err.value.exit_code == 2
+    msg = str(err.value)
+    assert "\n" not in msg and "names 2 airports" in msg and "EGLL (LHR)" in msg and "EGKK" in msg
+    with pytest.raises(PlaceError, match="nearest: EGLL") as err:
+        codes_for(small, ["Heathro"])
+    for typo in ["egtt", "Qwerty", "XYZ"]:  # not a code in capitals, not a name: no guess
+        with pytest.raises(PlaceError, match="no airport by that name or code"):
+            codes_for(small, [typo])
+
+
+def test_describe_limits_the_list() -> None:
+    many = tuple(_ap(f"EG{i:02d}", "XXX", f"Field {i}", "Town") for i in range(12))
+    line = describe(Resolution("Town", many), "--near", limit=3)
+    assert line.startswith("--near 'Town' names 12 airports") and "and 9 more" in line
+
+
+def test_notam_near() -> None:
+    from notam_log.core.models import Notam
+    from notam_log.core.places import circle_near, notam_near
+
+    izhevsk = (56.8281, 53.4575)
+    # a Q-line circle 60 NM east of Izhevsk with a radius of 5 NM
+    far_east = distance_nm(izhevsk[0], izhevsk[1], 56.8281, 55.28)
+    assert 55 < far_east < 65
+    q = Notam(key="X:A1/25", id="A1/25", lat=56.8281, lon=55.28, radius_nm=5)
+    assert notam_near(q, izhevsk, far_east - 4, lambda _: None)  # circles meet
+    assert not notam_near(q, izhevsk, far_east - 6, lambda _: None)
+    assert not circle_near(None, 53.0, 5, izhevsk, 100)
+    assert not circle_near(float("nan"), 53.0, 5, izhevsk, 100)
+    # no Q-line position: the position of its airport counts
+    bare = Notam(key="X:A2/25", id="A2/25", locations=("ZZZZ", "USII"))
+    pos = {"USII": izhevsk}
+    assert notam_near(bare, (56.9, 53.5), 10, pos.get)
+    assert not notam_near(bare, (58.5, 49.3), 10, pos.get)  # Kirov

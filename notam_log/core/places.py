@@ -37,6 +37,9 @@ from dataclasses import dataclass, field
 
 from unidecode import unidecode
 
+from notam_log.core.errors import NotamLogError
+from notam_log.core.models import Notam
+
 Lemmatize = Callable[[str], Iterable[str]]
 
 #: Words that name the kind of place, not the place (after folding; Russian included).
@@ -438,3 +441,82 @@ def _prefer(found: Sequence[Airport]) -> tuple[Airport, ...]:
     unique = list(dict.fromkeys(found))
     with_iata = [a for a in unique if a.iata]
     return tuple(sorted(with_iata or unique, key=_rank))
+
+
+class PlaceError(NotamLogError):
+    """A place the user named is unknown or ambiguous (a usage error: exit 2)."""
+
+    exit_code = 2
+
+
+#: A location indicator as NOTAMs write it, kept as typed when the airport data does not
+#: know it (an FIR such as EGTT, a heliport): four capitals, or letters and digits.
+_BARE_CODE = re.compile(r"[A-Z]{4}|(?=.*\d)[A-Z0-9]{3,4}")
+
+
+def describe(r: Resolution, option: str = "--location", limit: int = 8) -> str:
+    """One line saying why ``r`` is not one airport: the candidates or the nearest names."""
+    if r.ambiguous:
+        shown = "; ".join(a.label() for a in r.matches[:limit])
+        more = f"; and {len(r.matches) - limit} more" if len(r.matches) > limit else ""
+        return (
+            f"{option} {r.query!r} names {len(r.matches)} airports: {shown}{more}"
+            " (give one of their codes, or several separated by commas)"
+        )
+    if r.suggestions:
+        near = "; ".join(a.label() for a in r.suggestions)
+        return f"{option} {r.query!r}: no airport by that name or code; nearest: {near}"
+    return f"{option} {r.query!r}: no airport by that name or code"
+
+
+def codes_for(index: PlaceIndex, values: Iterable[str], option: str = "--location") -> list[str]:
+    """The ICAO codes a user's ``--location`` values name (each may be a comma list), in
+    order and once each. A location indicator the data does not know (``EGTT``, an FIR)
+    is kept as typed when written as a code in capitals; any other unknown or ambiguous
+    value raises :class:`PlaceError` with the candidates or the nearest names."""
+    out: list[str] = []
+    for value in values:
+        for part in split_list(value):
+            r = index.resolve(part)
+            if r.icao is not None:
+                code = r.icao
+            elif not r.ambiguous and _BARE_CODE.fullmatch(part.strip()):
+                code = part.strip()
+            else:
+                raise PlaceError(describe(r, option))
+            if code not in out:
+                out.append(code)
+    return out
+
+
+def circle_near(
+    lat: float | None,
+    lon: float | None,
+    q_radius_nm: float | None,
+    centre: tuple[float, float],
+    radius_nm: float,
+) -> bool:
+    """Whether a NOTAM's Q-line circle (centre and radius; no radius counts as a point)
+    meets the circle of ``radius_nm`` around ``centre``. False without a position."""
+    if lat is None or lon is None or math.isnan(lat) or math.isnan(lon):
+        return False
+    reach = radius_nm + max(float(q_radius_nm or 0), 0.0)
+    return distance_nm(lat, lon, centre[0], centre[1]) <= reach
+
+
+def notam_near(
+    notam: Notam,
+    centre: tuple[float, float],
+    radius_nm: float,
+    position: Callable[[str], tuple[float, float] | None],
+) -> bool:
+    """Whether ``notam`` concerns the area within ``radius_nm`` of ``centre``: its Q-line
+    circle meets that area, or, when the Q-line gives no position, one of its locations is
+    an airport inside it (``position`` gives an ICAO code's latitude and longitude)."""
+    if notam.lat is not None and notam.lon is not None:
+        return circle_near(notam.lat, notam.lon, notam.radius_nm, centre, radius_nm)
+    for loc in notam.locations:
+        pos = position(loc)
+        if pos is not None and circle_near(pos[0], pos[1], 0, centre, radius_nm):
+            return True
+    return False
