@@ -220,6 +220,14 @@ class _Keys:
             found |= own & self.by_words(q)
         return found
 
+    def in_region(self, q: Tokens) -> set[int]:
+        """Airports of the region named ``q``; those that the data places in a town of
+        another name are left out when some have no town or one of that name (the data
+        gives Yaroslavl's Tunoshna no town; Rybinsk's airport is Rybinsk's)."""
+        found = self.region.get(q, set())
+        own = {i for i in found if not self.seqs[i][2] or self.seqs[i][2] == q}
+        return own or set(found)
+
     def by_words(self, q: Tokens) -> set[int]:
         """Airports whose city and name words hold every word of ``q`` (a one-letter word
         abbreviating the word it stands before: ``n novgorod``)."""
@@ -324,8 +332,8 @@ class PlaceIndex:
             ("name", True, _Keys.named),
             ("words", False, _Keys.by_words),
             ("words", True, _Keys.by_words),
-            ("region", False, lambda k, q: k.region.get(q, set())),
-            ("region", True, lambda k, q: k.region.get(q, set())),
+            ("region", False, _Keys.in_region),
+            ("region", True, _Keys.in_region),
         )
         for how, skel, lookup in stages:
             keys = self._skeleton_keys() if skel else self._folded_keys()
