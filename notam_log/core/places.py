@@ -72,7 +72,7 @@ GENERIC = frozenset(
     ]
 )
 _SAINT = {"saint": "st", "sankt": "st", "sainte": "st", "ste": "st", "san": "san"}
-_QUOTES = str.maketrans("", "", "'\u2019\u02b9\u02bc`\u00b4\"")
+_QUOTES = re.compile("['\u2019\u02b9\u02bc`\u00b4\"]")
 _CYRILLIC = re.compile(r"[\u0400-\u04ff]")
 _WORD = re.compile(r"[^\W_]+")
 _ASCII_WORD = re.compile(r"[a-z0-9]+")
@@ -138,8 +138,11 @@ class Resolution:
 
 def fold(text: str) -> Tokens:
     """``Sheremet'evo International`` -> ``('sheremetevo', 'international')``."""
-    flat = (text if text.isascii() else unidecode(text)).lower().translate(_QUOTES)
-    return tuple(_SAINT.get(t, t) for t in _ASCII_WORD.findall(flat))
+    flat = _QUOTES.sub("", (text if text.isascii() else unidecode(text)).lower())
+    words = _ASCII_WORD.findall(flat)
+    if not _SAINT.keys().isdisjoint(words):
+        words = [_SAINT.get(t, t) for t in words]
+    return tuple(words)
 
 
 def core(tokens: Tokens) -> Tokens:
@@ -198,16 +201,19 @@ class _Keys:
     @classmethod
     def build(cls, rows: Sequence[Row]) -> _Keys:
         keys = cls()
+        exact, words, proper, region = keys.exact, keys.words, keys.proper, keys.region
         for i, (city, name, named, subd) in enumerate(rows):
-            for key in {city, name, named}:
+            for key in (city, name, named):
                 if key:
-                    keys.exact.setdefault(key, set()).add(i)
-            for word in {*city, *named}:
-                keys.words.setdefault(word, set()).add(i)
-            for word in set(named) - set(city):
-                keys.proper.setdefault(word, set()).add(i)
+                    exact.setdefault(key, set()).add(i)
+            for word in city:
+                words.setdefault(word, set()).add(i)
+            for word in named:
+                words.setdefault(word, set()).add(i)
+                if word not in city:
+                    proper.setdefault(word, set()).add(i)
             if subd:
-                keys.region.setdefault(subd, set()).add(i)
+                region.setdefault(subd, set()).add(i)
             keys.seqs.append((city + name, name, city))
         return keys
 
