@@ -123,6 +123,8 @@ def test_unknown_gives_suggestions_not_matches(small: PlaceIndex) -> None:
     assert r.matches == () and r.how == ""
     assert [a.icao for a in r.suggestions][:1] == ["EGLL"]
     assert small.resolve("Zzyzx").suggestions == ()
+    assert small.resolve("HEATHRO").suggestions  # capitals, but no code
+    assert small.resolve("EGTX").suggestions == ()  # a code: no names are near it
     assert small.resolve("   ").matches == ()
 
 
@@ -244,6 +246,8 @@ def test_codes_for(small: PlaceIndex) -> None:
     assert "\n" not in msg and "names 2 airports" in msg and "EGLL (LHR)" in msg and "EGKK" in msg
     with pytest.raises(PlaceError, match="nearest: EGLL") as err:
         codes_for(small, ["Heathro"])
+    with pytest.raises(PlaceError, match="names no place"):
+        codes_for(small, ["EGLL", " , "])
     for typo in ["egtt", "Qwerty", "XYZ"]:  # not a code in capitals, not a name: no guess
         with pytest.raises(PlaceError, match="no airport by that name or code"):
             codes_for(small, [typo])
@@ -273,3 +277,13 @@ def test_notam_near() -> None:
     pos = {"USII": izhevsk}
     assert notam_near(bare, (56.9, 53.5), 10, pos.get)
     assert not notam_near(bare, (58.5, 49.3), 10, pos.get)  # Kirov
+    # radius 999 is "the whole FIR": not a circle; only its locations count
+    fir = Notam(key="X:A3/25", id="A3/25", lat=56.8, lon=53.4, radius_nm=999, locations=("USSV",))
+    assert not notam_near(fir, izhevsk, 10, pos.get)
+    fir_at = Notam(
+        key="X:A4/25", id="A4/25", lat=56.8, lon=53.4, radius_nm=999, locations=("USII",)
+    )
+    assert notam_near(fir_at, izhevsk, 10, pos.get)
+    assert notam_near(
+        Notam(key="X:A5/25", id="A5/25", lat=56.8, lon=53.4, radius_nm=998), izhevsk, 1, pos.get
+    )

@@ -38,7 +38,7 @@ from dataclasses import dataclass, field
 from unidecode import unidecode
 
 from notam_log.core.errors import NotamLogError
-from notam_log.core.models import Notam
+from notam_log.core.models import Episode, Notam
 
 Lemmatize = Callable[[str], Iterable[str]]
 
@@ -403,6 +403,8 @@ class PlaceIndex:
                 how, found = "hint", by_hint
                 break
         if not found:
+            if _CODE.fullmatch(main) and main.isupper():  # a code: names are not near it
+                return Resolution(text)
             return Resolution(text, suggestions=self.suggest(main, country), how="")
         return Resolution(text, _prefer(found), how=how)
 
@@ -468,29 +470,34 @@ class PlaceError(NotamLogError):
 _BARE_CODE = re.compile(r"[A-Z]{4}|(?=.*\d)[A-Z0-9]{3,4}")
 
 
-def describe(r: Resolution, option: str = "--location", limit: int = 8) -> str:
-    """One line saying why ``r`` is not one airport: the candidates or the nearest names."""
+def describe(r: Resolution, option: str = "", limit: int = 8) -> str:
+    """One line saying why ``r`` is not one airport: the candidates or the nearest names
+    (``option``, when given, opens it: ``--location 'London' names ...``)."""
+    head = f"{option} {r.query!r}" if option else repr(r.query)
     if r.ambiguous:
         shown = "; ".join(a.label() for a in r.matches[:limit])
         more = f"; and {len(r.matches) - limit} more" if len(r.matches) > limit else ""
         return (
-            f"{option} {r.query!r} names {len(r.matches)} airports: {shown}{more}"
+            f"{head} names {len(r.matches)} airports: {shown}{more}"
             " (give one of their codes, or several separated by commas)"
         )
     if r.suggestions:
         near = "; ".join(a.label() for a in r.suggestions)
-        return f"{option} {r.query!r}: no airport by that name or code; nearest: {near}"
-    return f"{option} {r.query!r}: no airport by that name or code"
+        return f"{head}: no airport by that name or code; nearest: {near}"
+    return f"{head}: no airport by that name or code"
 
 
-def codes_for(index: PlaceIndex, values: Iterable[str], option: str = "--location") -> list[str]:
+def codes_for(index: PlaceIndex, values: Iterable[str], option: str = "") -> list[str]:
     """The ICAO codes a user's ``--location`` values name (each may be a comma list), in
     order and once each. A location indicator the data does not know (``EGTT``, an FIR)
     is kept as typed when written as a code in capitals; any other unknown or ambiguous
     value raises :class:`PlaceError` with the candidates or the nearest names."""
     out: list[str] = []
     for value in values:
-        for part in split_list(value):
+        parts = split_list(value)
+        if not parts:
+            raise PlaceError(f"{option} {value!r}: names no place".strip())
+        for part in parts:
             r = index.resolve(part)
             if r.icao is not None:
                 code = r.icao
@@ -501,6 +508,10 @@ def codes_for(index: PlaceIndex, values: Iterable[str], option: str = "--locatio
             if code not in out:
                 out.append(code)
     return out
+
+
+#: The Q-line radius that stands for a whole FIR (or several), not a circle.
+WHOLE_FIR_NM = 999
 
 
 def circle_near(
@@ -526,11 +537,36 @@ def notam_near(
 ) -> bool:
     """Whether ``notam`` concerns the area within ``radius_nm`` of ``centre``: its Q-line
     circle meets that area, or, when the Q-line gives no position, one of its locations is
-    an airport inside it (``position`` gives an ICAO code's latitude and longitude)."""
-    if notam.lat is not None and notam.lon is not None:
+    an airport inside it (``position`` gives an ICAO code's latitude and longitude). A
+    Q-line radius of 999 says "the whole FIR", not where: such a NOTAM counts by its
+    locations only (an FIR is no airport, so it is near nothing)."""
+    whole_fir = notam.radius_nm is not None and notam.radius_nm >= WHOLE_FIR_NM
+    if notam.lat is not None and notam.lon is not None and not whole_fir:
         return circle_near(notam.lat, notam.lon, notam.radius_nm, centre, radius_nm)
     for loc in notam.locations:
         pos = position(loc)
         if pos is not None and circle_near(pos[0], pos[1], 0, centre, radius_nm):
             return True
     return False
+
+
+@dataclass(frozen=True, slots=True)
+class Area:
+    """What is near a place: the NOTAMs whose Q-line circle meets the circle of
+    ``radius_nm`` around ``centre`` (``keys``), and the airports inside it (``locations``)."""
+
+    centre: Airport
+    radius_nm: float
+    keys: frozenset[str] = frozenset()
+    locations: frozenset[str] = frozenset()
+
+    def label(self) -> str:
+        """``within 5 NM of EGLL London Heathrow Airport``."""
+        return f"within {self.radius_nm:g} NM of {self.centre.icao} {self.centre.name}"
+
+    def holds_notam(self, notam: Notam) -> bool:
+        return notam.key in self.keys
+
+    def holds_episode(self, episode: Episode) -> bool:
+        """An episode of an airport inside the area, or caused by a NOTAM near it."""
+        return episode.location in self.locations or not self.keys.isdisjoint(episode.keys)
