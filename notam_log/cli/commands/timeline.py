@@ -48,8 +48,10 @@ def timeline_cmd(
     caused by NOTAMs whose Q-line circle comes that near.
     """
     one_format(as_json, as_csv)
-    if bool(location) == (near is not None):
-        raise click.UsageError("give LOCATION or --near PLACE (one of them)")
+    if not location and near is None:
+        raise click.UsageError("Missing argument 'LOCATION' (or give --near PLACE)")
+    if location and near is not None:
+        raise click.UsageError("LOCATION and --near exclude each other (give one)")
     end = time_option(until, "--until") or clock.now()
     start = end - timedelta(days=days)
     with state.store() as store:
