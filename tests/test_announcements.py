@@ -15,6 +15,7 @@ import pytest
 from notam_log.core.announce import read_post
 from notam_log.core.models import Post
 from notam_log.core.parse.announcements import Announcement, moscow_time, read_announcements
+from notam_log.shell.airports import russian_resolver
 
 DATA = Path(__file__).parent / "data" / "rosaviatsia" / "statements.jsonl"
 ROWS: list[dict[str, Any]] = [json.loads(line) for line in DATA.read_text().splitlines()]
@@ -137,10 +138,7 @@ class MapResolver:
 def test_every_nameable_statement_resolves_with_the_place_index(row: dict[str, Any]) -> None:
     """The real resolver (the place index built from airportsdata and pymorphy3) gives
     every airport of every statement its code."""
-    airports = pytest.importorskip("notam_log.shell.airports")
-    if not hasattr(airports, "place_index"):
-        pytest.skip("the place index has not landed")
-    resolver = airports.russian_resolver()
+    resolver = russian_resolver()
     readings, _issues = read_post(Post("favt_info", 1, _post_time(row), row["text"]), resolver)
     if row["kind"] == "other":
         assert readings == []

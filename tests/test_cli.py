@@ -278,7 +278,11 @@ def test_usage_errors_are_one_line_with_exit_2(db: Path) -> None:
             "Error: Invalid value for --since: 'yesterday' is not a time"
             " (expected ISO 8601 such as 2025-03-21T14:00Z) (try 'notam-log events --help')",
         ),
-        (["timeline"], "Error: Missing argument 'LOCATION' (try 'notam-log timeline --help')"),
+        (
+            ["timeline"],
+            "Error: Missing argument 'LOCATION' (or give --near PLACE)"
+            " (try 'notam-log timeline --help')",
+        ),
         (
             ["digest", "--format", "pdf"],
             "Error: Invalid value for '--format': 'pdf' is not one of 'text', 'md', 'html',"

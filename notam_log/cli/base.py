@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 import click
 
 from notam_log.cli import output
+from notam_log.cli.places import location_option, near_options
 from notam_log.core.config import Config
 from notam_log.core.errors import NotamLogError
 from notam_log.core.models import CATEGORIES, EVENT_KINDS, parse_iso
@@ -335,9 +336,6 @@ def options(*opts: Callable[[F], F]) -> Callable[[F], F]:
     return apply
 
 
-location_option = click.option(
-    "--location", "locations", multiple=True, help="Only these locations."
-)
 category_option = click.option(
     "--category", "categories", multiple=True, help="Only these categories."
 )
@@ -351,6 +349,7 @@ filters = options(
     click.option("--since", help="From this time (ISO 8601 UTC)."),
     click.option("--until", help="Before this time (ISO 8601 UTC)."),
     click.option("--kind", "kinds", multiple=True, help="Only these event kinds."),
+    near_options,
     category_option,
     restrictions_option,
     json_option,

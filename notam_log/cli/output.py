@@ -337,6 +337,7 @@ def timeline(
             style="bold",
         )
     )
+    several = len({ep.location for ep in eps}) > 1
     for ep in eps:
         lo, hi = episode_duration(ep, end)
         began = bounds(ep.start_after, ep.start_by)
@@ -349,7 +350,8 @@ def timeline(
             if ep.end_effective:
                 ended += f" (effective {fmt_time(ep.end_effective)})"
         cats = " > ".join(c for _w, c in ep.categories)
-        console.print(Text(f"  began {began}; {ended}; lasted {duration_range(lo, hi)}"))
+        where = f"{ep.location}: " if several else ""
+        console.print(Text(f"  {where}began {began}; {ended}; lasted {duration_range(lo, hi)}"))
         console.print(Text(f"    {cats}; NOTAMs {', '.join(ep.keys)}", style="dim"))
     for line in day_bars(eps, start, end):
         console.print(Text(line))

@@ -1,7 +1,10 @@
-"""Airport names and time zones, from the airportsdata package (ICAO codes).
+"""Airports from the airportsdata package: names, time zones and the place index.
 
-Only the two columns needed are kept (about 4 MB for 28,000 airports, against ~28 MB
-for ``airportsdata.load()``), read once on first use.
+``name_of`` and ``timezone_of`` read only the two columns they need (about 4 MB for 28,000
+airports, against ~28 MB for ``airportsdata.load()``), once on first use. ``place_index()``
+builds the :class:`~notam_log.core.places.PlaceIndex` (every airport with its codes, names,
+city, region and position) once, with pymorphy3 as the lemmatizer of Russian words (loaded
+only when a Cyrillic name is first looked up).
 """
 
 from __future__ import annotations
@@ -9,10 +12,11 @@ from __future__ import annotations
 import csv
 import functools
 import sys
+from collections.abc import Iterator
 from importlib import resources
-from typing import Any
 
-from notam_log.core.announce import NoResolver, Resolver
+from notam_log.core.announce import Resolver
+from notam_log.core.places import Airport, PlaceIndex
 
 
 @functools.cache
@@ -41,24 +45,73 @@ def timezone_of(code: str) -> str | None:
     return row[1] or None if row else None
 
 
-def russian_resolver() -> Resolver:
-    """Russian airport names (of Rosaviatsia's announcements) -> ICAO codes: the place
-    index's resolver when it is installed, else one that resolves nothing (the codes
-    a text states are still read)."""
-    import importlib
+def _float(value: str) -> float:
+    try:
+        return float(value)
+    except ValueError:
+        return float("nan")
 
-    module = importlib.import_module("notam_log.shell.airports")
-    build = getattr(module, "place_index", None)
-    if build is None:
-        return NoResolver()
-    return PlaceResolver(build())
+
+def read_airports() -> Iterator[Airport]:
+    """Every airport of airportsdata with an ICAO code (its IATA code where it has one)."""
+    path = resources.files("airportsdata").joinpath("airports.csv")
+    with path.open("r", encoding="utf-8") as f:
+        rows = csv.reader(f)
+        col = {name: i for i, name in enumerate(next(rows))}
+        icao, iata, name, city = col["icao"], col["iata"], col["name"], col["city"]
+        country, lat, lon, tz, subd = (col[k] for k in ("country", "lat", "lon", "tz", "subd"))
+        for row in rows:
+            if row[icao]:
+                yield Airport(
+                    row[icao],
+                    row[iata],
+                    row[name],
+                    row[city],
+                    row[country],
+                    _float(row[lat]),
+                    _float(row[lon]),
+                    sys.intern(row[tz]),
+                    row[subd],
+                )
+
+
+@functools.cache
+def _morph() -> object:
+    import pymorphy3  # type: ignore[import-untyped]
+
+    return pymorphy3.MorphAnalyzer(lang="ru")
+
+
+def lemmatize_ru(word: str) -> list[str]:
+    """A Russian word's normal forms and its nominative keeping number and gender
+    (``Ижевска`` -> ``ижевск``; ``Минеральных`` -> ``минеральный``, ``минеральные``)."""
+    morph = _morph()
+    out: list[str] = []
+    for parse in morph.parse(word):  # type: ignore[attr-defined]
+        out.append(parse.normal_form)
+        nominative = parse.inflect({"nomn"})
+        if nominative is not None:
+            out.append(nominative.word)
+    return list(dict.fromkeys(out))
+
+
+@functools.cache
+def place_index() -> PlaceIndex:
+    """The index of every airport the data knows (built once per process)."""
+    return PlaceIndex(read_airports(), lemmatize=lemmatize_ru)
+
+
+def russian_resolver() -> Resolver:
+    """Russian airport names (of Rosaviatsia's announcements) -> ICAO codes, through
+    the place index."""
+    return PlaceResolver(place_index())
 
 
 class PlaceResolver:
     """:class:`~notam_log.core.announce.Resolver` over the place index: every airport a
     name matches (one when resolved; several when the name is ambiguous)."""
 
-    def __init__(self, index: Any) -> None:
+    def __init__(self, index: PlaceIndex) -> None:
         self.index = index
 
     def resolve_russian(self, name: str, hint: str | None) -> tuple[str, ...] | None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from notam_log.cli import output
+from notam_log.cli import output, places
 from notam_log.cli.base import (
     State,
     category_option,
@@ -12,23 +12,27 @@ from notam_log.cli.base import (
     command,
     csv_option,
     json_option,
-    location_option,
     one_format,
     options,
     restrictions_option,
     time_option,
 )
+from notam_log.cli.places import location_option, near_options
+from notam_log.core.places import Airport
 from notam_log.shell import clock
 
 
 @command("active")
-@options(location_option, category_option, restrictions_option, json_option, csv_option)
+@options(location_option, near_options, category_option, restrictions_option)
+@options(json_option, csv_option)
 @click.option("--at", help="The time (default: now).")
 @click.option("--feed", is_flag=True, help="What the feed listed at that time instead.")
 @click.option("--local", is_flag=True, help="Times in the airport's local time.")
 def active_cmd(
     state: State,
     locations: tuple[str, ...],
+    near: Airport | None,
+    radius: float | None,
     categories: tuple[str, ...],
     restrictions: bool,
     as_json: bool,
@@ -51,5 +55,6 @@ def active_cmd(
             restrictions=restrictions,
             locations=[x.upper() for x in locations],
             categories=categories,
+            area=places.area(store, near, radius),
         )
     output.active(rows, when, as_json=as_json, as_csv=as_csv, local=local)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from notam_log.cli import output
+from notam_log.cli import output, places
 from notam_log.cli.base import (
     MAX_LIMIT,
     State,
@@ -14,6 +14,7 @@ from notam_log.cli.base import (
     one_format,
     time_range,
 )
+from notam_log.core.places import Airport
 
 
 @command("events")
@@ -30,6 +31,8 @@ def events_cmd(
     since: str | None,
     until: str | None,
     kinds: tuple[str, ...],
+    near: Airport | None,
+    radius: float | None,
     categories: tuple[str, ...],
     restrictions: bool,
     as_json: bool,
@@ -42,6 +45,7 @@ def events_cmd(
     start, end = time_range(since, until)
     with state.store() as store:
         events = store.events(
+            area=places.area(store, near, radius),
             since=start,
             until=end,
             kinds=kinds,

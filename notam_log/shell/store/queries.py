@@ -29,6 +29,7 @@ from notam_log.core.models import (
     iso,
     parse_iso,
 )
+from notam_log.core.places import Airport, Area, PlaceIndex, notam_near
 from notam_log.core.validity import in_force, notam_json
 from notam_log.shell.store import announcements
 from notam_log.shell.store.rows import (
@@ -136,8 +137,11 @@ class Queries:
         after_seq: int | None = None,
         limit: int | None = None,
         newest_first: bool = False,
+        area: Area | None = None,
     ) -> list[Event]:
-        """The log, oldest first (by sequence number), filtered."""
+        """The log, oldest first (by sequence number), filtered. ``area``: only events of
+        a NOTAM near a place (its key, or one of the keys a restriction event names) or
+        at an airport inside it."""
         where: list[str] = []
         params: list[Any] = []
         if since is not None:
@@ -166,6 +170,16 @@ class Queries:
                 f" ({','.join('?' * len(locations))}))"
             )
             params.extend(locations)
+        if area is not None:
+            keys, locs = json.dumps(sorted(area.keys)), json.dumps(sorted(area.locations))
+            where.append(
+                "(e.key IN (SELECT value FROM json_each(?))"
+                " OR e.seq IN (SELECT seq FROM event_locations WHERE location IN"
+                " (SELECT value FROM json_each(?)))"
+                " OR EXISTS (SELECT 1 FROM json_each(e.detail, '$.keys') k"
+                " WHERE k.value IN (SELECT value FROM json_each(?))))"
+            )
+            params.extend([keys, locs, keys])
         sql = (
             "SELECT e.seq, e.kind, e.key, e.id, e.locations, e.category, e.source,"
             ' e.observed_at, e."after", e.effective_at, e.detail FROM events e'
@@ -176,6 +190,17 @@ class Queries:
         if limit is not None:
             sql += f" LIMIT {int(limit)}"
         return [event_from_row(r) for r in self.db.execute(sql, params).fetchall()]
+
+    def notam_positions(
+        self,
+    ) -> Iterator[tuple[str, float | None, float | None, float | None, tuple[str, ...]]]:
+        """Each NOTAM's key, Q-line centre and radius (None where not given) and locations."""
+        sql = (
+            "SELECT key, json_extract(data, '$.lat'), json_extract(data, '$.lon'),"
+            " json_extract(data, '$.radius_nm'), locations FROM notams"
+        )
+        for key, lat, lon, radius, locs in self.db.execute(sql):
+            yield key, _number(lat), _number(lon), _number(radius), tuple((locs or "").split())
 
     def count_events(self) -> int:
         return int(self.db.execute("SELECT count(*) FROM events").fetchone()[0])
@@ -476,6 +501,30 @@ class Queries:
         return DigestRecord(made, since, until, row[3], row[4])
 
 
+def _number(value: Any) -> float | None:
+    return float(value) if isinstance(value, int | float) else None
+
+
+def area_near(store: Queries, centre: Airport, radius_nm: float, index: PlaceIndex) -> Area:
+    """The NOTAMs of the log near ``centre`` (their Q-line circle meets the circle of
+    ``radius_nm`` around it; without a Q-line position, one of their airports is inside
+    it) and the airports inside it."""
+    at = (centre.lat, centre.lon)
+
+    def position(code: str) -> tuple[float, float] | None:
+        a = index.get(code)
+        return (a.lat, a.lon) if a is not None else None
+
+    keys = set()
+    for key, lat, lon, radius, locs in store.notam_positions():
+        q_radius = None if radius is None else int(radius)
+        notam = Notam(key, None, lat=lat, lon=lon, radius_nm=q_radius, locations=locs)
+        if notam_near(notam, at, radius_nm, position):
+            keys.add(key)
+    inside = frozenset(a.icao for a in index.near(centre.lat, centre.lon, radius_nm))
+    return Area(centre, radius_nm, frozenset(keys), inside)
+
+
 @dataclass(frozen=True, slots=True)
 class ActiveRow:
     notam: Notam
@@ -492,9 +541,11 @@ def active(
     restrictions: bool = False,
     locations: list[str] | None = None,
     categories: tuple[str, ...] = (),
+    area: Area | None = None,
 ) -> list[ActiveRow]:
     """NOTAMs in force at ``at`` (B <= at < C, inside D) windows) as the log knew them;
-    with ``feed``, what the feed listed at that time whether in force or not."""
+    with ``feed``, what the feed listed at that time whether in force or not; with
+    ``area``, only those near a place."""
     rows: list[NotamRow] = store.notams_listed_at(at) if feed else store.notams_known_at(at)
     out = []
     for r in rows:
@@ -506,6 +557,8 @@ def active(
         if locations and not set(locations) & set(n.locations or ((n.fir,) if n.fir else ())):
             continue
         if categories and n.category not in categories:
+            continue
+        if area is not None and not area.holds_notam(n):
             continue
         out.append(ActiveRow(n, r.status, r.first_seen, r.last_seen))
     out.sort(key=lambda a: (SEVERITY.get(a.notam.category, 99), a.notam.locations, a.notam.key))
