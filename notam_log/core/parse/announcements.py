@@ -342,19 +342,15 @@ def _scan(
             i += 1
             continue
         if ch == "(":
-            close = clean.find(")", i + 1, end)
-            line_end = clean.find("\n", i + 1, end)
-            stop = close if close != -1 and (line_end == -1 or close < line_end) else line_end
-            stop = end if stop == -1 else stop
+            stop = _closing(clean, i, end, ")", missing=end)
             if current is not None:
                 _paren(current, clean[i + 1 : stop])
                 current.closed = True
             i = stop + 1
             continue
         if ch in _QUOTES:
-            close = clean.find(_QUOTES[ch], i + 1, end)
-            line_end = clean.find("\n", i + 1, end)
-            if close == -1 or (line_end != -1 and line_end < close):
+            close = _closing(clean, i, end, _QUOTES[ch], missing=-1)
+            if close == -1:
                 i += 1
                 continue
             inner = " ".join(clean[i + 1 : close].split())
@@ -393,6 +389,18 @@ def _scan(
         _settle(pending, names, clean, used)
     ok = not clean[i:end].strip(" \t\n,;:.|–—-)")
     return [n.mention() for n in names if n.words and n.words[0].strip(".")], ok
+
+
+def _closing(clean: str, i: int, end: int, mark: str, *, missing: int) -> int:
+    """Where the bracket or quote opened at ``i`` closes on its line; a bracket left
+    open ("НИЖНЕКАМСК(Бегишево") ends with its line; ``missing`` when neither."""
+    close = clean.find(mark, i + 1, end)
+    line_end = clean.find("\n", i + 1, end)
+    if close != -1 and (line_end == -1 or close < line_end):
+        return close
+    if mark != ")":
+        return missing
+    return line_end if line_end != -1 else missing
 
 
 def _settle(
