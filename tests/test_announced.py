@@ -198,3 +198,19 @@ def test_line_of_a_lifted_announcement() -> None:
         "announced 2025-11-15 02:30Z (favt_info/8287), lifted 2025-11-15 03:50Z"
         " (favt_info/8290), 1h 20m: no NOTAM coverage (unknown)"
     )
+
+
+def test_an_episode_the_log_recorded_is_judged_alike() -> None:
+    from notam_log.core.models import AnnouncedEpisode
+
+    logged = AnnouncedEpisode(
+        location="USII", start=z("2025-11-15T02:30Z"), start_by=z("2025-11-15T02:35Z"),
+        start_key="favt_info/8287", end=z("2025-11-15T03:50Z"), end_key="favt_info/8290",
+        keys=("favt_info/8287",),
+    )  # fmt: skip
+    a = an.from_logged(logged)
+    assert (a.location, a.start, a.end, a.keys, a.end_key) == (
+        "USII", z("2025-11-15T02:30Z"), z("2025-11-15T03:50Z"), ("favt_info/8287",), "favt_info/8290",
+    )  # fmt: skip
+    assert a.url == "https://t.me/favt_info/8287"
+    assert an.verdict(a, [], cover(), NOW).kind == "no_coverage"

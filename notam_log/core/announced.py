@@ -30,7 +30,7 @@ from typing import Any
 
 from notam_log.core.display import duration, fmt_time
 from notam_log.core.known import LocationCoverage
-from notam_log.core.models import Episode, Event, iso
+from notam_log.core.models import AnnouncedEpisode, Episode, Event, iso
 
 ANNOUNCED_KINDS: tuple[str, ...] = (
     "announced_imposed",
@@ -99,6 +99,23 @@ class Verdict:
             "text": self.text,
             "coverage": self.coverage.to_json() if self.coverage else None,
         }
+
+
+def from_logged(ep: AnnouncedEpisode, source: str = "") -> Announced:
+    """An episode as the log recorded it (``announced_episodes``, made by
+    :mod:`notam_log.core.announce` as announcements arrive: the source of truth once
+    there), in the form the verdicts take."""
+    keys = ep.keys or (ep.start_key,)
+    return Announced(
+        location=ep.location,
+        start=ep.start,
+        keys=tuple(keys),
+        source=source,
+        end=ep.end,
+        end_key=ep.end_key,
+        url=f"https://t.me/{keys[0]}" if keys and "/" in keys[0] else None,
+        end_url=f"https://t.me/{ep.end_key}" if ep.end_key and "/" in ep.end_key else None,
+    )
 
 
 def event_time(ev: Event) -> datetime:

@@ -80,9 +80,14 @@ def judged_announcements(
 ) -> list[tuple[Announced, Verdict]]:
     """The announced restrictions at ``location`` that overlap ``since .. until``, each
     with its verdict against the NOTAMs (see :mod:`notam_log.core.announced`)."""
-    events = store.events(kinds=an.ANNOUNCED_KINDS, locations=[location], until=until)
+    logged = store.announced_episodes(locations=[location], since=since, until=until)
+    if logged:  # the episodes the log made as the announcements arrived
+        candidates = [an.from_logged(ep) for ep in logged]
+    else:  # else made here from the announced events
+        events = store.events(kinds=an.ANNOUNCED_KINDS, locations=[location], until=until)
+        candidates = an.episodes(events)
     out: list[tuple[Announced, Verdict]] = []
-    for a in an.episodes(events):
+    for a in candidates:
         if a.location != location or a.start >= until or (a.end is not None and a.end < since):
             continue
         a_end = a.end or now
