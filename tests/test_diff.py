@@ -295,3 +295,24 @@ def test_another_source_amends_when_the_first_no_longer_vouches() -> None:
     ch = diff.tick(world, t(101))
     assert [e.kind for e in ch.events] == []  # no expiry at A's old end
     assert ch.world.active["STL:08/430"].notam.end == t(300)
+
+
+def test_a_poll_that_brought_nothing_is_failed_not_partial() -> None:
+    """A fetch that failed is called failed; a poll that brought part of a scope partial;
+    a call deliberately skipped (pull interval, quota) is not a failure."""
+    world = diff.ingest(diff.World(), snap(t(1), OTHER)).world
+    failed = diff.ingest(
+        world,
+        Snapshot(
+            "src", "UK", t(2), (), complete=False, reason="cannot resolve x (offline or DNS?)"
+        ),
+    )
+    assert failed.status == "failed" and failed.reason == "cannot resolve x (offline or DNS?)"
+    part = diff.ingest(
+        world, Snapshot("src", "UK", t(2), (OTHER,), complete=False, reason="page 2 of 3 failed")
+    )
+    assert part.status == "partial"
+    skipped = diff.ingest(
+        world, Snapshot("src", "UK", t(2), (), complete=False, reason="skipped: pull interval")
+    )
+    assert skipped.status == "partial"

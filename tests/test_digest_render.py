@@ -164,7 +164,7 @@ def test_chromium_shows_the_heathrow_day(tmp_path: Path) -> None:
     assert 'id="loc-EGLL"' in out and "London Heathrow Airport" in out
     assert "aerodrome closed → aerodrome limited: from 01:43Z" in out
     assert "lasted 22h 16m" in out
-    assert 'class="c" title="restricted"' in out  # the timeline bar
+    assert 'class="c" title="closed"' in out and 'class="l" title="limited"' in out
 
 
 def test_chromium_runs_nothing_from_the_feed(tmp_path: Path) -> None:
@@ -190,3 +190,61 @@ def test_text_wraps_long_items_under_their_own_start() -> None:
     # nothing of the feed text is lost to the wrapping
     joined = "".join(line.removeprefix("    - ").strip() for line in items)
     assert "".join(EVIL.split()).replace("\x1b[31m", "")[:120] in "".join(joined.split()), out
+
+
+def gap_day_digest() -> dg.Digest:
+    """23 March 2025 as the shared bulletins have it: hourly to 05:00Z, then nothing for
+    19 hours; EGLL limited from 03:10Z to 04:00Z, USII watched too (no source covers it)."""
+    from datetime import timedelta
+
+    from notam_log.core import known as cv
+
+    day = dg.day_period(date(2025, 3, 23))
+    polls = tuple(z("2025-03-22T20:00Z") + timedelta(hours=h) for h in range(10))
+    scope = cv.ScopeHistory("nats-uk", "UK", cv.Reach(prefixes=("EG",)), polls, polls)
+    ep = Episode("EGLL", z("2025-03-23T04:00Z"), z("2025-03-23T03:00Z"), z("2025-03-23T03:10Z"),
+                 end_by=z("2025-03-23T05:00Z"), end_after=z("2025-03-23T04:00Z"),
+                 end_effective=z("2025-03-23T04:00Z"),
+                 categories=((z("2025-03-23T03:10Z"), "aerodrome_limited"),), keys=("EGGN:A2000/25",))  # fmt: skip
+    return dg.build(
+        [], [ep], [], day, z("2025-03-25T06:00Z"), locations=["EGLL", "USII"],
+        scopes=[scope], names={"EGLL": "London Heathrow Airport"},
+    )  # fmt: skip
+
+
+def test_the_gap_of_23_march_is_unknown_not_clear() -> None:
+    d = gap_day_digest()
+    egll, usii = d.locations
+    assert render.bar(egll.spans, egll.unknown) == "." * 6 + "##??" + "~" * 38  # gap: unknown
+    assert render.bar(usii.spans, usii.unknown) == "~" * 48
+    assert not d.complete and any("USII: unknown" in w for w in d.warnings)
+    assert "unknown: USII: unknown" in render.render_text(d)  # never "nothing to report"
+    data = json.loads(render.render_json(d))
+    loc = data["locations"][0]
+    assert loc["unknown"] == [{"start": round(5 / 24, 4), "end": 1.0}]
+    assert loc["coverage"]["state"] == "partly" and loc["timeline"][0]["closed"] is False
+    assert data["locations"][1]["coverage"]["state"] == "unknown"
+    s = schema()
+    validate(data, s, s)
+    text = render.render_text(d)
+    assert "~ unknown" in text and "# restricted" in text  # the legend
+
+
+def test_closed_and_limited_are_two_colours() -> None:
+    from rich.console import Console
+
+    d = gap_day_digest()
+    html = render.render_html(d)
+    assert 'class="l" title="limited"' in html and 'class="c"' not in html.split("</style>")[1]
+    console = Console(width=120, force_terminal=True, color_system="standard", _environ={})
+    console.begin_capture()
+    console.print(render.render_rich(d))
+    out = console.end_capture()
+    assert "\x1b[1;33m#" in out  # limited: bold yellow (closed would be bold red)
+
+
+def test_chromium_shows_the_legend_and_unknown_cells(tmp_path: Path) -> None:
+    out = dom(render.render_html(gap_day_digest()), tmp_path)
+    assert 'id="legend"' in out and "unknown (no complete poll of a source covering it" in out
+    assert out.count('class="u" title="unknown"') == 2  # EGLL after 05:00Z, USII all day
+    assert 'class="sw c"' in out and 'class="sw l"' in out and 'class="sw u"' in out

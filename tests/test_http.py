@@ -172,3 +172,59 @@ def test_run_sources_concurrently() -> None:
     assert set(runs) == {f"s{i}" for i in range(5)}
     assert all(r.snapshots[0].complete for r in runs.values())
     assert run_sources([], client_for(statuses()), NOW) == {}
+
+
+def _failing(
+    exc: type[httpx.TransportError], message: str
+) -> Callable[[httpx.Request], httpx.Response]:
+    def handler(request: httpx.Request) -> httpx.Response:
+        raise exc(message, request=request)
+
+    return handler
+
+
+@pytest.mark.parametrize(
+    ("exc", "message", "expected"),
+    [
+        (httpx.ConnectError, "[Errno -2] Name or service not known",
+         "cannot resolve pibs.nats.co.uk (offline or DNS?) after 2 attempts"),
+        (httpx.ConnectError, "[Errno -3] Temporary failure in name resolution",
+         "cannot resolve pibs.nats.co.uk (offline or DNS?) after 2 attempts"),
+        (httpx.ConnectError, "[Errno 111] Connection refused",
+         "connection refused by pibs.nats.co.uk (nothing listening there?) after 2 attempts"),
+        (httpx.ReadTimeout, "The read operation timed out",
+         "timed out after 30 s waiting for pibs.nats.co.uk after 2 attempts"),
+        (httpx.ConnectTimeout, "timed out",
+         "timed out after 10 s connecting to pibs.nats.co.uk after 2 attempts"),
+        (httpx.ConnectError, "[SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed",
+         "TLS failed with pibs.nats.co.uk: its certificate is not trusted or the handshake failed after 2 attempts"),
+        (httpx.RemoteProtocolError, "Server disconnected without sending a response.",
+         "pibs.nats.co.uk closed the connection without a complete answer after 2 attempts"),
+    ],
+)  # fmt: skip
+def test_network_failures_in_plain_words(
+    exc: type[httpx.TransportError], message: str, expected: str
+) -> None:
+    client = httpx.Client(
+        transport=httpx.MockTransport(_failing(exc, message)),
+        timeout=httpx.Timeout(30.0, connect=10.0),
+    )
+    source = OneGet(url="https://pibs.nats.co.uk/operational/pibs/PIB.xml")
+    run = run_source(source, client, NOW, sleep=lambda s: None, max_attempts=2)
+    assert run.error == expected
+    assert "Error" not in (run.error or "")  # no exception class names
+
+
+def test_a_refused_connection_on_this_machine() -> None:
+    import socket
+
+    with socket.socket() as s:  # a port nobody listens on: bound, then closed
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    with make_client(timeout=5) as client:
+        run = run_source(OneGet(url=f"http://127.0.0.1:{port}/x"), client, NOW,
+                         sleep=lambda s: None, max_attempts=1)  # fmt: skip
+    assert (
+        run.error
+        == f"connection refused by 127.0.0.1:{port} (nothing listening there?) after 1 attempt"
+    )

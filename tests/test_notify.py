@@ -137,13 +137,14 @@ def hook() -> Iterator[tuple[type[Hook], str]]:
 
 
 def seeded_store(cfg: Config) -> Store:
-    """A tiny log: hourly complete polls of 21 March, nothing else."""
+    """A tiny log: hourly complete polls of 21 March and the midnight after it (the last
+    hour is known only from the poll that ends it), nothing else."""
     from notam_log.core.diff import Changes, World
     from notam_log.core.models import PollRecord
 
     store = Store(cfg.database)
-    for h in range(24):
-        t = z(f"2025-03-21T{h:02d}:00Z")
+    for h in range(25):
+        t = z("2025-03-21T00:00Z") + timedelta(hours=h)
         store.write(Changes(world=World()), PollRecord("nats-uk", "UK", t, t, "complete"))
     return store
 

@@ -136,7 +136,7 @@ def test_run_polls_logs_and_exits_0_on_sigterm(tmp_path: Path) -> None:
         out, err = proc.communicate(timeout=60)
         assert server.count("pib") == 1  # the second `run` did not poll
     assert proc.returncode == 0, err
-    assert second.returncode == 0
+    assert second.returncode == 4  # refused: not a success (documented in the README)
     assert "already polls this database" in second.stderr
     assert "nats-uk: " in out and "NOTAMs" in out and "stopped" in out
     assert _integrity(db) == "ok"

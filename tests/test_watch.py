@@ -19,7 +19,14 @@ from rich.console import Console
 from notam_log.core.models import Event
 from notam_log.shell.demo import demo_bulletins
 from notam_log.shell.lock import PollerLock
-from notam_log.shell.watch import RestrictionRow, ScreenData, SourceView, render_screen
+from notam_log.shell.watch import (
+    RestrictionRow,
+    ScreenData,
+    SourceView,
+    follow_events,
+    render_screen,
+    staleness,
+)
 from notam_log.testing.server import NotamTestServer
 
 GOLDEN = Path(__file__).parent / "golden"
@@ -120,7 +127,65 @@ def test_stale_banner_only_when_stale() -> None:
     stale = sample_view(sources=(SourceView("nats-uk", 900, t(17), t(16, 44), t(17, 15)),))
     assert "nats-uk: last complete poll 16:44Z (over 3 intervals ago)" in capture(stale, 80, 24)
     never = sample_view(sources=(SourceView("nats-uk", 900),))
-    assert "no complete poll yet" in capture(never, 80, 24)
+    assert "nats-uk: no complete poll yet (not polled yet)" in capture(never, 80, 24)
+    failing = sample_view(sources=(SourceView("nats-uk", 900, t(17), first_poll=t(9, 15)),))
+    text = capture(failing, 120, 40)
+    assert "nats-uk  no complete poll yet (polling since 09:15Z)" in text
+    assert (
+        "nats-uk: no complete poll yet (polling since 09:15Z): the lists may be out of date" in text
+    )
+
+
+def test_piped_watch_says_when_sources_are_stale() -> None:
+    """Without a terminal, a stale source is a line of its own, said when it changes."""
+    import io
+    import threading
+
+    states = iter([["nats-uk: no complete poll yet (polling since 09:15Z)"]] * 2 + [[]] * 5)
+    stop = threading.Event()
+    out = io.StringIO()
+    calls = iter(range(3))
+
+    def load(after: int | None) -> list[Event]:
+        if next(calls, None) is None:
+            stop.set()
+        return []
+
+    follow_events(load, out, stop, refresh=0.01, stale=lambda: next(states))
+    assert out.getvalue().splitlines() == [
+        "stale: nats-uk: no complete poll yet (polling since 09:15Z): these lines may be incomplete",
+        "stale: no longer: every source has a recent complete poll",
+    ]
+    fresh = (SourceView("nats-uk", 900, t(17), t(17, 15)),)
+    assert staleness(fresh, NOW) == []
+    assert staleness((SourceView("a", 900, t(17), t(16)),), NOW) == [
+        "a: last complete poll 16:00Z (over 3 intervals ago)"
+    ]
+
+
+def test_ids_stay_whole_at_80_columns_and_other_years_are_dated() -> None:
+    """Ids are what users copy: never cut, even when long dates and zones crowd the row;
+    a time in another year than now's shows its year."""
+    old = timedelta(days=400)
+    view = sample_view()
+    rows = tuple(
+        replace(r, key="UUWV:A12345/25", id=None, since_by=r.since_by - old,
+                since_after=r.since_after and r.since_after - old,
+                since_effective=r.since_effective and r.since_effective - old,
+                end=r.end and r.end + old)
+        for r in view.restrictions
+    )  # fmt: skip
+    events = tuple(
+        replace(
+            e, id="FDC 4/12345", observed_at=e.observed_at - old, after=e.after and e.after - old
+        )
+        for e in view.events
+    )
+    for tz in ("utc", "local"):
+        text = capture(replace(view, restrictions=rows, events=events), 80, 24, tz)
+        assert text.count("UUWV:A12345/25") == 3, text
+        assert text.count("FDC 4/12345") >= 4, text
+        assert "2024-02-15" in text and "Feb 15" not in text, text
 
 
 def test_local_time() -> None:
@@ -266,3 +331,44 @@ def test_second_watcher_only_displays(tmp_path: Path) -> None:
     assert code == 0
     assert f"process {os.getpid()} already polls this database" in out
     assert "display only" in out
+
+
+@pytest.mark.slow
+def test_watch_quits_on_q(tmp_path: Path) -> None:
+    """Typing q ends the watcher by itself (exit 0, no signal), once its poll is written."""
+    import pty
+    import select
+    import signal
+
+    db = tmp_path / "w.db"
+    with NotamTestServer(pib_snapshots=[_bulletin()]) as server:
+        cfg = _config(tmp_path, server.base_url)
+        pid, fd = pty.fork()
+        if pid == 0:  # pragma: no cover - the child
+            env = {k: v for k, v in os.environ.items() if k != "NO_COLOR"}
+            env.update(TERM="xterm-256color", COLUMNS="120", LINES="30")
+            args = [str(BIN), "watch", "--db", str(db), "--config", str(cfg)]
+            os.execve(args[0], args, env)
+        buf, start, sent, ended = b"", time.monotonic(), False, False
+        while time.monotonic() - start < 120:
+            if not sent and b"q quits" in buf:
+                os.write(fd, b"q")
+                sent = True
+            ready, _, _ = select.select([fd], [], [], 0.1)
+            if ready:
+                try:
+                    data = os.read(fd, 65536)
+                except OSError:
+                    ended = True
+                    break
+                if not data:
+                    ended = True
+                    break
+                buf += data
+        if not ended:
+            os.kill(pid, signal.SIGKILL)
+        _, status = os.waitpid(pid, 0)
+        os.close(fd)
+    assert sent, buf.decode("utf-8", "replace")[-2000:]
+    assert ended, "still running after q"
+    assert os.waitstatus_to_exitcode(status) == 0

@@ -20,7 +20,7 @@ import os
 import re
 import sys
 from collections.abc import Callable, Sequence
-from datetime import datetime
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
 import click
@@ -29,7 +29,10 @@ from notam_log.cli import output
 from notam_log.cli.places import location_option, near_options
 from notam_log.core.config import Config
 from notam_log.core.errors import NotamLogError
-from notam_log.core.models import CATEGORIES, EVENT_KINDS, parse_iso
+from notam_log.core.known import EXIT_UNKNOWN, LocationCoverage, nothing_covers
+from notam_log.core.models import CATEGORIES, EVENT_KINDS
+from notam_log.core.when import parse_day, parse_time
+from notam_log.shell import clock
 
 if TYPE_CHECKING:
     from notam_log.shell.runtime import Runtime
@@ -117,7 +120,8 @@ def common(f: F) -> F:
         callback=_set_config,
         expose_value=False,
         metavar="PATH",
-        help="The configuration file (default: ./config.toml, else the built-in one).",
+        help="The configuration file (default: $NOTAM_LOG_CONFIG, else ./config.toml, else"
+        " ~/.config/notam-log/config.toml, else the built-in one).",
     )(f)
     f = click.option(
         "-v",
@@ -296,18 +300,38 @@ def setup_logging(verbose: int) -> None:
 
 
 def time_option(value: str | None, name: str) -> datetime | None:
-    """A time given on the command line: ISO 8601 (naive means UTC) or YYYY-MM-DD."""
+    """A time given on the command line: ISO 8601 (naive means UTC), a time ago (``7d``,
+    ``36h``), ``today``, ``yesterday`` or ``now`` (see :mod:`notam_log.core.when`)."""
     if value is None:
         return None
     try:
-        parsed = parse_iso(value)
-    except ValueError:
-        raise click.BadParameter(
-            f"{value!r} is not a time (expected ISO 8601 such as 2025-03-21T14:00Z)",
-            param_hint=name,
-        ) from None
-    assert parsed is not None
-    return parsed
+        return parse_time(value, clock.now())
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint=name) from None
+
+
+def day_option(value: str | None, name: str) -> date | None:
+    """A day: ``YYYY-MM-DD``, ``today``, ``yesterday`` or days ago (``3d``)."""
+    if value is None:
+        return None
+    try:
+        return parse_day(value, clock.now())
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint=name) from None
+
+
+def exit_for(answers: Sequence[LocationCoverage], *, warn: bool = True) -> None:
+    """Say which places and times are not covered (one warning line each, unless
+    ``warn`` is False: JSON and CSV carry it as fields); exit with
+    :data:`~notam_log.core.coverage.EXIT_UNKNOWN` when nothing at all covers the question."""
+    if warn:
+        for a in answers:
+            line = a.warning()
+            if line:
+                output.warn(line)
+    if nothing_covers(answers):
+        output.flush()
+        sys.exit(EXIT_UNKNOWN)
 
 
 def time_range(since: str | None, until: str | None) -> tuple[datetime | None, datetime | None]:
@@ -337,7 +361,7 @@ def options(*opts: Callable[[F], F]) -> Callable[[F], F]:
 
 
 category_option = click.option(
-    "--category", "categories", multiple=True, help="Only these categories."
+    "--category", "categories", multiple=True, help="Only these categories (repeatable)."
 )
 restrictions_option = click.option("--restrictions", is_flag=True, help="Only restrictions.")
 json_option = click.option("--json", "as_json", is_flag=True, help="One JSON object per line.")
@@ -346,9 +370,9 @@ csv_option = click.option("--csv", "as_csv", is_flag=True, help="CSV with a head
 #: The filters of ``events``.
 filters = options(
     location_option,
-    click.option("--since", help="From this time (ISO 8601 UTC)."),
-    click.option("--until", help="Before this time (ISO 8601 UTC)."),
-    click.option("--kind", "kinds", multiple=True, help="Only these event kinds."),
+    click.option("--since", help="From this time (ISO 8601 UTC, 36h, 7d, yesterday...)."),
+    click.option("--until", help="Before this time (same forms as --since)."),
+    click.option("--kind", "kinds", multiple=True, help="Only these event kinds (repeatable)."),
     near_options,
     category_option,
     restrictions_option,

@@ -22,11 +22,13 @@ from rich.table import Table
 from rich.text import Text
 
 from notam_log.core.display import bounds, clean, duration_range, event_line, fmt_time
+from notam_log.core.known import LocationCoverage
 from notam_log.core.models import Episode, Event, Notam, NotamRow, iso, parse_iso
-from notam_log.core.timeline import day_bars, episode_duration
+from notam_log.core.timeline import episode_duration
 from notam_log.core.validity import notam_json
 
 if TYPE_CHECKING:
+    from notam_log.core.announced import Announced, Verdict
     from notam_log.core.config import SourceConfig
     from notam_log.shell.poll import PollSummary
     from notam_log.shell.store.queries import ActiveRow, History, SourceRow
@@ -48,6 +50,12 @@ class _Console(Console):
 _PIPE_WIDTH = None if sys.stdout.isatty() or os.environ.get("COLUMNS") else 160
 console = _Console(highlight=False, soft_wrap=True, width=_PIPE_WIDTH)
 err_console = Console(stderr=True, highlight=False, soft_wrap=True)
+
+
+def flush() -> None:
+    """Standard output written before an exit with a status of its own."""
+    console.file.flush()
+    sys.stdout.flush()
 
 
 def error(message: str) -> None:
@@ -139,6 +147,23 @@ def _with_state(r: NotamRow | ActiveRow) -> dict[str, Any]:
     }
 
 
+def coverage_json(answers: Sequence[LocationCoverage]) -> None:
+    """With --json, after the records: one ``{"coverage": {...}}`` line per location
+    asked about (``location`` null: any source), so that an empty answer is never
+    silent and ``| head -1`` still gives the first record."""
+    json_lines({"coverage": a.to_json()} for a in answers)
+
+
+def coverage_cells(locations: Sequence[str], answers: Sequence[LocationCoverage]) -> list[Any]:
+    """The ``coverage`` and ``last_complete`` CSV fields of a row at ``locations``."""
+    match = next((a for a in answers if a.location in locations), None) or (
+        answers[0] if answers else None
+    )
+    if match is None:
+        return [None, None]
+    return [match.state, match.last_complete and iso(match.last_complete)]
+
+
 def notam_rows(rows: Sequence[NotamRow], *, as_json: bool) -> None:
     if as_json:
         json_lines(_with_state(r) for r in rows)
@@ -172,29 +197,39 @@ _STYLE = {
 }
 
 
-def events(evs: Sequence[Event], *, as_json: bool, as_csv: bool) -> None:
+def events(
+    evs: Sequence[Event],
+    *,
+    as_json: bool,
+    as_csv: bool,
+    answers: Sequence[LocationCoverage] = (),
+) -> None:
     if as_json:
         json_lines(e.to_json() for e in evs)
+        coverage_json(answers)
     elif as_csv:
-        _csv(
-            _EVENT_COLUMNS,
-            (
-                [
-                    e.seq,
-                    e.kind,
-                    e.key,
-                    e.id,
-                    " ".join(e.locations),
-                    e.category,
-                    e.source,
-                    iso(e.observed_at),
-                    e.after and iso(e.after),
-                    e.effective_at and iso(e.effective_at),
-                    json.dumps(e.detail, sort_keys=True),
-                ]
-                for e in evs
-            ),
+        rows: Iterable[list[Any]] = (
+            [
+                e.seq,
+                e.kind,
+                e.key,
+                e.id,
+                " ".join(e.locations),
+                e.category,
+                e.source,
+                iso(e.observed_at),
+                e.after and iso(e.after),
+                e.effective_at and iso(e.effective_at),
+                json.dumps(e.detail, sort_keys=True),
+                *coverage_cells(e.locations, answers),
+            ]
+            for e in evs
         )
+        if not evs:
+            rows = (
+                [*[None] * 4, a.location, *[None] * 6, *coverage_cells((), [a])] for a in answers
+            )
+        _csv((*_EVENT_COLUMNS, "coverage", "last_complete"), rows)
     else:
         for e in evs:
             console.print(
@@ -206,43 +241,26 @@ def events(evs: Sequence[Event], *, as_json: bool, as_csv: bool) -> None:
 
 
 def active(
-    rows: Sequence[ActiveRow], at: datetime, *, as_json: bool, as_csv: bool, local: bool
+    rows: Sequence[ActiveRow],
+    at: datetime,
+    *,
+    as_json: bool,
+    as_csv: bool,
+    local: bool,
+    answers: Sequence[LocationCoverage] = (),
+    announced: Sequence[Judged] = (),
 ) -> None:
     if as_json:
         json_lines(_with_state(r) for r in rows)
+        json_lines({"announced": {**a.to_json(), **v.to_json()}} for a, v in announced)
+        coverage_json(answers)
         return
     if as_csv:
-        _csv(
-            (
-                "key",
-                "id",
-                "locations",
-                "category",
-                "restriction",
-                "start",
-                "end",
-                "estimated",
-                "text",
-            ),
-            (
-                [
-                    r.notam.key,
-                    r.notam.id,
-                    " ".join(r.notam.locations),
-                    r.notam.category,
-                    int(r.notam.restriction),
-                    r.notam.start and iso(r.notam.start),
-                    r.notam.end and iso(r.notam.end),
-                    int(r.notam.end_estimated),
-                    clean(r.notam.text, one_line=True),
-                ]
-                for r in rows
-            ),
-        )
+        _active_csv(rows, answers)
         return
     from notam_log.shell.airports import timezone_of
 
-    table = Table(title=f"{len(rows)} in force at {fmt_time(at)}")
+    table = Table(title=_active_title(len(rows), at, answers))
     for col in ("location", "category", "since", "until", "NOTAM"):
         table.add_column(col, no_wrap=True)
     table.add_column("text", overflow="fold", min_width=20)
@@ -259,6 +277,63 @@ def active(
             Text(clean(n.text, one_line=True, limit=80)),
         )
     console.print(table)
+    if announced:
+        from notam_log.core.announced import line as announced_line
+
+        console.print(Text("Announced by the authority (not NOTAMs), in force then:", style="bold"))
+        for a, v in announced:
+            text = f"  {a.location}  {announced_line(a, v, at)}"
+            console.print(Text(clean(text, one_line=True), style="cyan"))
+
+
+def _active_title(n: int, at: datetime, answers: Sequence[LocationCoverage]) -> str:
+    """``3 in force at ...`` only when the log covers the question; else what is unknown."""
+    unknown = [a for a in answers if a.state == "unknown"]
+    if not unknown:
+        return f"{n} in force at {fmt_time(at)}"
+    if len(unknown) == len(answers):
+        return (
+            f"{n} known in force at {fmt_time(at)}: UNKNOWN, no complete poll covers it"
+            f" (last: {unknown[0].last_text()})"
+        )
+    places = ", ".join(a.place for a in unknown)
+    return f"{n} in force at {fmt_time(at)}; unknown at {places} (not covered)"
+
+
+def _active_csv(rows: Sequence[ActiveRow], answers: Sequence[LocationCoverage]) -> None:
+    header = (
+        "key",
+        "id",
+        "locations",
+        "category",
+        "restriction",
+        "start",
+        "end",
+        "estimated",
+        "text",
+        "coverage",
+        "last_complete",
+    )
+    lines: list[list[Any]] = [
+        [
+            r.notam.key,
+            r.notam.id,
+            " ".join(r.notam.locations),
+            r.notam.category,
+            int(r.notam.restriction),
+            r.notam.start and iso(r.notam.start),
+            r.notam.end and iso(r.notam.end),
+            int(r.notam.end_estimated),
+            clean(r.notam.text, one_line=True),
+            *coverage_cells(r.notam.locations, answers),
+        ]
+        for r in rows
+    ]
+    shown = {loc for r in rows for loc in r.notam.locations}
+    for a in answers:  # a place asked about with nothing in force: its coverage, never silence
+        if not rows or (a.location is not None and a.location not in shown):
+            lines.append([None, None, a.location, *[None] * 6, *coverage_cells((), [a])])
+    _csv(header, lines)
 
 
 def history(found: Sequence[History], *, as_json: bool) -> None:
@@ -286,75 +361,153 @@ def episode_json(ep: Episode, now: datetime) -> dict[str, Any]:
     return out
 
 
+Judged = tuple["Announced", "Verdict"]
+
+
 def timeline(
     location: str,
     eps: Sequence[Episode],
     start: datetime,
     end: datetime,
     *,
+    now: datetime,
+    cover: LocationCoverage,
+    announced: Sequence[Judged] = (),
     as_json: bool,
     as_csv: bool,
 ) -> None:
-    if as_json:
-        json_lines(episode_json(ep, end) for ep in eps)
-        return
-    if as_csv:
-        _csv(
-            (
-                "location",
-                "start_after",
-                "start_by",
-                "start_effective",
-                "end_after",
-                "end_by",
-                "end_effective",
-                "categories",
-                "keys",
-            ),
-            (
-                [
-                    ep.location,
-                    ep.start_after and iso(ep.start_after),
-                    iso(ep.start_by),
-                    ep.start_effective and iso(ep.start_effective),
-                    ep.end_after and iso(ep.end_after),
-                    ep.end_by and iso(ep.end_by),
-                    ep.end_effective and iso(ep.end_effective),
-                    " > ".join(c for _w, c in ep.categories),
-                    " ".join(ep.keys),
-                ]
-                for ep in eps
-            ),
-        )
-        return
+    """A location's episodes, its announced restrictions with their verdicts, and
+    whether the log covers it, as text with bars, one JSON object, or CSV rows."""
     from notam_log.shell.airports import name_of
 
-    title = f"{location} {name_of(location) or ''}".strip()
-    console.print(
-        Text(
-            f"{title}: {count(len(eps), 'restriction episode')},"
-            f" {fmt_time(start)} to {fmt_time(end)}",
-            style="bold",
+    name = name_of(location)
+    if as_json:
+        json_lines(
+            [
+                {
+                    "location": location,
+                    "name": name,
+                    "since": iso(start),
+                    "until": iso(end),
+                    "coverage": cover.to_json(),
+                    "episodes": [episode_json(ep, min(end, now)) for ep in eps],
+                    "announced": [{**a.to_json(), **v.to_json()} for a, v in announced],
+                }
+            ]
         )
-    )
-    several = len({ep.location for ep in eps}) > 1
+        return
+    if as_csv:
+        _csv(_TIMELINE_COLUMNS, _timeline_rows(location, eps, cover, announced))
+        return
+    _timeline_text(location, name, eps, start, end, now, cover, announced)
+
+
+_TIMELINE_COLUMNS = (
+    "location",
+    "coverage",
+    "last_complete",
+    "kind",
+    "start_after",
+    "start_by",
+    "start_effective",
+    "end_after",
+    "end_by",
+    "end_effective",
+    "categories",
+    "keys",
+    "verdict",
+)
+
+
+def _timeline_rows(
+    location: str, eps: Sequence[Episode], cover: LocationCoverage, announced: Sequence[Judged]
+) -> Iterator[list[Any]]:
+    """One row per episode and per announced restriction, each with the location's
+    coverage; a row with the coverage alone when there is neither (never silence)."""
+    head = [location, cover.state, cover.last_complete and iso(cover.last_complete)]
     for ep in eps:
-        lo, hi = episode_duration(ep, end)
-        began = bounds(ep.start_after, ep.start_by)
-        if ep.start_effective:
-            began += f" (effective {fmt_time(ep.start_effective)})"
-        if ep.end_by is None:
-            ended = "still in force"
-        else:
-            ended = "ended " + bounds(ep.end_after, ep.end_by)
-            if ep.end_effective:
-                ended += f" (effective {fmt_time(ep.end_effective)})"
-        cats = " > ".join(c for _w, c in ep.categories)
-        where = f"{ep.location}: " if several else ""
-        console.print(Text(f"  {where}began {began}; {ended}; lasted {duration_range(lo, hi)}"))
-        console.print(Text(f"    {cats}; NOTAMs {', '.join(ep.keys)}", style="dim"))
-    for line in day_bars(eps, start, end):
-        console.print(Text(line))
+        yield [
+            *head,
+            "notam",
+            ep.start_after and iso(ep.start_after),
+            iso(ep.start_by),
+            ep.start_effective and iso(ep.start_effective),
+            ep.end_after and iso(ep.end_after),
+            ep.end_by and iso(ep.end_by),
+            ep.end_effective and iso(ep.end_effective),
+            " > ".join(c for _w, c in ep.categories),
+            " ".join(ep.keys),
+            None,
+        ]
+    for a, v in announced:
+        end = a.end and iso(a.end)
+        keys = " ".join([*a.keys, *([a.end_key] if a.end_key else [])])
+        yield [*head, "announced", None, iso(a.start), None, None, end, None, None, keys, v.kind]
+    if not eps and not announced:
+        yield [*head, *[None] * (len(_TIMELINE_COLUMNS) - len(head))]
+
+
+def _timeline_text(
+    location: str,
+    name: str | None,
+    eps: Sequence[Episode],
+    start: datetime,
+    end: datetime,
+    now: datetime,
+    cover: LocationCoverage,
+    announced: Sequence[Judged],
+) -> None:
+    from notam_log.core import timeline as tl
+    from notam_log.core.announced import line as announced_line
+
+    title = f"{location} {name or ''}".strip()
+    span = f"{fmt_time(start)} to {fmt_time(end)}"
+    if cover.state == "unknown":
+        head = f"{title}: unknown, {span}: no complete poll of a source covering it"
+        if not cover.covering:
+            head = f"{title}: unknown, {span}: no source covers it"
+        head += f" (last complete poll that covered it: {cover.last_text()})"
+        if eps:
+            head += f"; {count(len(eps), 'restriction episode')} in the log"
+        console.print(Text(head, style="bold"))
+    else:
+        console.print(
+            Text(f"{title}: {count(len(eps), 'restriction episode')}, {span}", style="bold")
+        )
+        known = f"  covered by {', '.join(cover.sources)}"
+        if cover.state == "partly":
+            known += f"; {cover.warning()}"
+        console.print(Text(clean(known, one_line=True), style="dim"))
+    several = len({ep.location for ep in eps}) > 1  # --near: each line names its place
+    for ep in eps:
+        _episode_lines(ep, min(end, now), f"{ep.location}: " if several else "")
+    for a, v in announced:
+        style = "bold cyan" if v.kind != "no_coverage" else "cyan"
+        console.print(Text("  " + clean(announced_line(a, v, now), one_line=True), style=style))
+    console.print(Text(tl.HEADER, style="dim"))
+    for row in tl.day_rows(eps, start, end, now, cover, [a for a, _v in announced]):
+        line = Text(f"{row.label} |")
+        for sym, tone in row.cells:
+            line.append(sym, style=tl.TONE_STYLES.get(tone, ""))
+        line.append("|")
+        console.print(line)
+    console.print(Text(tl.legend(announced=bool(announced)), style="dim"))
+
+
+def _episode_lines(ep: Episode, end: datetime, where: str = "") -> None:
+    lo, hi = episode_duration(ep, end)
+    began = bounds(ep.start_after, ep.start_by)
+    if ep.start_effective:
+        began += f" (effective {fmt_time(ep.start_effective)})"
+    if ep.end_by is None:
+        ended = "still in force"
+    else:
+        ended = "ended " + bounds(ep.end_after, ep.end_by)
+        if ep.end_effective:
+            ended += f" (effective {fmt_time(ep.end_effective)})"
+    cats = " > ".join(c for _w, c in ep.categories)
+    console.print(Text(f"  {where}began {began}; {ended}; lasted {duration_range(lo, hi)}"))
+    console.print(Text(f"    {cats}; NOTAMs {', '.join(ep.keys)}", style="dim"))
 
 
 def poll_line(s: PollSummary) -> None:
@@ -382,6 +535,7 @@ def sources(
     *,
     as_json: bool,
     unresolved: dict[str, list[tuple[str, int]]] | None = None,
+    first_polls: dict[str, datetime] | None = None,
 ) -> None:
     from datetime import timedelta
 
@@ -400,6 +554,7 @@ def sources(
                 "interval_s": int(c.interval),
                 "last_complete": _iso_or_none(last_complete.get(c.name)),
                 "last_poll": iso(last_poll) if last_poll else None,
+                "first_poll": _iso_or_none((first_polls or {}).get(c.name)),
                 "last_error": r.last_error if r else None,
                 "failures": r.failures if r else 0,
                 "down_since": iso(r.down_since) if r and r.down_since else None,
@@ -429,18 +584,20 @@ def sources(
             st = "disabled"
         elif o["down_since"]:
             st = f"failing since {o['down_since']}"
+            if not o["last_complete"]:
+                st += "; no complete poll yet"
         elif not o["last_poll"] and not o["last_complete"]:
             st = "never polled"
-        elif not o["last_complete"] or (
-            now - _parse(o["last_complete"]) > timedelta(seconds=3 * o["interval_s"])
-        ):
+        elif not o["last_complete"]:
+            st = f"no complete poll yet (polling since {o['first_poll'] or o['last_poll']})"
+        elif now - _parse(o["last_complete"]) > timedelta(seconds=3 * o["interval_s"]):
             st = "stale"
         else:
             st = "ok"
         table.add_row(
             o["name"],
             o["kind"],
-            Text(st, style="red" if st == "failing" else ""),
+            Text(st, style="red" if st.startswith(("failing", "no complete")) else ""),
             o["last_complete"] or "never",
             str(o["failures"]),
             o["next_due"] or "-",

@@ -110,7 +110,7 @@ class Changes:
     removed: dict[str, Tracked] = field(default_factory=dict)  # what left the active set
     seen: set[str] = field(default_factory=set)  # keys present in the snapshot
     closed_episodes: list[Episode] = field(default_factory=list)
-    status: str = "complete"  # of the poll: complete, unchanged, partial, suspect, skipped
+    status: str = "complete"  # of the poll: complete, unchanged, partial, failed, suspect, skipped
     reason: str | None = None
 
 
@@ -135,7 +135,7 @@ def ingest(world: World, snap: Snapshot, rules: Rules | None = None) -> Changes:
     terminal = dict(world.terminal)
     unchanged = snap.complete and snap.reason == NOT_MODIFIED
     complete = snap.complete
-    status = "unchanged" if unchanged else ("complete" if complete else "partial")
+    status = "unchanged" if unchanged else ("complete" if complete else _incomplete(snap))
     reason = snap.reason
     if (
         complete
@@ -481,6 +481,15 @@ def _episodes(ch: Changes, before: Mapping[str, Episode]) -> None:
             merged = tuple(sorted(set(ep.keys) | set(keys)))
             episodes[loc] = dataclasses.replace(ep, categories=cats_hist, keys=merged)
     ch.world = dataclasses.replace(world, episodes=episodes)
+
+
+def _incomplete(snap: Snapshot) -> str:
+    """``failed`` when the poll brought nothing (the fetch failed), ``partial`` when it
+    brought part of the scope; a deliberately skipped call (pull interval, quota) is
+    neither a failure nor complete: ``partial``, with its reason."""
+    if snap.notams or (snap.reason or "").startswith("skipped:"):
+        return "partial"
+    return "failed"
 
 
 def _dominant(categories: Iterable[str]) -> str:

@@ -23,6 +23,9 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
+from notam_log.core import announced as an
+from notam_log.core import known as cv
+
 # Coverage, Gap and the periods are made in their modules and found here too.
 from notam_log.core.coverage import Coverage as Coverage
 from notam_log.core.coverage import Gap as Gap
@@ -41,7 +44,7 @@ from notam_log.core.periods import Period as Period
 from notam_log.core.periods import day_period as day_period
 from notam_log.core.periods import previous_day as previous_day
 from notam_log.core.periods import range_period as range_period
-from notam_log.core.timeline import episode_duration
+from notam_log.core.timeline import best_time, episode_duration, horizon, pieces
 
 #: NOTAM event kinds counted in a digest, in display order.
 NOTAM_KINDS: tuple[str, ...] = (
@@ -57,7 +60,7 @@ NOTABLE_LIMIT = 15
 OVERDUE_LOOKBACK = timedelta(days=7)
 #: How long after a period's end a change seen late may still be placed in it.
 LATE_GRACE = timedelta(days=1)
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 
 # --------------------------------------------------------------------------- the model
@@ -106,11 +109,13 @@ class Lifted:
 
 @dataclass(frozen=True, slots=True)
 class Span:
-    """A part of the timeline bar: fractions of the period, certain or only possible."""
+    """A part of the timeline bar: fractions of the period, certain or only possible,
+    closed or limited (see ``timeline.CLOSURES``)."""
 
     start: float
     end: float
     certain: bool
+    closed: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -159,6 +164,12 @@ class LocationDigest:
     notable: tuple[Notable, ...] = ()
     notable_more: int = 0
     overdue: tuple[Overdue, ...] = ()
+    #: The parts of the period no complete poll of a covering source vouches for.
+    unknown: tuple[Span, ...] = ()
+    #: Whether the log can answer for the location over the period (None: not asked).
+    coverage: cv.LocationCoverage | None = None
+    #: Restrictions the authority announced (not NOTAMs), each with what the NOTAMs say.
+    announced: tuple[tuple[an.Announced, an.Verdict], ...] = ()
 
     @property
     def in_force(self) -> tuple[EpisodeItem, ...]:
@@ -168,6 +179,7 @@ class LocationDigest:
     def quiet(self) -> bool:
         return not (
             self.imposed
+            or self.announced
             or self.lifted
             or self.episodes
             or self.overdue
@@ -202,13 +214,6 @@ class Digest:
         return out
 
 
-def best_time(after: datetime | None, by: datetime, effective: datetime | None) -> datetime:
-    """The NOTAM's own time when it lies inside ``(after, by]``, else ``by``."""
-    if effective is not None and (after is None or effective > after):
-        return min(effective, by)
-    return by
-
-
 def event_time(ev: Event) -> datetime:
     return best_time(ev.after, ev.observed_at, ev.effective_at)
 
@@ -229,6 +234,9 @@ def build(
     names: Mapping[str, str] = {},
     restrictions: Collection[str] = DEFAULT_RESTRICTIONS,
     late_after: datetime | None = None,
+    scopes: Sequence[cv.ScopeHistory] = (),
+    positions: Mapping[str, tuple[float, float]] = {},
+    announced: Sequence[Event] = (),
 ) -> Digest:
     """The digest of ``period`` as known at ``now``.
 
@@ -243,12 +251,22 @@ def build(
         restrictions: the categories that count as restrictions.
         late_after: also take changes seen after this time that belong before the
             period (``--since-last``: the previous digest's time), so none is lost.
+        scopes: every source scope's reach and polls, for each location's coverage
+            (a location no scope covers is unknown over the whole period).
+        positions: airport positions (lat, lon), for sources that poll areas.
+        announced: the announced events (``announced_*``) from before the period on, for
+            the announced restrictions that overlap it.
     """
     end = min(period.until, now)
     mine = [ev for ev in events if _in_period(ev, period, late_after)]
     by_key = {row.notam.key: row for row in notams}
     texts = {k: clean(r.notam.text, one_line=True, limit=200) for k, r in by_key.items()}
 
+    anns = [
+        a
+        for a in an.episodes(announced)
+        if a.start < end and (a.end is None or a.end >= period.since)
+    ]
     watched = bool(locations)
     if watched:
         places = [loc.upper() for loc in locations]
@@ -258,6 +276,7 @@ def build(
             if not ev.baseline and ev.kind not in ("source_down", "source_up"):
                 found.update(ev.locations)
         found.update(ep.location for ep in episodes if _overlaps(ep, period.since, end))
+        found.update(a.location for a in anns)
         places = sorted(found)
 
     by_loc: dict[str, list[Event]] = {p: [] for p in places}
@@ -271,23 +290,71 @@ def build(
             eps_by_loc.setdefault(ep.location, []).append(ep)
     overdue = _overdue(notams, period, end)
 
+    covers = {
+        loc: cv.coverage(loc, scopes, period.since, period.until, now, position=positions.get(loc))
+        for loc in places
+    }
     sections = tuple(
-        _location(
-            loc,
-            names.get(loc),
-            by_loc[loc],
-            eps_by_loc.get(loc, []),
-            overdue.get(loc, []),
-            period,
-            end,
-            texts,
-            restrictions,
+        dataclasses.replace(
+            _location(
+                loc,
+                names.get(loc),
+                by_loc[loc],
+                eps_by_loc.get(loc, []),
+                overdue.get(loc, []),
+                period,
+                end,
+                texts,
+                restrictions,
+            ),
+            spans=tuple(
+                _spans(
+                    eps_by_loc.get(loc, []),
+                    period.since,
+                    period.until,
+                    end,
+                    covers[loc],
+                )
+            ),
+            unknown=tuple(_fractions(covers[loc].unknown, period)),
+            coverage=covers[loc],
+            announced=tuple(
+                (
+                    a,
+                    an.verdict(
+                        a,
+                        [ep for ep in episodes if ep.location == loc],
+                        cv.coverage(
+                            loc, scopes, a.start, a.end or end, now, position=positions.get(loc)
+                        ),
+                        end,
+                    ),
+                )
+                for a in anns
+                if a.location == loc
+            ),
         )
         for loc in places
     )
     coverage = poll_coverage(polls, events, intervals, period.since, end)
-    warnings = record_warnings(coverage, period.until, now)
+    warnings = record_warnings(coverage, period.until, now) + tuple(
+        w for loc in places if (w := covers[loc].warning())
+    )
     return Digest(period, now, sections, coverage, warnings, watched)
+
+
+def _fractions(spans: Sequence[tuple[datetime, datetime]], period: Period) -> list[Span]:
+    """Unknown spans of the period as fractions of it."""
+    total = (period.until - period.since).total_seconds()
+    return [
+        Span(
+            round((max(a, period.since) - period.since).total_seconds() / total, 4),
+            round((min(b, period.until) - period.since).total_seconds() / total, 4),
+            False,
+        )
+        for a, b in spans
+        if min(b, period.until) > max(a, period.since)
+    ]
 
 
 def _in_period(ev: Event, period: Period, late_after: datetime | None) -> bool:
@@ -403,36 +470,30 @@ def _episode_item(ep: Episode, end: datetime) -> EpisodeItem:
     )
 
 
-def _spans(eps: Sequence[Episode], since: datetime, until: datetime, end: datetime) -> list[Span]:
-    """Certain and possible restricted parts of the period, as fractions of it."""
+def _spans(
+    eps: Sequence[Episode],
+    since: datetime,
+    until: datetime,
+    end: datetime,
+    cover: cv.LocationCoverage | None = None,
+) -> list[Span]:
+    """Certain and possible restricted parts of the period, closed or limited, as
+    fractions of it (see :func:`notam_log.core.timeline.pieces`); an episode still going
+    on is drawn as far as complete polls vouch for (``cover``), not beyond."""
     total = (until - since).total_seconds()
     out: list[Span] = []
-
-    def add(a: datetime, b: datetime, certain: bool) -> None:
-        a, b = max(a, since), min(b, until)
-        if b > a:
-            out.append(
-                Span(
-                    round((a - since).total_seconds() / total, 4),
-                    round((b - since).total_seconds() / total, 4),
-                    certain,
-                )
-            )
-
     for ep in eps:
-        if ep.start_effective and (ep.start_after is None or ep.start_effective > ep.start_after):
-            s_lo = s_hi = min(ep.start_effective, ep.start_by)
-        else:
-            s_lo, s_hi = ep.start_after or ep.start_by, ep.start_by
-        if ep.end_by is None or best_time(ep.end_after, ep.end_by, ep.end_effective) >= end:
-            e_lo = e_hi = end
-        elif ep.end_effective and (ep.end_after is None or ep.end_effective > ep.end_after):
-            e_lo = e_hi = min(ep.end_effective, ep.end_by)
-        else:
-            e_lo, e_hi = ep.end_after or ep.end_by, ep.end_by
-        add(s_lo, s_hi, False)
-        add(s_hi, e_lo, True)
-        add(e_lo, e_hi, False)
+        for p in pieces(ep, horizon(ep, cover, end) if cover is not None else end):
+            a, b = max(p.start, since), min(p.end, until)
+            if b > a:
+                out.append(
+                    Span(
+                        round((a - since).total_seconds() / total, 4),
+                        round((b - since).total_seconds() / total, 4),
+                        p.certain,
+                        p.closed,
+                    )
+                )
     return out
 
 

@@ -119,7 +119,13 @@ def _loc_json(loc: LocationDigest) -> dict[str, Any]:
             }
             for e in loc.episodes
         ],
-        "timeline": [{"start": s.start, "end": s.end, "certain": s.certain} for s in loc.spans],
+        "announced": [{**a.to_json(), **v.to_json()} for a, v in loc.announced],
+        "timeline": [
+            {"start": s.start, "end": s.end, "certain": s.certain, "closed": s.closed}
+            for s in loc.spans
+        ],
+        "unknown": [{"start": s.start, "end": s.end} for s in loc.unknown],
+        "coverage": loc.coverage.to_json() if loc.coverage else None,
         "counts": {k: loc.counts.get(k, 0) for k in NOTAM_KINDS},
         "baseline": loc.baseline,
         "notable": [

@@ -19,6 +19,8 @@ from rich.console import Console, Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
+from notam_log.core import timeline as tl
+from notam_log.core.announced import line as announced_line
 from notam_log.core.digest import (
     NOTAM_KINDS,
     Bounded,
@@ -157,35 +159,91 @@ def coverage_text(c: Coverage) -> str:
     return out
 
 
-def bar(spans: Sequence[Span], width: int = BAR_WIDTH) -> str:
-    """One cell per half hour of a day: ``#`` restricted for most of it, ``+`` for part
-    of it, ``?`` possibly restricted (inside a bounded range), ``.`` not restricted."""
-    cells = []
+def bar_cells(
+    spans: Sequence[Span], unknown: Sequence[Span] = (), width: int = BAR_WIDTH
+) -> list[tuple[str, str]]:
+    """One (symbol, tone) per half hour of a day, as in ``timeline`` (see
+    :data:`notam_log.core.timeline.LEGEND`): ``#`` restricted for most of it, ``+`` for
+    part of it, ``?`` possibly restricted, ``.`` not restricted, ``~`` unknown."""
+    cells: list[tuple[str, str]] = []
     for i in range(width):
         a, b = i / width, (i + 1) / width
-        sure = sum(max(0.0, min(b, s.end) - max(a, s.start)) for s in spans if s.certain)
-        maybe = any(s.start < b and s.end > a for s in spans if not s.certain)
+        sure = closed = 0.0
+        for s in spans:
+            if s.certain:
+                o = max(0.0, min(b, s.end) - max(a, s.start))
+                o = o if o > _EPSILON else 0.0  # spans are rounded to 4 decimals
+                sure += o
+                closed += o if s.closed else 0.0
+        tone = "closed" if closed * 2 >= sure else "limited"
         if sure * width >= 0.5:
-            cells.append("#")
+            cells.append((tl.RESTRICTED, tone))
         elif sure > 0:
-            cells.append("+")
+            cells.append((tl.PART, tone))
+        elif any(_meets(s, a, b) for s in spans if not s.certain):
+            cells.append((tl.POSSIBLE, "possible"))
+        elif any(_meets(u, a, b) for u in unknown):
+            cells.append((tl.UNKNOWN, "unknown"))
         else:
-            cells.append("?" if maybe else ".")
-    return "".join(cells)
+            cells.append((tl.CLEAR, "clear"))
+    return cells
+
+
+_EPSILON = 1e-4
+
+
+def _meets(s: Span, a: float, b: float) -> bool:
+    return s.start < b - _EPSILON and s.end > a + _EPSILON
+
+
+def bar(spans: Sequence[Span], unknown: Sequence[Span] = (), width: int = BAR_WIDTH) -> str:
+    """The cells of :func:`bar_cells` as one string."""
+    return "".join(sym for sym, _tone in bar_cells(spans, unknown, width))
+
+
+def legend_text() -> str:
+    return "Bars: " + tl.legend()
+
+
+def quiet_text(loc: LocationDigest) -> str:
+    """What a location with nothing to report says: never "nothing" when it is unknown."""
+    cov = loc.coverage
+    if cov is None or cov.state == "covered":
+        return "nothing to report"
+    if cov.state == "unknown":
+        return f"unknown: {cov.warning()}"
+    return f"nothing to report in the known part; {cov.warning()}"
 
 
 def _lines_for(loc: LocationDigest, d: Digest) -> list[tuple[str, list[str]]]:
     """(heading, lines) blocks that every text-like format shares."""
     blocks: list[tuple[str, list[str]]] = []
+    seen: set[str] = set()
+
+    def q(key: str | None, text: str) -> str:
+        """A NOTAM's text, the first time the section names the NOTAM only."""
+        if key is not None and key in seen:
+            return ""
+        if key is not None:
+            seen.add(key)
+        return _q(text)
+
     if loc.episodes:
         blocks.append(("Restriction episodes", [episode_text(e, d) for e in loc.episodes]))
+    if loc.announced:
+        blocks.append(
+            (
+                "Announced by the authority (not NOTAMs)",
+                [announced_line(a, v, d.made_at) for a, v in loc.announced],
+            )
+        )
     if loc.imposed:
         blocks.append(
             (
                 "Imposed",
                 [
                     f"{i.category.replace('_', ' ')} {when_text(i.when, d)}"
-                    f" [{i.id or i.key or '?'}]{_q(i.text)}"
+                    f" [{i.id or i.key or '?'}]{q(i.key, i.text)}"
                     for i in loc.imposed
                 ],
             )
@@ -205,7 +263,7 @@ def _lines_for(loc: LocationDigest, d: Digest) -> list[tuple[str, list[str]]]:
         blocks.append(
             (
                 "Overdue (estimated end passed, no replacement or cancellation)",
-                [f"{o.id or o.key}: EST {_full(o.end)}{_q(o.text)}" for o in loc.overdue],
+                [f"{o.id or o.key}: EST {_full(o.end)}{q(o.key, o.text)}" for o in loc.overdue],
             )
         )
     if loc.notable:
@@ -214,7 +272,8 @@ def _lines_for(loc: LocationDigest, d: Digest) -> list[tuple[str, list[str]]]:
             by = f" by {n.by}" if n.by else ""
             lines.append(
                 f"{n.kind}{by}: {n.id or n.key or '?'}"
-                f" ({(n.category or 'other').replace('_', ' ')}) {when_text(n.when, d)}{_q(n.text)}"
+                f" ({(n.category or 'other').replace('_', ' ')}) {when_text(n.when, d)}"
+                f"{q(n.key, n.text)}"
             )
         if loc.notable_more:
             lines.append(f"and {loc.notable_more} more")
@@ -257,17 +316,18 @@ def render_rich(d: Digest, width: int | None = None) -> RenderableType:
     if d.complete:
         parts.append(Text("Every source was polled as expected: the record is complete."))
     parts.append(Text(headline(d)))
+    if any(loc.spans or loc.unknown for loc in d.locations):
+        parts.append(Text(legend_text(), style="dim"))
     for loc in d.locations:
         parts.append(Text(""))
         head = Text(loc.location, style="bold")
         if loc.name:
             head.append(f"  {clean(loc.name, one_line=True)}")
         parts.append(head)
-        if loc.spans:
-            a, b = bar_labels(d)
-            parts.append(Text(f"  {a} |{bar(loc.spans)}| {b}", style="red"))
+        if loc.spans or loc.unknown:
+            parts.append(_rich_bar(loc, d))
         if loc.quiet:
-            parts.append(Text("  nothing to report"))
+            parts.append(Text(f"  {clean(quiet_text(loc), one_line=True)}"))
             continue
         for heading, lines in _lines_for(loc, d):
             parts.append(Text(f"  {heading}:", style="bold"))
@@ -287,6 +347,16 @@ def render_rich(d: Digest, width: int | None = None) -> RenderableType:
         )
     parts.append(table)
     return Group(*parts)
+
+
+def _rich_bar(loc: LocationDigest, d: Digest) -> Text:
+    """The bar with each cell in its tone's colour (closed, limited, unknown...)."""
+    a, b = bar_labels(d)
+    out = Text(f"  {a} |")
+    for sym, tone in bar_cells(loc.spans, loc.unknown):
+        out.append(sym, style=tl.TONE_STYLES.get(tone, ""))
+    out.append(f"| {b}")
+    return out
 
 
 def render_text(d: Digest, width: int = 100) -> str:
@@ -325,14 +395,16 @@ def render_markdown(d: Digest) -> str:
     else:
         out += ["Every source was polled as expected: the record is complete.", ""]
     out += [md_escape(headline(d)), ""]
+    if any(loc.spans or loc.unknown for loc in d.locations):
+        out += [md_escape(legend_text()), ""]
     for loc in d.locations:
         name = f" {md_escape(loc.name)}" if loc.name else ""
         out += [f"## {md_escape(loc.location)}{name}", ""]
-        if loc.spans:
+        if loc.spans or loc.unknown:
             a, b = bar_labels(d)
-            out += [f"`{a} |{bar(loc.spans)}| {b}`", ""]
+            out += [f"`{a} |{bar(loc.spans, loc.unknown)}| {b}`", ""]
         if loc.quiet:
-            out += ["Nothing to report.", ""]
+            out += [md_escape(quiet_text(loc)[:1].upper() + quiet_text(loc)[1:]) + ".", ""]
             continue
         for heading, lines in _lines_for(loc, d):
             out.append(f"**{md_escape(heading)}**")
@@ -362,8 +434,14 @@ h3{font-size:.95rem;margin:.8rem 0 .2rem}.dim{color:#586069;font-size:.85rem}
 .ok{background:#e9f7ee;border-left:4px solid #2c974b;padding:.5rem .7rem;margin:.5rem 0}
 ul{padding-left:1.2rem;margin:.2rem 0}li{margin:.15rem 0;overflow-wrap:anywhere}
 .bar{position:relative;height:14px;background:#eef1f4;border-radius:3px;margin:.3rem 0 0}
-.bar span{position:absolute;top:0;bottom:0}.bar .c{background:#d73a49}
-.bar .p{background:repeating-linear-gradient(45deg,#f4a5ad 0 4px,#fbe0e3 4px 8px)}
+.bar,.sw.n{background:#dcefe1}
+.bar span{position:absolute;top:0;bottom:0}.bar .c,.sw.c{background:#d73a49}
+.bar .l,.sw.l{background:#f0a020}
+.bar .p,.sw.p{background:repeating-linear-gradient(45deg,#f4a5ad 0 4px,#fbe0e3 4px 8px)}
+.bar .u,.sw.u{background:repeating-linear-gradient(-45deg,#8b949e 0 3px,#d0d4d9 3px 7px)}
+.legend{font-size:.78rem;color:#586069;margin:.3rem 0 .6rem}
+.sw{display:inline-block;width:.9rem;height:.7rem;vertical-align:middle;margin:0 .25rem 0 .6rem;
+border-radius:2px}
 .ticks{display:flex;justify-content:space-between;font-size:.7rem;color:#586069}
 table{border-collapse:collapse;width:100%;font-size:.85rem}
 td,th{border-bottom:1px solid #e1e4e8;padding:.3rem;text-align:left;vertical-align:top}
@@ -395,12 +473,15 @@ def render_html(d: Digest) -> str:
             '<div class="ok">Every source was polled as expected: the record is complete.</div>'
         )
     o.append(f"<p>{h(headline(d))}</p>")
+    if d.locations:
+        o.append(_html_legend())
     for loc in d.locations:
         name = f' <span class="dim">{h(loc.name)}</span>' if loc.name else ""
         o.append(f'<section id="loc-{h(loc.location)}"><h2>{h(loc.location)}{name}</h2>')
-        o.append(_html_bar(loc.spans, d))
+        o.append(_html_bar(loc.spans, loc.unknown, d))
         if loc.quiet:
-            o.append("<p>Nothing to report.</p></section>")
+            text = quiet_text(loc)
+            o.append(f"<p>{h(text[:1].upper() + text[1:])}.</p></section>")
             continue
         for heading, lines in _lines_for(loc, d):
             o.append(f"<h3>{h(heading)}</h3><ul>")
@@ -420,12 +501,31 @@ def render_html(d: Digest) -> str:
     return "\n".join(o) + "\n"
 
 
-def _html_bar(spans: Sequence[Span], d: Digest) -> str:
+_HTML_LEGEND: tuple[tuple[str, str], ...] = (
+    ("c", "closed"),
+    ("l", "limited"),
+    ("p", "possibly restricted (the change lies between two polls)"),
+    ("n", "not restricted (complete polls of a source covering it)"),
+    ("u", "unknown (no complete poll of a source covering it, or not yet)"),
+)
+
+
+def _html_legend() -> str:
+    items = "".join(f'<span class="sw {cls}"></span>{h(text)}' for cls, text in _HTML_LEGEND)
+    return f'<p class="legend" id="legend">{items}</p>'
+
+
+def _html_bar(spans: Sequence[Span], unknown: Sequence[Span], d: Digest) -> str:
     cells = []
-    for s in spans:
-        cls = "c" if s.certain else "p"
+    for s in unknown:
         left, width = s.start * 100, (s.end - s.start) * 100
-        label = "restricted" if s.certain else "possibly restricted"
+        cells.append(
+            f'<span class="u" title="unknown" style="left:{left:.2f}%;width:{width:.2f}%"></span>'
+        )
+    for s in spans:
+        cls = ("c" if s.closed else "l") if s.certain else "p"
+        left, width = s.start * 100, (s.end - s.start) * 100
+        label = ("closed" if s.closed else "limited") if s.certain else "possibly restricted"
         cells.append(
             f'<span class="{cls}" title="{label}" style="left:{left:.2f}%;width:{width:.2f}%">'
             "</span>"

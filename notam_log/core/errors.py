@@ -8,7 +8,7 @@ NotamLogError            anything the CLI turns into "Error: ..." and exit 1
 │   ├── BotProtectionError   a 403 bot-protection page (FAA NOTAM Search)
 │   └── QuotaExhaustedError  the source's call quota is used up
 ├── DeliveryError        a digest or notification was not delivered (after retries)
-└── PollerBusy           another process polls this database (``run`` exits 0 on it)
+└── PollerBusy           another process polls this database (``run`` exits 4 on it)
 """
 
 from __future__ import annotations
@@ -53,3 +53,5 @@ class DeliveryError(NotamLogError):
 
 class PollerBusy(NotamLogError):
     """Another process holds the database's poller lock; the message says which."""
+
+    exit_code = 4

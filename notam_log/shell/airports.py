@@ -118,3 +118,24 @@ class PlaceResolver:
         found = self.index.from_russian(name, hint)
         codes = tuple(a.icao for a in found.matches)
         return codes or None
+
+
+@functools.cache
+def _positions() -> dict[str, tuple[float, float]]:
+    out: dict[str, tuple[float, float]] = {}
+    path = resources.files("airportsdata").joinpath("airports.csv")
+    with path.open("r", encoding="utf-8") as f:
+        rows = csv.reader(f)
+        header = next(rows)
+        i_code, i_lat, i_lon = header.index("icao"), header.index("lat"), header.index("lon")
+        for row in rows:
+            try:
+                out[row[i_code]] = (float(row[i_lat]), float(row[i_lon]))
+            except ValueError:
+                continue
+    return out
+
+
+def position_of(code: str) -> tuple[float, float] | None:
+    """``USII`` -> ``(56.8281, 53.4575)`` (degrees); None when unknown."""
+    return _positions().get(code.upper())

@@ -17,13 +17,15 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from notam_log.core import digest_render as render
+from notam_log.core.announced import ANNOUNCED_KINDS
 from notam_log.core.channels import channels
 from notam_log.core.config import Config
 from notam_log.core.digest import LATE_GRACE, OVERDUE_LOOKBACK, Digest, build
 from notam_log.core.errors import NotamLogError
 from notam_log.core.models import NotamRow
 from notam_log.core.periods import Period, day_period, previous_day, range_period
-from notam_log.shell.airports import name_of
+from notam_log.shell.airports import name_of, position_of
+from notam_log.shell.coverage import scope_histories
 from notam_log.shell.delivery import SENDERS, Delivery, Message, Sender, deliver
 from notam_log.shell.store import Store
 
@@ -55,6 +57,8 @@ def load(
     intervals = {s.name: s.interval for s in config.sources if s.enabled}
     keys = {ev.key for ev in events if ev.key} | {k for ep in episodes for k in ep.keys}
     rows = _notam_rows(store, keys, period)
+    places = set(config.locations) | {loc for ev in events for loc in ev.locations}
+    places |= {ep.location for ep in episodes}
     if names is None:
         locs = set(config.locations) | {loc for ev in events for loc in ev.locations}
         names = {loc: n for loc in locs if (n := name_of(loc))}
@@ -70,6 +74,11 @@ def load(
         names=names,
         restrictions=config.restrictions,
         late_after=late_after,
+        scopes=scope_histories(store, config, period.since, min(period.until, now)),
+        positions={loc: pos for loc in places if (pos := position_of(loc))},
+        announced=store.events(
+            since=period.since - OVERDUE_LOOKBACK, until=until, kinds=ANNOUNCED_KINDS
+        ),
     )
 
 
@@ -167,8 +176,8 @@ def resolve_period(
     tz = config.digest.timezone
     if since_last:
         last = store.last_digest()
-        if last is None:
-            raise NotamLogError("--since-last: no digest was made yet (the digests table is empty)")
+        if last is None:  # a new database: the last day, as the first of a series
+            return range_period(now - timedelta(days=1), now, tz, "since-last"), None
         return range_period(last.until, now, tz, "since-last"), last.made_at
     if since is not None or until is not None:
         if since is None or until is None or until <= since:

@@ -189,7 +189,7 @@ def _send(
             logger.debug("%s: %s %s (attempt %d)", name, request.method, where, attempt)
             response = client.send(request)
         except httpx.TransportError as exc:
-            reason = f"{type(exc).__name__} from {short}"
+            reason = transport_failure(exc, request, client.timeout)
         else:
             if response.status_code not in RETRY_STATUSES:
                 return response
@@ -201,7 +201,57 @@ def _send(
         delay = min(max_wait, wait if wait is not None else backoff)
         logger.info("%s: %s; retrying in %.1f s", name, reason, delay)
         sleep(delay)
-    return f"{reason} after {max_attempts} attempts"
+    return f"{reason} after {max_attempts} attempt{'' if max_attempts == 1 else 's'}"
+
+
+_DNS = (
+    "name or service not known",
+    "temporary failure in name resolution",
+    "nodename nor servname",
+    "no address associated",
+    "getaddrinfo failed",
+    "name resolution",
+    "no such host",
+    "[errno -2]",
+    "[errno -3]",
+    "[errno -5]",
+    "[errno 8]",
+    "[errno 11001]",
+)
+
+
+def transport_failure(
+    exc: httpx.TransportError, request: httpx.Request, timeout: httpx.Timeout
+) -> str:
+    """What went wrong on the network, in plain words: ``cannot resolve pibs.nats.co.uk
+    (offline or DNS?)``, ``connection refused by 127.0.0.1:9``, ``timed out after 30 s``."""
+    host = request.url.host
+    port = request.url.port
+    where = f"{host}:{port}" if port else host
+    text = str(exc).lower()
+    if isinstance(exc, httpx.TimeoutException):
+        limit = {
+            httpx.ConnectTimeout: timeout.connect,
+            httpx.ReadTimeout: timeout.read,
+            httpx.WriteTimeout: timeout.write,
+            httpx.PoolTimeout: timeout.pool,
+        }.get(type(exc))
+        after = f" after {limit:g} s" if limit else ""
+        what = "connecting to" if isinstance(exc, httpx.ConnectTimeout) else "waiting for"
+        return f"timed out{after} {what} {host}"
+    if isinstance(exc, httpx.ConnectError):
+        if any(marker in text for marker in _DNS):
+            return f"cannot resolve {host} (offline or DNS?)"
+        if "refused" in text or "[errno 111]" in text or "[errno 61]" in text:
+            return f"connection refused by {where} (nothing listening there?)"
+        if "certificate" in text or "ssl" in text or "tls" in text:
+            return f"TLS failed with {host}: its certificate is not trusted or the handshake failed"
+        if "unreachable" in text:
+            return f"network unreachable on the way to {host} (offline?)"
+        return f"cannot connect to {where}: {_one_line(str(exc), 160) or 'no reason given'}"
+    if isinstance(exc, httpx.RemoteProtocolError):
+        return f"{host} closed the connection without a complete answer"
+    return f"{type(exc).__name__} from {host}: {_one_line(str(exc), 160)}".rstrip(": ")
 
 
 def _all_incomplete(source: Source, now: datetime, reason: str) -> list[Snapshot]:

@@ -17,7 +17,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import threading
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import IO, Literal
@@ -113,6 +113,7 @@ class SourceView:
     down_since: datetime | None = None
     failures: int = 0
     last_error: str | None = None
+    first_poll: datetime | None = None  # its first poll in this database
 
 
 @dataclass(frozen=True, slots=True)
@@ -224,6 +225,7 @@ def _source_views(
 ) -> Iterator[SourceView]:
     health = {r.name: r for r in store.source_rows()}
     last_polls = store.last_polls()
+    first_polls = store.first_polls()
     for cfg in config.sources:
         if not cfg.enabled and cfg.name not in health:
             continue
@@ -241,6 +243,7 @@ def _source_views(
             down_since=h.down_since if h else None,
             failures=h.failures if h else 0,
             last_error=h.last_error if h else None,
+            first_poll=first_polls.get(cfg.name),
         )
 
 
@@ -288,6 +291,7 @@ def render_header(view: ScreenData, now: datetime, width: int) -> list[Text]:
     title = Text("notam-log watch", style="bold")
     title.append("  ")
     title.append(fmt_time(now), style="bold")
+    title.append("  q quits", style="dim")
     title.append("  ")
     title.append(clean(view.db, one_line=True), style="dim")
     title.truncate(width, overflow="ellipsis")
@@ -301,6 +305,8 @@ def render_header(view: ScreenData, now: datetime, width: int) -> list[Text]:
         line.append("  ")
         if s.down_since is not None:
             line.append(f"failing since {_short(s.down_since, now)} ({s.failures}x)", style="red")
+        elif s.last_complete is None:
+            line.append(f"no complete poll yet{_since(s, now)}", style="yellow")
         elif s.name in stale:
             line.append("stale", style="yellow")
         else:
@@ -321,18 +327,32 @@ def render_banner(view: ScreenData, now: datetime, width: int = 80) -> list[Text
     """A warning when a source has no recent complete poll, so that an empty list is
     never mistaken for "nothing is closed"."""
     out = []
-    for s in stale_sources(view, now):
-        if s.last_complete is None:
-            msg = f" {clean(s.name, one_line=True)}: no complete poll yet:"
-        else:
-            msg = (
-                f" {clean(s.name, one_line=True)}: last complete poll"
-                f" {_short(s.last_complete, now)} (over {STALE_INTERVALS} intervals ago):"
-            )
-        line = Text(msg + " the lists may be out of date ", style="bold reverse yellow")
+    for msg in staleness(view.sources, now):
+        line = Text(f" {msg}: the lists may be out of date ", style="bold reverse yellow")
         line.truncate(width, overflow="ellipsis")
         out.append(line)
     return out
+
+
+def staleness(sources: Sequence[SourceView], now: datetime) -> list[str]:
+    """One phrase per stale source: ``nats-uk: no complete poll yet (polling since
+    14:32Z)``, ``nats-uk: last complete poll 16:44Z (over 3 intervals ago)``."""
+    out = []
+    for s in sources:
+        name = clean(s.name, one_line=True)
+        if s.last_complete is None:
+            out.append(f"{name}: no complete poll yet{_since(s, now)}")
+        elif now - s.last_complete > timedelta(seconds=STALE_INTERVALS * s.interval):
+            out.append(
+                f"{name}: last complete poll {_short(s.last_complete, now)}"
+                f" (over {STALE_INTERVALS} intervals ago)"
+            )
+    return out
+
+
+def _since(s: SourceView, now: datetime) -> str:
+    first = s.first_poll or s.last_poll
+    return f" (polling since {_short(first, now)})" if first else " (not polled yet)"
 
 
 def render_in_force(
@@ -341,12 +361,13 @@ def render_in_force(
     """The restrictions in force, one line each."""
     wide = width >= 110
     table = _table(width)
-    table.add_column("where", no_wrap=True, ratio=2 if wide else 1)
-    table.add_column("what", no_wrap=True)
-    table.add_column("since", no_wrap=True)
-    table.add_column("for", no_wrap=True)
-    table.add_column("until", no_wrap=True)
-    table.add_column("NOTAM", no_wrap=True)
+    cap = None if wide else 12  # narrow screens: times give way so that ids stay whole
+    table.add_column("where", no_wrap=True, ratio=2 if wide else None, min_width=4, max_width=cap)
+    table.add_column("what", no_wrap=True, max_width=cap)
+    table.add_column("since", no_wrap=True, max_width=cap)
+    table.add_column("for", no_wrap=True, max_width=cap and 10)
+    table.add_column("until", no_wrap=True, max_width=cap)
+    table.add_column("NOTAM", no_wrap=True, min_width=_widest(r.id or r.key for r in rows))
     table.add_column("text", no_wrap=True, ratio=4 if wide else 2)
     for r in rows:
         tz = timezone_of(r.location) if tz_mode == "local" else None
@@ -380,11 +401,11 @@ def render_events(
     """The newest events, one line each, coloured by kind, with bounded times."""
     wide = width >= 110
     table = _table(width)
-    table.add_column("change", no_wrap=True)
-    table.add_column("where", no_wrap=True, max_width=24 if wide else 14)
-    table.add_column("what", no_wrap=True)
-    table.add_column("NOTAM", no_wrap=True)
-    table.add_column("when", no_wrap=True)
+    table.add_column("change", no_wrap=True, min_width=7)
+    table.add_column("where", no_wrap=True, max_width=24 if wide else 14, min_width=4)
+    table.add_column("what", no_wrap=True, max_width=None if wide else 10)
+    table.add_column("NOTAM", no_wrap=True, min_width=_widest(e.id or e.key or "" for e in events))
+    table.add_column("when", no_wrap=True, max_width=None if wide else 34)
     table.add_column("detail", no_wrap=True, ratio=1)
     for e in events:
         style = KIND_STYLE.get(e.kind, "")
@@ -434,6 +455,11 @@ def _event_detail(e: Event, tz: str | None, now: datetime | None = None) -> str:
     return clean("; ".join(parts), one_line=True, limit=300)
 
 
+def _widest(ids: Iterable[str], cap: int = 24) -> int:
+    """The width a NOTAM column needs to show every id whole (ids are what users copy)."""
+    return min(cap, max((len(clean(i, one_line=True)) for i in ids), default=5))
+
+
 def _table(width: int) -> Table:
     return Table(
         box=None,
@@ -479,12 +505,15 @@ def _first_line(text: str) -> str:
 
 
 def _short(value: datetime | None, now: datetime, tz: str | None = None) -> str:
-    """``16:00Z`` on the day of ``now``, ``Mar 21 16:00Z`` otherwise."""
+    """``16:00Z`` on the day of ``now``, ``Mar 21 16:00Z`` in its year, else
+    ``2024-03-21 16:00Z``: a year is always shown when it is not the current one."""
     if value is None:
         return "-"
     clock = fmt_time(value, tz, date=False)
     if value.date() == now.date():
         return clock
+    if value.year != now.year:
+        return value.strftime("%Y-%m-%d ") + clock
     return value.strftime("%b %d ") + clock
 
 
@@ -532,15 +561,26 @@ def follow_events(
     tz_mode: TzMode = "utc",
     refresh: float = 1.0,
     backlog: int = 20,
+    stale: Callable[[], Sequence[str]] | None = None,
 ) -> None:
     """The watcher when stdout is not a terminal: event lines as they are logged.
 
     ``load(after_seq)`` returns the events after ``after_seq`` (None: the newest
-    ``backlog``), oldest first.
+    ``backlog``), oldest first. ``stale()`` says which sources are stale (see
+    :func:`staleness`): a ``stale:`` line is printed when that changes, so that a quiet
+    stream is never mistaken for "nothing changed".
     """
     last: int | None = None
     first = True
+    said: Sequence[str] = ()
     while True:
+        now_stale = list(stale()) if stale is not None else []
+        if now_stale != list(said):
+            for msg in now_stale:
+                out.write(f"stale: {msg}: these lines may be incomplete\n")
+            if said and not now_stale:
+                out.write("stale: no longer: every source has a recent complete poll\n")
+            said = now_stale
         events = load(last)
         if first:
             events = events[-backlog:]
@@ -554,6 +594,52 @@ def follow_events(
         out.flush()
         if stop.wait(refresh):
             break
+
+
+@contextlib.contextmanager
+def quit_keys(stop: threading.Event, stream: IO[str] | None = None) -> Iterator[None]:
+    """While inside, typing ``q`` (or ``Q``) on the terminal sets ``stop``: the terminal
+    reads keys one by one without echo (cbreak mode) and is restored on the way out.
+    Nothing happens when the input is not a terminal."""
+    import os
+    import select
+    import sys
+
+    stream = stream if stream is not None else sys.stdin
+    try:
+        fd = stream.fileno()
+        interactive = os.isatty(fd)
+    except (AttributeError, ValueError, OSError):
+        interactive = False
+    if not interactive:
+        yield
+        return
+    import termios
+    import tty
+
+    saved = termios.tcgetattr(fd)
+    tty.setcbreak(fd)
+    done = threading.Event()
+
+    def read() -> None:
+        while not done.is_set() and not stop.is_set():
+            ready, _, _ = select.select([fd], [], [], 0.2)
+            if not ready:
+                continue
+            key = os.read(fd, 1)
+            if not key:
+                return  # the input was closed: keys can no longer quit, signals still do
+            if key in (b"q", b"Q"):
+                stop.set()
+
+    reader = threading.Thread(target=read, name="notam-keys", daemon=True)
+    reader.start()
+    try:
+        yield
+    finally:
+        done.set()
+        reader.join(1.0)
+        termios.tcsetattr(fd, termios.TCSADRAIN, saved)
 
 
 @contextlib.contextmanager
@@ -602,6 +688,7 @@ def watch_database(
                 stack.callback(sched.stop)  # before the store closes: jobs finish first
         view = stack.enter_context(Store(db_path, create=True))
         stack.enter_context(stop_on_signals(stop))
+        stack.enter_context(quit_keys(stop))
         if sched is not None:
             sched.start()
         watched = config.locations
@@ -619,4 +706,8 @@ def watch_database(
                 limit = 20 if after is None else 1000
                 return screen_events(view, watched, after_seq=after, limit=limit)[::-1]
 
-            follow_events(new_events, out, stop, tz_mode=tz_mode)
+            def stale() -> list[str]:
+                sources = tuple(_source_views(view, config, {}))
+                return staleness(sources, clock.now())
+
+            follow_events(new_events, out, stop, tz_mode=tz_mode, stale=stale)

@@ -16,6 +16,7 @@ from typing import Any
 
 from notam_log.core.config import SOURCE_KEYS, SourceConfig, type_name
 from notam_log.core.errors import ConfigError
+from notam_log.core.known import Reach
 from notam_log.sources.base import NOT_MODIFIED, Poll, Source, SourceFactory
 from notam_log.sources.faa_api_v1 import FaaApiV1Source
 from notam_log.sources.faa_nms import FaaNmsSource
@@ -101,4 +102,12 @@ __all__ = [
     "checked",
     "default_interval",
     "option_types",
+    "reach_of",
 ]
+
+
+def reach_of(cfg: SourceConfig, scope: str) -> Reach | None:
+    """The reach of one scope of a configured source; None for a kind not known or one
+    that leaves it to the data (see ``reach`` in :mod:`notam_log.sources.base`)."""
+    factory = SOURCES.get(cfg.kind)
+    return factory.reach(cfg, scope) if factory is not None else None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import re
 from collections.abc import Generator, Iterable, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
@@ -13,6 +14,7 @@ import httpx
 from notam_log import __version__
 from notam_log.core.config import SourceConfig
 from notam_log.core.errors import ConfigError, SourceError
+from notam_log.core.known import Circle, Reach
 from notam_log.core.models import Notam, Snapshot
 
 USER_AGENT = f"notam-log/{__version__} (+https://github.com/notam-log/notam-log)"
@@ -125,6 +127,23 @@ class Area:
             return total // 3600, total // 60 % 60, total % 60, pos if value >= 0 else neg
 
         return split(self.lat, "N", "S"), split(self.lon, "E", "W")
+
+
+_AREA_SCOPE = re.compile(r"AREA (-?\d{1,3}(?:\.\d+)?),(-?\d{1,3}(?:\.\d+)?) (\d{1,4})NM")
+_LOCATION_SCOPE = re.compile(r"[A-Z][A-Z0-9]{3}")
+
+
+def scope_reach(scope: str) -> Reach | None:
+    """The reach of a scope named as the location and area sources name theirs: a
+    location (``USII``: all the NOTAMs of USII) or an area (``AREA 56.8283,53.4575 25NM``:
+    the NOTAMs of the places inside it). None for any other name."""
+    if _LOCATION_SCOPE.fullmatch(scope):
+        return Reach(locations=frozenset({scope}), label=scope)
+    m = _AREA_SCOPE.fullmatch(scope)
+    if m:
+        circle = Circle(float(m.group(1)), float(m.group(2)), float(m.group(3)))
+        return Reach(areas=(circle,), label=f"within {m.group(3)} NM of {m.group(1)},{m.group(2)}")
+    return None
 
 
 def areas_option(cfg: SourceConfig, max_radius: int = 100) -> tuple[Area, ...]:

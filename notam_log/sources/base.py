@@ -28,6 +28,11 @@ anything and never reads the clock (``now`` is passed in). ``poll`` is a generat
   quota (``QuotaExhaustedError``) or refused credentials (``SourceError``) are raised
   out of the generator; nothing read in that poll is returned, and the driver reports
   every scope of the source as incomplete with the error as reason.
+* **Reach.** ``reach(cfg, scope)`` (a class method: no credentials needed) says which
+  locations a scope's complete snapshot answers for, all of their NOTAMs
+  (:class:`notam_log.core.known.Reach`): the bulletin of a country its prefix, a
+  location query its location, an area its circle; None when only the data can say (a
+  file: the locations its snapshots held). The answers' coverage is built on it.
 * **State.** ``state()`` is JSON-able and never holds a secret (ETag, Last-Modified,
   last pull time, quota reset time, seen TFRs); ``restore()`` takes it back.
 """
@@ -41,6 +46,7 @@ from typing import Any, ClassVar, Protocol
 import httpx
 
 from notam_log.core.config import SourceConfig
+from notam_log.core.known import Reach
 from notam_log.core.models import Snapshot
 
 #: The reason of a snapshot that stands for "same as the last complete one" (HTTP 304).
@@ -79,3 +85,8 @@ class SourceFactory(Protocol):
     def OPTIONS(self) -> Mapping[str, type]: ...  # noqa: N802
 
     def __call__(self, cfg: SourceConfig, env: Mapping[str, str]) -> Source: ...
+
+    def reach(self, cfg: SourceConfig, scope: str) -> Reach | None:
+        """Which locations a complete snapshot of ``scope`` answers for (None: only the
+        data can say); see the module docstring."""
+        ...

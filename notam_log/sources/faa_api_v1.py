@@ -10,6 +10,7 @@ from typing import Any, ClassVar
 import httpx
 
 from notam_log.core.config import SourceConfig
+from notam_log.core.known import Reach
 from notam_log.core.parse.records import item_notam
 from notam_log.sources._common import (
     Scopes,
@@ -21,6 +22,7 @@ from notam_log.sources._common import (
     make_request,
     need_locations_or_areas,
     option,
+    scope_reach,
 )
 from notam_log.sources.base import Poll
 
@@ -58,6 +60,11 @@ class FaaApiV1Source:
 
     def __repr__(self) -> str:
         return f"FaaApiV1Source(name={self.name!r})"
+
+    @classmethod
+    def reach(cls, cfg: SourceConfig, scope: str) -> Reach | None:
+        """Each scope is a location it queries (or an area): all of that location's NOTAMs."""
+        return scope_reach(scope)
 
     def scopes(self) -> tuple[str, ...]:
         return self.locations + tuple(a.scope for a in self.areas)

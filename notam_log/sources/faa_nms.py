@@ -35,6 +35,7 @@ import httpx
 
 from notam_log.core.config import SourceConfig
 from notam_log.core.errors import ConfigError, SourceError
+from notam_log.core.known import Reach
 from notam_log.core.models import Notam, iso, parse_iso
 from notam_log.core.parse.records import structured_notam
 from notam_log.core.validity import notam_json
@@ -51,6 +52,7 @@ from notam_log.sources._common import (
     make_request,
     need_locations_or_areas,
     option,
+    scope_reach,
 )
 from notam_log.sources.base import Poll
 
@@ -99,6 +101,11 @@ class FaaNmsSource:
 
     def __repr__(self) -> str:
         return f"FaaNmsSource(name={self.name!r}, mode={self.mode!r})"
+
+    @classmethod
+    def reach(cls, cfg: SourceConfig, scope: str) -> Reach | None:
+        """Each scope is a location it queries (or an area): all of that location's NOTAMs."""
+        return scope_reach(scope)
 
     def scopes(self) -> tuple[str, ...]:
         return self.locations + tuple(self._areas)

@@ -16,6 +16,7 @@ import httpx
 
 from notam_log.core.config import SourceConfig
 from notam_log.core.errors import BotProtectionError
+from notam_log.core.known import Reach
 from notam_log.core.models import Notam
 from notam_log.core.parse.records import entry_notam
 from notam_log.sources._common import (
@@ -31,6 +32,7 @@ from notam_log.sources._common import (
     make_request,
     need_locations_or_areas,
     option,
+    scope_reach,
 )
 from notam_log.sources.base import Poll
 
@@ -112,6 +114,11 @@ class FaaSearchSource:
 
     def __repr__(self) -> str:
         return f"FaaSearchSource(name={self.name!r}, locations={len(self.locations)})"
+
+    @classmethod
+    def reach(cls, cfg: SourceConfig, scope: str) -> Reach | None:
+        """Each scope is a location it queries (or an area): all of that location's NOTAMs."""
+        return scope_reach(scope)
 
     def scopes(self) -> tuple[str, ...]:
         return self.locations + tuple(a.scope for a in self.areas)

@@ -10,6 +10,7 @@ from typing import Any, ClassVar
 import httpx
 
 from notam_log.core.config import SourceConfig
+from notam_log.core.known import Reach
 from notam_log.core.models import Notam
 from notam_log.core.parse.tfr import parse_detail
 from notam_log.core.validity import notam_json
@@ -52,6 +53,12 @@ class FaaTfrSource:
 
     def __repr__(self) -> str:
         return f"FaaTfrSource(name={self.name!r})"
+
+    @classmethod
+    def reach(cls, cfg: SourceConfig, scope: str) -> Reach | None:
+        """The TFR list holds only temporary flight restrictions, none of an aerodrome's
+        other NOTAMs: it covers no location (its absence of a TFR is not "not restricted")."""
+        return Reach(label="US TFRs only (no aerodrome NOTAMs)")
 
     def scopes(self) -> tuple[str, ...]:
         return (self.scope,)

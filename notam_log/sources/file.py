@@ -16,6 +16,7 @@ from typing import Any, ClassVar
 
 from notam_log.core.config import SourceConfig
 from notam_log.core.errors import ConfigError, InputError
+from notam_log.core.known import Reach
 from notam_log.core.parse.inputs import read_input
 from notam_log.core.parse.pib import PibMemo
 from notam_log.sources._common import Scopes, option
@@ -47,6 +48,11 @@ class FileSource:
 
     def __repr__(self) -> str:
         return f"FileSource(name={self.name!r}, path={str(self.path)!r})"
+
+    @classmethod
+    def reach(cls, cfg: SourceConfig, scope: str) -> Reach | None:
+        """Files hold what they hold: the locations its snapshots held (see coverage)."""
+        return None
 
     def scopes(self) -> tuple[str, ...]:
         return (self.scope,)

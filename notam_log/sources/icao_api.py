@@ -11,6 +11,7 @@ import httpx
 
 from notam_log.core.config import SourceConfig
 from notam_log.core.errors import QuotaExhaustedError
+from notam_log.core.known import Reach
 from notam_log.core.models import iso, parse_iso
 from notam_log.core.parse.records import record_notam
 from notam_log.sources._common import (
@@ -25,6 +26,7 @@ from notam_log.sources._common import (
     incomplete_all,
     make_request,
     need_locations,
+    scope_reach,
     utc_midnight_after,
 )
 from notam_log.sources.base import Poll
@@ -59,6 +61,11 @@ class IcaoApiSource:
 
     def __repr__(self) -> str:
         return f"IcaoApiSource(name={self.name!r})"
+
+    @classmethod
+    def reach(cls, cfg: SourceConfig, scope: str) -> Reach | None:
+        """Each scope is a location it queries (or an area): all of that location's NOTAMs."""
+        return scope_reach(scope)
 
     def scopes(self) -> tuple[str, ...]:
         return self.locations

@@ -10,6 +10,7 @@ from typing import Any, ClassVar
 
 from notam_log.core.config import SourceConfig
 from notam_log.core.errors import InputError
+from notam_log.core.known import Reach
 from notam_log.core.models import Snapshot
 from notam_log.core.parse.pib import PibMemo, parse_pib
 from notam_log.sources._common import base, describe, fetch, make_request, option
@@ -43,6 +44,11 @@ class NatsPibSource:
 
     def __repr__(self) -> str:
         return f"NatsPibSource(name={self.name!r})"
+
+    @classmethod
+    def reach(cls, cfg: SourceConfig, scope: str) -> Reach | None:
+        """The bulletin covers the United Kingdom: every EG.. location (both FIRs)."""
+        return Reach(prefixes=("EG",), label="the UK FIRs (EG..)")
 
     def scopes(self) -> tuple[str, ...]:
         return (self.scope,)

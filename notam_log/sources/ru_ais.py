@@ -20,6 +20,7 @@ import httpx
 
 from notam_log.core.config import SourceConfig
 from notam_log.core.errors import ConfigError
+from notam_log.core.known import Reach
 from notam_log.core.models import Snapshot, iso, parse_iso
 from notam_log.core.parse.ru_ais import (
     MAX_FILE_BYTES,
@@ -67,6 +68,13 @@ class RuAisSource:
 
     def __repr__(self) -> str:
         return f"RuAisSource(name={self.name!r})"
+
+    @classmethod
+    def reach(cls, cfg: SourceConfig, scope: str) -> Reach | None:
+        """Each series holds some Russian aerodromes (Izhevsk is in a domestic series, not
+        in A): a series answers for the locations its snapshots held, so that a failed
+        series is never vouched for by another that polled well."""
+        return None
 
     def scopes(self) -> tuple[str, ...]:
         return tuple(f"series {s}" for s in (self.series or self.known)) or ("index",)

@@ -22,6 +22,7 @@ from typing import Any, ClassVar
 
 from notam_log.core.config import SourceConfig
 from notam_log.core.errors import ConfigError
+from notam_log.core.known import Reach
 from notam_log.core.models import Post, Snapshot
 from notam_log.core.parse.telegram import MAX_PAGE_BYTES, parse_channel_page
 from notam_log.sources._common import base, describe, fetch, make_request, option
@@ -73,6 +74,11 @@ class TelegramSource:
 
     def __repr__(self) -> str:
         return f"TelegramSource(name={self.name!r}, channel={self.channel!r})"
+
+    @classmethod
+    def reach(cls, cfg: SourceConfig, scope: str) -> Reach | None:
+        """Announcements are not NOTAMs: a channel covers no location's NOTAMs."""
+        return Reach(label="announcements only (no NOTAMs)")
 
     def scopes(self) -> tuple[str, ...]:
         return (self.channel,)

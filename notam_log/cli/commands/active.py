@@ -1,4 +1,4 @@
-"""active: the NOTAMs or restrictions in force at a time."""
+"""active: the NOTAMs or restrictions in force at a time, and whether the log knows."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from notam_log.cli.base import (
     check_kinds,
     command,
     csv_option,
+    exit_for,
     json_option,
     one_format,
     options,
@@ -25,7 +26,7 @@ from notam_log.shell import clock
 @command("active")
 @options(location_option, near_options, category_option, restrictions_option)
 @options(json_option, csv_option)
-@click.option("--at", help="The time (default: now).")
+@click.option("--at", help="The time (default: now; ISO 8601, 36h, yesterday...).")
 @click.option("--feed", is_flag=True, help="What the feed listed at that time instead.")
 @click.option("--local", is_flag=True, help="Times in the airport's local time.")
 def active_cmd(
@@ -41,20 +42,41 @@ def active_cmd(
     feed: bool,
     local: bool,
 ) -> None:
-    """The NOTAMs (or with --restrictions the restrictions) in force at a time."""
+    """The NOTAMs (or with --restrictions the restrictions) in force at a time, with the
+    restrictions announced then; says where the log does not cover that time (exit 3
+    when nothing covers it)."""
+    from notam_log.core import announced as an
+    from notam_log.shell.coverage import covers, judged_announcements
     from notam_log.shell.store.queries import active
 
     one_format(as_json, as_csv)
     check_kinds((), categories)
-    when = time_option(at, "--at") or clock.now()
+    now = clock.now()
+    when = time_option(at, "--at") or now
+    codes = [x.strip().upper() for x in locations]
+    asked: list[str | None] = list(codes) or ([near.icao] if near is not None else [None])
     with state.store() as store:
         rows = active(
             store,
             when,
             feed=feed,
             restrictions=restrictions,
-            locations=[x.upper() for x in locations],
+            locations=codes,
             categories=categories,
             area=places.area(store, near, radius),
         )
-    output.active(rows, when, as_json=as_json, as_csv=as_csv, local=local)
+        answers = covers(store, state.config, asked, when, when, now)
+        wanted = [c for c in asked if c] or sorted(
+            {loc for e in store.events(kinds=an.ANNOUNCED_KINDS, until=when) for loc in e.locations}
+        )
+        announced = [
+            (a, v)
+            for loc in wanted
+            for a, v in judged_announcements(store, state.config, loc, when, when, now)
+            if a.start <= when and (a.end is None or when < a.end)
+        ]
+    output.active(
+        rows, when, as_json=as_json, as_csv=as_csv, local=local, answers=answers,
+        announced=announced,
+    )  # fmt: skip
+    exit_for(answers, warn=not (as_json or as_csv))

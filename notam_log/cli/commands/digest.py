@@ -2,21 +2,28 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 import click
 
 from notam_log.cli import output
-from notam_log.cli.base import State, command, time_option
+from notam_log.cli.base import State, command, day_option, time_option
 from notam_log.core.errors import DeliveryError
 from notam_log.shell import clock
 
 
 @command("digest")
-@click.option("--date", "day", metavar="YYYY-MM-DD", help="A day (default: yesterday).")
-@click.option("--since", help="From this time (with --until).")
+@click.option(
+    "--date",
+    "day",
+    metavar="DAY",
+    help="A day: YYYY-MM-DD, today, yesterday, 3d (default: yesterday).",
+)
+@click.option("--since", help="From this time (with --until; ISO 8601, 36h, 7d, yesterday).")
 @click.option("--until", help="Before this time (with --since).")
-@click.option("--since-last", is_flag=True, help="Since the previous digest was written or sent.")
+@click.option(
+    "--since-last",
+    is_flag=True,
+    help="Since the previous digest was written or sent (the last day on a new database).",
+)
 @click.option(
     "--format", "fmt", type=click.Choice(["text", "md", "html", "json"]), help="Output format."
 )
@@ -36,10 +43,7 @@ def digest_cmd(
     from notam_log.core import digest_render as render
     from notam_log.shell import digests
 
-    try:
-        on = date.fromisoformat(day) if day else None
-    except ValueError:
-        raise click.BadParameter(f"{day!r} is not a date", param_hint="--date") from None
+    on = day_option(day, "--date")
     with state.store() as store:
         run = digests.make_requested(
             state.config,

@@ -19,6 +19,13 @@ def sources_cmd(state: State, as_json: bool) -> None:
         rows = {r.name: r for r in store.source_rows()}
         last_complete = {s.name: store.last_complete(s.name) for s in cfg.sources}
         unresolved = store.unresolved_names()
+        first = store.first_polls()
     output.sources(
-        cfg.sources, rows, last_complete, clock.now(), as_json=as_json, unresolved=unresolved
+        cfg.sources,
+        rows,
+        last_complete,
+        clock.now(),
+        as_json=as_json,
+        unresolved=unresolved,
+        first_polls=first,
     )

@@ -4,6 +4,7 @@ episodes, polls, sources; what was in force at a time, a NOTAM's history."""
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -30,6 +31,7 @@ from notam_log.core.models import (
     parse_iso,
 )
 from notam_log.core.places import Airport, Area, PlaceIndex, notam_near
+from notam_log.core.search import OPERATORS_HELP, fts_query
 from notam_log.core.validity import in_force, notam_json
 from notam_log.shell.store import announcements
 from notam_log.shell.store.rows import (
@@ -461,16 +463,26 @@ class Queries:
         return parse_iso(row[0]) if row else None
 
     def search(self, text: str, *, limit: int = 50) -> list[NotamRow]:
-        """Full-text search over NOTAM id, locations and text (FTS5 query syntax)."""
+        """Full-text search over NOTAM id, locations and text: words as written (ids,
+        hyphens, slashes), or FTS5 syntax when the query uses its operators (see
+        :mod:`notam_log.core.search`)."""
+        try:
+            query = fts_query(text)
+        except ValueError as exc:
+            raise StoreError(f"search: {exc}") from None
         try:
             rows = self.db.execute(
                 "SELECT n.key, n.status, n.source, n.scope, n.first_seen, n.last_seen,"
                 " n.ended_at, n.version, n.data FROM notams_fts f JOIN notams n"
                 " ON n.rowid = f.rowid WHERE notams_fts MATCH ? ORDER BY rank LIMIT ?",
-                [text, limit],
+                [query, limit],
             ).fetchall()
         except sqlite3.OperationalError as exc:
-            raise StoreError(f"search: cannot read the query {text!r}: {exc}") from exc
+            near = re.search(r'near "([^"]*)"', str(exc))
+            where = f" near {near.group(1)!r}" if near and near.group(1) else ""
+            raise StoreError(
+                f"search: {text!r} is not a valid query{where} ({OPERATORS_HELP})"
+            ) from None
         return [row_from_db(r) for r in rows]
 
     def last_polls(self) -> dict[str, datetime]:
@@ -499,6 +511,50 @@ class Queries:
             return None
         made, since, until = (stored_time(v) for v in row[:3])
         return DigestRecord(made, since, until, row[3], row[4])
+
+    # ------------------------------------------------------------------ coverage
+
+    def scope_polls(
+        self, since: datetime, until: datetime
+    ) -> dict[tuple[str, str], list[tuple[datetime, bool]]]:
+        """Every poll of every scope from ``since`` to ``until``: (start, complete),
+        oldest first; plus each scope's last complete poll before ``since``."""
+        out: dict[tuple[str, str], list[tuple[datetime, bool]]] = {}
+        before = self.db.execute(
+            "SELECT source, scope, max(started_at) FROM polls WHERE started_at < ?"
+            " AND status IN ('complete', 'unchanged') GROUP BY source, scope",
+            [iso(since)],
+        ).fetchall()
+        for source, scope, t in before:
+            out.setdefault((source, scope), []).append((stored_time(t), True))
+        rows = self.db.execute(
+            "SELECT source, scope, started_at, status IN ('complete', 'unchanged') FROM polls"
+            " WHERE started_at >= ? AND started_at <= ? ORDER BY started_at, id",
+            [iso(since), iso(until)],
+        )
+        for source, scope, t, good in rows:
+            out.setdefault((source, scope), []).append((stored_time(t), bool(good)))
+        return out
+
+    def scope_locations(self, source: str, scope: str) -> set[str]:
+        """The locations of the NOTAMs a scope's snapshots held (its reach when only the
+        data can say: a replay, a file)."""
+        out: set[str] = set()
+        for (locs,) in self.db.execute(
+            "SELECT DISTINCT locations FROM notams WHERE source = ? AND scope = ?",
+            [source, scope],
+        ):
+            out.update(str(locs or "").split())
+        return out
+
+    def first_polls(self) -> dict[str, datetime]:
+        """Each source's first poll in this database."""
+        return {
+            name: stored_time(t)
+            for name, t in self.db.execute(
+                "SELECT source, min(started_at) FROM polls GROUP BY source"
+            ).fetchall()
+        }
 
 
 def _number(value: Any) -> float | None:

@@ -1,0 +1,229 @@
+"""Announced restrictions and what the NOTAMs say of them (pure).
+
+An authority's announcements ("restrictions imposed at Izhevsk airport", later "lifted")
+are logged as ``announced_imposed`` / ``announced_lifted`` / ``announced_coordination``
+events, one per airport per post (``key`` ``CHANNEL/ID``, ``effective_at`` the time the
+post states, ``detail.reply_to`` the post it answers). From them :func:`episodes` makes
+announced restriction episodes per airport, and :func:`verdict` compares each with the
+NOTAM log of that airport over the same period:
+
+* ``confirmed``: a restriction NOTAM was in force during it (named);
+* ``not_in_notams``: no restriction NOTAM, although NOTAM sources that cover the airport
+  had complete polls over the whole period;
+* ``no_coverage``: no restriction NOTAM and no NOTAM source vouches for the whole period:
+  unknown, never "not restricted".
+
+An announcement repeated while one is open at that airport (another channel, a second
+post) joins the open one, so at most one is open per airport and a lift closes it: the one
+its post replies to, or else the latest. A coordination post ("flights by
+coordination") is not a restriction: it is kept beside the episodes, it neither opens
+nor closes one.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from notam_log.core.display import duration, fmt_time
+from notam_log.core.known import LocationCoverage
+from notam_log.core.models import AnnouncedEpisode, Episode, Event, iso
+
+ANNOUNCED_KINDS: tuple[str, ...] = (
+    "announced_imposed",
+    "announced_lifted",
+    "announced_coordination",
+)
+VERDICTS: tuple[str, ...] = ("confirmed", "not_in_notams", "no_coverage")
+
+
+@dataclass(frozen=True, slots=True)
+class Announced:
+    """An announced restriction at one airport: from the post that imposed it to the
+    one that lifted it (``end`` None while none has)."""
+
+    location: str
+    start: datetime
+    keys: tuple[str, ...]  # the posts that announced it (CHANNEL/ID), first first
+    source: str
+    end: datetime | None = None
+    end_key: str | None = None
+    url: str | None = None
+    end_url: str | None = None
+
+    @property
+    def open(self) -> bool:
+        return self.end is None
+
+    def lasted(self, now: datetime) -> timedelta:
+        return max(timedelta(0), (self.end or now) - self.start)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "location": self.location,
+            "start": iso(self.start),
+            "end": iso(self.end) if self.end else None,
+            "keys": list(self.keys),
+            "end_key": self.end_key,
+            "source": self.source,
+            "url": self.url,
+            "end_url": self.end_url,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Verdict:
+    kind: str  # one of VERDICTS
+    notams: tuple[str, ...] = ()  # the restriction NOTAMs that confirm it
+    coverage: LocationCoverage | None = None
+
+    @property
+    def text(self) -> str:
+        if self.kind == "confirmed":
+            return f"confirmed by NOTAM {', '.join(self.notams)}"
+        if self.kind == "not_in_notams":
+            sources = ", ".join(self.coverage.sources) if self.coverage else ""
+            return f"not in the NOTAMs ({sources} had complete polls over it)"
+        cov = self.coverage
+        if cov is not None and cov.state == "partly":
+            return "no NOTAM coverage for all of it (unknown)"
+        return "no NOTAM coverage (unknown)"
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "verdict": self.kind,
+            "notams": list(self.notams),
+            "text": self.text,
+            "coverage": self.coverage.to_json() if self.coverage else None,
+        }
+
+
+def from_logged(ep: AnnouncedEpisode, source: str = "") -> Announced:
+    """An episode as the log recorded it (``announced_episodes``, made by
+    :mod:`notam_log.core.announce` as announcements arrive: the source of truth once
+    there), in the form the verdicts take."""
+    keys = ep.keys or (ep.start_key,)
+    return Announced(
+        location=ep.location,
+        start=ep.start,
+        keys=tuple(keys),
+        source=source,
+        end=ep.end,
+        end_key=ep.end_key,
+        url=f"https://t.me/{keys[0]}" if keys and "/" in keys[0] else None,
+        end_url=f"https://t.me/{ep.end_key}" if ep.end_key and "/" in ep.end_key else None,
+    )
+
+
+def event_time(ev: Event) -> datetime:
+    """The time the post states, else the post's own time."""
+    return ev.effective_at or ev.observed_at
+
+
+def _url(ev: Event) -> str | None:
+    url = ev.detail.get("url")
+    return str(url) if isinstance(url, str) and url else None
+
+
+def episodes(events: Iterable[Event]) -> list[Announced]:
+    """Announced restriction episodes from the announced events, oldest first (by the
+    time each post states). At most one is open per airport: an imposition repeated
+    while one is open joins it, so a lift closes the one open there, which is the one
+    its post replies to whenever it replies to an imposition of that airport."""
+    ordered = sorted(
+        (e for e in events if e.kind in ("announced_imposed", "announced_lifted")),
+        key=lambda e: (event_time(e), e.seq or 0),
+    )
+    open_: dict[str, Announced] = {}
+    done: list[Announced] = []
+    for ev in ordered:
+        for loc in ev.locations:
+            ann = open_.get(loc)
+            if ev.kind == "announced_imposed":
+                if ann is None:
+                    open_[loc] = Announced(
+                        location=loc,
+                        start=event_time(ev),
+                        keys=(ev.key,) if ev.key else (),
+                        source=ev.source,
+                        url=_url(ev),
+                    )
+                elif ev.key and ev.key not in ann.keys:  # repeated while open: the same one
+                    open_[loc] = dataclasses.replace(ann, keys=(*ann.keys, ev.key))
+            elif ann is not None:  # a lift with nothing open is listed as an event only
+                del open_[loc]
+                done.append(
+                    dataclasses.replace(
+                        ann, end=max(event_time(ev), ann.start), end_key=ev.key, end_url=_url(ev)
+                    )
+                )
+    done.extend(open_.values())
+    return sorted(done, key=lambda a: (a.start, a.location))
+
+
+def notam_span(ep: Episode, now: datetime) -> tuple[datetime, datetime]:
+    """The widest span a NOTAM episode may have covered, as its polls bound it (the
+    NOTAM's own start and end when the polls allow them)."""
+    start = ep.start_after or ep.start_by
+    if ep.start_effective and (ep.start_after is None or ep.start_effective > ep.start_after):
+        start = min(ep.start_effective, ep.start_by)
+    if ep.end_by is None:
+        return start, now
+    end = ep.end_by
+    if ep.end_effective and (ep.end_after is None or ep.end_effective > ep.end_after):
+        end = min(ep.end_effective, ep.end_by)
+    return start, end
+
+
+def verdict(
+    ann: Announced,
+    notam_episodes: Sequence[Episode],
+    cover: LocationCoverage,
+    now: datetime,
+) -> Verdict:
+    """Compare one announced episode with the NOTAM episodes of its airport and the
+    NOTAM coverage of that airport over the same period (``cover``)."""
+    a_start, a_end = ann.start, ann.end or now
+    keys: list[str] = []
+    for ep in notam_episodes:
+        if ep.location != ann.location:
+            continue
+        s, e = notam_span(ep, now)
+        if s <= a_end and e > a_start:
+            keys.extend(k for k in ep.keys if k not in keys)
+    if keys:
+        return Verdict("confirmed", tuple(keys), cover)
+    if cover.covered:
+        return Verdict("not_in_notams", (), cover)
+    return Verdict("no_coverage", (), cover)
+
+
+def line(ann: Announced, v: Verdict | None, now: datetime) -> str:
+    """``announced 02:30Z (favt_info/8287), lifted 03:50Z (favt_info/8290), 1h 20m:
+    not in the NOTAMs (...)``: one plain line (feed text never enters it)."""
+    out = f"announced {fmt_time(ann.start)} ({', '.join(ann.keys) or '?'})"
+    if ann.end is None:
+        out += f", not lifted (announced {duration(ann.lasted(now))} ago)"
+    else:
+        out += f", lifted {fmt_time(ann.end)} ({ann.end_key or '?'}), {duration(ann.lasted(now))}"
+    if v is not None:
+        out += f": {v.text}"
+    return out
+
+
+def in_force(anns: Iterable[Announced], at: datetime) -> list[Announced]:
+    """The announced restrictions open at ``at``."""
+    return [a for a in anns if a.start <= at and (a.end is None or at < a.end)]
+
+
+def coordination(events: Iterable[Event]) -> Mapping[str, list[Event]]:
+    """The coordination posts ("flights by coordination") per airport."""
+    out: dict[str, list[Event]] = {}
+    for ev in events:
+        if ev.kind == "announced_coordination":
+            for loc in ev.locations:
+                out.setdefault(loc, []).append(ev)
+    return out
