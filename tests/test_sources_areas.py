@@ -79,7 +79,7 @@ def test_faa_api_v1_area_uses_location_radius() -> None:
         (["56.8,53.4"], 'expected "latitude,longitude,radius_nm"'),
         (["96,53.4,10"], "is not a position and a radius"),
         (["56.8,53.4,250"], "the radius must be 1 to 100 NM"),
-        ("56.8,53.4,10", "expected list"),
+        ("56.8,53.4,10", "expected a list, got a string"),
     ],
 )
 def test_bad_areas_are_one_line_config_errors(areas: object, needle: str) -> None:
