@@ -90,6 +90,7 @@ def test_golden(width: int, height: int) -> None:
     path = GOLDEN / f"watch-{width}x{height}.txt"
     if os.environ.get("UPDATE_GOLDEN"):
         path.write_text(text)
+    assert path.exists(), f"{path.name}: no golden file (UPDATE_GOLDEN=1 to write it)"
     assert text == path.read_text()
 
 
