@@ -578,3 +578,23 @@ def test_a_notamc_never_imposes_a_restriction() -> None:
     world = diff.ingest(ch.world, snap(t(7), OTHER, cancel, short)).world
     ch = diff.ingest(world, snap(t(8), OTHER, cancel))
     assert "restriction_imposed" not in [e.kind for e in ch.events]
+
+
+def test_source_down_and_up_say_since_when_and_how_often() -> None:
+    w = diff.ingest(diff.World(), snap(t(0), OTHER)).world
+    w = diff.source_result(w, "src", t(1), None).world
+    assert w.sources["src"] == diff.SourceHealth(None, 0, t(1), None)
+    down = diff.source_result(w, "src", t(2), "HTTP 500")
+    (ev,) = down.events
+    assert (ev.kind, ev.source, ev.observed_at, ev.after) == ("source_down", "src", t(2), t(1))
+    assert ev.detail == {"error": "HTTP 500"}
+    assert down.status == "source" and down.world.active == w.active
+    w = diff.source_result(down.world, "src", t(3), "timeout").world
+    assert w.sources["src"] == diff.SourceHealth(t(2), 2, t(1), "timeout")
+    up = diff.source_result(w, "src", t(4), None)
+    (ev,) = up.events
+    assert (ev.kind, ev.source, ev.observed_at, ev.after) == ("source_up", "src", t(4), t(1))
+    assert ev.detail == {"down_since": "2025-03-21T02:00:00Z", "failures": 2}
+    assert up.world.sources["src"] == diff.SourceHealth(None, 0, t(4), None)
+    other = diff.source_result(up.world, "other", t(5), "HTTP 503").world
+    assert other.sources["src"] == up.world.sources["src"]
