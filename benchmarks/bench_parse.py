@@ -13,7 +13,7 @@ it with the Python of a venv where that build is installed::
 
 Prints one table of NOTAMs per second (best-of and median over the repeats, measured
 with ``time.perf_counter``). Every repeat starts cold: the memo caches of notam-log
-(item D rules, windows, words and date-free texts, sunrise/sunset, Q-code decoding and
+(item D rules, windows, words, sunrise/sunset, Q-code decoding and
 rules) are cleared before it, so a repeat never reads a NOTAM that an earlier repeat
 already worked out. What a repeat memoises within itself (the same Q-code, the same item D
 text, the same PIB time or position met again in the same run) it may reuse, as a real
@@ -73,7 +73,7 @@ TAG = "" if BUILD == "pure Python" else " [compiled]"
 
 def clear_caches() -> None:
     """Forget every memo of notam-log, so that a repeat measures a cold parse."""
-    item_d.clear_caches()  # read, windows, item D words and date-free texts, sun
+    item_d.clear_caches()  # read, windows, item D words, sun
     sun.event_seconds.cache_clear()
     qcodes.decode.cache_clear()
     classify._qcode_outcome.cache_clear()

@@ -203,7 +203,7 @@ def test_hostile_text_is_shown_safely_by_the_cli(
     for args in (
         ["events"],
         ["search", "CLSD"],
-        ["history", "A0101/25"],
+        ["history", "A0100/25"],
         ["active", "--at", "2025-03-21T12:00Z"],
     ):
         res = CliRunner().invoke(
@@ -213,7 +213,8 @@ def test_hostile_text_is_shown_safely_by_the_cli(
         out = res.output
         assert "\x1b" not in out and "\x00" not in out and "\x07" not in out and "\u202e" not in out
         if args[0] in ("history", "search", "active"):
-            assert "[bold red]" in out or "CLSD" in out  # markup shown as text, not applied
+            # the markup in the feed text is shown as written, never applied
+            assert "[bold red]CLOSED[/bold red]" in out, (args, out)
 
 
 def _escape_ok(rendered: str) -> None:
@@ -221,18 +222,27 @@ def _escape_ok(rendered: str) -> None:
     assert "\x1b" not in rendered and "\x00" not in rendered
 
 
-def test_hostile_text_in_digest_formats(hostile_store: tuple[Store, list[str]]) -> None:
+def test_hostile_text_in_digest_formats(
+    hostile_store: tuple[Store, list[str]], tmp_path: Path
+) -> None:
     from notam_log.core import digest as dg
     from notam_log.core import digest_render
     from notam_log.shell import digests
     from notam_log.shell.settings import load_config
 
-    store, _ = hostile_store
-    cfg = load_config(None)
-    period = dg.day_period(NOW.date())
-    loaded: Any = digests.load(store, cfg, period, NOW.replace(hour=23))
+    _, texts = hostile_store
+    notams = [n for t in texts for n in read_input(t.encode("utf-8"), "hostile.txt").notams]
+    with Store(tmp_path / "news.db") as store:  # published after a first poll: news
+        rec = Recorder(store)
+        rec.snapshot(Snapshot("uk", "UK", NOW.replace(hour=11), ()))
+        rec.snapshot(Snapshot("uk", "UK", NOW, tuple(notams)))
+        period = dg.day_period(NOW.date())
+        loaded: Any = digests.load(store, load_config(None), period, NOW.replace(hour=23))
     html = digest_render.render(loaded, "html")
     md = digest_render.render(loaded, "md")
     _escape_ok(html)
-    assert "&lt;script&gt;" in html or "script" not in html.lower().replace("content-security", "")
-    assert "\x1b" not in md and "\x00" not in md
+    _escape_ok(md)
+    # the hostile texts are there, made inert
+    assert "&lt;script&gt;window.pwned=1&lt;/script&gt;" in html
+    assert "&lt;script>window.pwned=1&lt;/script>" in md
+    assert "[bold red]CLOSED[/bold red]" in html

@@ -98,8 +98,10 @@ def test_clean_rate() -> None:
         f"corpus not clean by reason ({len(PARSED) - clean}): "
         + "; ".join(f"{k} {v}" for k, v in reasons.most_common())
     )
-    assert clean / len(PARSED) >= 0.97, f"clean {clean}/{len(PARSED)}"
-    assert clean_stated / len(stated) >= 0.99, f"clean {clean_stated}/{len(stated)}"
+    # at the rates reached (97.6% overall, 99.6% with a full header): a record that
+    # reads clean today and not tomorrow fails
+    assert clean >= 4014, f"clean {clean}/{len(PARSED)}"
+    assert clean_stated >= 4014 and len(stated) == 4032, f"clean {clean_stated}/{len(stated)}"
 
 
 def _dt(value: str | None) -> datetime | None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import UTC, datetime, timedelta
 
 from notam_log.core import diff, validity
@@ -316,3 +317,284 @@ def test_a_poll_that_brought_nothing_is_failed_not_partial() -> None:
         world, Snapshot("src", "UK", t(2), (), complete=False, reason="skipped: pull interval")
     )
     assert skipped.status == "partial"
+
+
+# ------------------------------------------------------------------ the edges (issue 14)
+
+
+def _kinds(ch: diff.Changes) -> list[tuple[str, datetime | None, datetime, datetime | None]]:
+    return [(e.kind, e.after, e.observed_at, e.effective_at) for e in ch.events]
+
+
+def test_an_early_withdrawal_confirmed_after_the_end_is_withdrawn_not_expired() -> None:
+    """Valid 20:45-22:15, gone from the 22:00 bulletin, still gone at 23:00 (after C):
+    withdrawn between the last presence (21:00) and the first absence (22:00), and the
+    restriction lifted within the same bounds; no expiry at C."""
+    closure = n("X:A0001/25", t(20, 45), t(22, 15))
+    world, _ = run(diff.World(), snap(t(20), OTHER), snap(t(21), OTHER, closure))
+    world = diff.ingest(world, snap(t(22), OTHER)).world  # first absence, before C
+    ch = diff.ingest(world, snap(t(23), OTHER))  # confirmed, after C
+    assert _kinds(ch) == [
+        ("withdrawn", t(21), t(22), None),
+        ("restriction_lifted", t(21), t(22), None),
+    ]
+    assert ch.events[0].detail == {"confirmed_at": "2025-03-21T23:00:00Z", "absent_polls": 2}
+    assert ch.world.terminal["X:A0001/25"] == "withdrawn"
+    assert ch.world.in_force == {}
+    (episode,) = ch.closed_episodes
+    assert (episode.end_after, episode.end_by, episode.end_effective) == (t(21), t(22), None)
+
+
+def test_a_tick_past_the_end_holds_a_missing_notam_until_its_scope_decides() -> None:
+    """Under the daemon a tick passes C between the first absence and the confirming
+    poll: it logs nothing (no expiry, the restriction stays), and the poll decides."""
+    closure = n("X:A0001/25", t(20, 45), t(22, 15))
+    world, _ = run(diff.World(), snap(t(20), OTHER), snap(t(21), OTHER, closure))
+    world = diff.ingest(world, snap(t(22), OTHER)).world
+    ticked = diff.tick(world, t(22, 20))
+    assert ticked.events == []
+    assert "X:A0001/25" in ticked.world.active
+    assert ("EGLL", "aerodrome_closed") in ticked.world.in_force
+    ch = diff.ingest(ticked.world, snap(t(23), OTHER))
+    assert _kinds(ch) == [
+        ("withdrawn", t(21), t(22), None),
+        ("restriction_lifted", t(21), t(22), None),
+    ]
+
+
+def test_listed_again_after_its_end_it_expired_at_its_end() -> None:
+    """Missed once before C, held by a tick, then listed again after C: it was not
+    withdrawn; it expired at C, which lies after the first absence."""
+    closure = n("X:A0001/25", t(20, 45), t(22, 15))
+    world, _ = run(diff.World(), snap(t(20), OTHER), snap(t(21), OTHER, closure))
+    world = diff.ingest(world, snap(t(22), OTHER)).world
+    world = diff.tick(world, t(22, 20)).world
+    ch = diff.ingest(world, snap(t(23), OTHER, closure))
+    assert _kinds(ch) == [
+        ("expired", t(22), t(23), t(22, 15)),
+        ("restriction_lifted", t(22), t(23), t(22, 15)),
+    ]
+    # without the tick in between, the evaluation before C bounds it (22:00 too)
+    world, _ = run(diff.World(), snap(t(20), OTHER), snap(t(21), OTHER, closure))
+    world = diff.ingest(world, snap(t(22), OTHER)).world
+    ch = diff.ingest(world, snap(t(23), OTHER, closure))
+    assert [e.kind for e in ch.events] == ["expired", "restriction_lifted"]
+
+
+def test_first_missed_after_its_end_it_expired() -> None:
+    closure = n("X:A0001/25", t(20, 45), t(21, 30))
+    world, _ = run(diff.World(), snap(t(20), OTHER), snap(t(21), OTHER, closure))
+    ch = diff.ingest(world, snap(t(22), OTHER))
+    assert _kinds(ch) == [
+        ("expired", t(21), t(22), t(21, 30)),
+        ("restriction_lifted", t(21), t(22), t(21, 30)),
+    ]
+
+
+def test_withdraw_after_three_holds_across_two_absences() -> None:
+    closure = n("X:A0001/25", t(20, 45), t(22, 15))
+    rules = diff.Rules(withdraw_after=3)
+    world, evs = run(
+        diff.World(),
+        snap(t(20), OTHER),
+        snap(t(21), OTHER, closure),
+        snap(t(22), OTHER),
+        snap(t(23), OTHER),  # past C, absent twice: held
+        rules=rules,
+    )
+    assert evs[2:] == [[], []]
+    ch = diff.ingest(world, snap(t(24), OTHER), rules)
+    assert _kinds(ch)[0] == ("withdrawn", t(21), t(22), None)
+
+
+def test_a_closure_between_two_polls_is_imposed_and_lifted() -> None:
+    """Valid 12:15-12:45, listed at 12:00 and expired by 13:00: the closure is logged with
+    the NOTAM's times, bounded by the two polls, and makes an episode of its own."""
+    closure = n("X:A0001/25", t(12, 15), t(12, 45))
+    world, _ = run(diff.World(), snap(t(11), OTHER), snap(t(12), OTHER, closure))
+    ch = diff.ingest(world, snap(t(13), OTHER))
+    assert _kinds(ch) == [
+        ("expired", t(12), t(13), t(12, 45)),
+        ("restriction_imposed", t(12), t(13), t(12, 15)),
+        ("restriction_lifted", t(12), t(13), t(12, 45)),
+    ]
+    imposed, lifted = ch.events[1:]
+    assert imposed.key == lifted.key == "X:A0001/25"
+    assert imposed.locations == lifted.locations == ("EGLL",)
+    assert imposed.category == lifted.category == "aerodrome_closed"
+    assert lifted.detail["since_effective"] == "2025-03-21T12:15:00Z"
+    (episode,) = ch.closed_episodes
+    assert (episode.start_after, episode.start_by, episode.start_effective) == (
+        t(12),
+        t(13),
+        t(12, 15),
+    )
+    assert (episode.end_after, episode.end_by, episode.end_effective) == (t(12), t(13), t(12, 45))
+    assert episode.categories == ((t(12, 15), "aerodrome_closed"),)
+    assert ch.world.episodes == {} and ch.world.in_force == {}
+
+
+def test_item_d_windows_between_ticks_are_imposed_and_lifted() -> None:
+    """A window that opens and closes between two ticks, each day."""
+    runway = n("X:A0001/25", t(8), t(60), schedule="DAILY 1215-1245", category="runway_closed")
+    world = diff.ingest(diff.World(), snap(t(9), OTHER, runway)).world
+    got = []
+    for hour in (12, 13, 20, 36, 37):
+        ch = diff.tick(world, t(hour))
+        world = ch.world
+        got.append(_kinds(ch))
+    assert got == [
+        [],
+        [
+            ("restriction_imposed", t(12), t(13), t(12, 15)),
+            ("restriction_lifted", t(12), t(13), t(12, 45)),
+        ],
+        [],
+        [],
+        [
+            ("restriction_imposed", t(36), t(37), t(36, 15)),
+            ("restriction_lifted", t(36), t(37), t(36, 45)),
+        ],
+    ]
+
+
+def test_a_notam_first_listed_after_its_window_is_imposed_and_lifted() -> None:
+    """Published between two polls with a window already over: the bounds run from the
+    scope's last complete poll."""
+    world = diff.ingest(diff.World(), snap(t(12), OTHER)).world
+    world = diff.tick(world, t(12, 30)).world
+    late = n("X:A0001/25", t(12, 15), t(12, 45))
+    ch = diff.ingest(world, snap(t(13), OTHER, late))
+    assert _kinds(ch) == [
+        ("published", t(12), t(13), t(12, 15)),
+        ("expired", t(12, 30), t(13), t(12, 45)),
+        ("restriction_imposed", t(12), t(13), t(12, 15)),
+        ("restriction_lifted", t(12), t(13), t(12, 45)),
+    ]
+
+
+def test_no_interval_is_added_at_the_baseline_or_when_in_force_at_both_evaluations() -> None:
+    past = n("X:A0001/25", t(10), t(11))
+    ch = diff.ingest(diff.World(), snap(t(12), OTHER, past))
+    assert [e.kind for e in ch.events] == ["published", "published", "expired"]
+    long = n("X:A0002/25", t(0), t(40))
+    short = n("X:A0003/25", t(12, 15), t(12, 45))
+    world, _ = run(diff.World(), snap(t(11), OTHER), snap(t(12), OTHER, long, short))
+    ch = diff.ingest(world, snap(t(13), OTHER, long))
+    assert [e.kind for e in ch.events] == ["expired"]
+
+
+def test_a_short_interval_that_runs_on_from_a_lifted_restriction_moves_its_end() -> None:
+    first = n("X:A0001/25", t(11), t(12, 20))
+    then = n("X:A0002/25", t(12, 10), t(12, 40))
+    world, _ = run(diff.World(), snap(t(10), OTHER), snap(t(12), OTHER, first, then))
+    ch = diff.ingest(world, snap(t(13), OTHER, first, then))
+    lifts = [e for e in ch.events if e.kind == "restriction_lifted"]
+    assert [(e.key, e.effective_at) for e in lifts] == [("X:A0002/25", t(12, 40))]
+    assert lifts[0].detail["keys"] == ["X:A0001/25", "X:A0002/25"]
+    assert not [e for e in ch.events if e.kind == "restriction_imposed"]
+    (episode,) = ch.closed_episodes
+    assert episode.end_effective == t(12, 40)
+
+
+def test_a_short_interval_that_runs_into_an_imposed_restriction_moves_its_start() -> None:
+    before = n("X:A0001/25", t(12, 10), t(12, 40))
+    after = n("X:A0002/25", t(12, 30), t(20))
+    world, _ = run(diff.World(), snap(t(10), OTHER), snap(t(12), OTHER, before, after))
+    ch = diff.ingest(world, snap(t(13), OTHER, before, after))
+    imposed = [e for e in ch.events if e.kind == "restriction_imposed"]
+    assert [(e.key, e.effective_at) for e in imposed] == [("X:A0001/25", t(12, 10))]
+    assert not [e for e in ch.events if e.kind == "restriction_lifted"]
+    assert ch.world.in_force[("EGLL", "aerodrome_closed")].since_effective == t(12, 10)
+    assert ch.world.episodes["EGLL"].start_effective == t(12, 10)
+    assert ch.closed_episodes == []
+
+
+def test_a_short_interval_after_an_episode_ends_is_an_episode_of_its_own() -> None:
+    first = n("X:A0001/25", t(11), t(12, 10))
+    later = n("X:A0002/25", t(12, 20), t(12, 40), category="runway_closed")
+    world, _ = run(diff.World(), snap(t(10), OTHER), snap(t(12), OTHER, first, later))
+    ch = diff.ingest(world, snap(t(13), OTHER))
+    assert [(e.start_effective, e.end_effective) for e in ch.closed_episodes] == [
+        (t(11), t(12, 10)),
+        (t(12, 20), t(12, 40)),
+    ]
+
+
+def test_every_location_of_a_multi_location_notam_is_restricted() -> None:
+    both = Notam(
+        key="X:A0001/25",
+        id="A0001/25",
+        type="N",
+        locations=("EGLL", "EGKK"),
+        start=t(2),
+        end=t(30),
+        category="aerodrome_closed",
+        restriction=True,
+    )
+    ch = diff.ingest(diff.World(), snap(t(1), OTHER, both))
+    assert ch.events[-1].kind == "published"
+    ch = diff.tick(ch.world, t(3))
+    assert sorted((e.kind, e.locations) for e in ch.events) == [
+        ("restriction_imposed", ("EGKK",)),
+        ("restriction_imposed", ("EGLL",)),
+    ]
+    assert set(ch.world.episodes) == {"EGLL", "EGKK"}
+    ch = diff.tick(ch.world, t(31))
+    assert sorted((e.kind, e.locations) for e in ch.events) == [
+        ("expired", ("EGLL", "EGKK")),
+        ("restriction_lifted", ("EGKK",)),
+        ("restriction_lifted", ("EGLL",)),
+    ]
+    short = dataclasses.replace(
+        both, key="X:A0002/25", id="A0002/25", start=t(32, 10), end=t(32, 40)
+    )
+    world, _ = run(ch.world, snap(t(32), OTHER, short))
+    ch = diff.ingest(world, snap(t(33), OTHER))
+    assert sorted(
+        (e.kind, e.locations) for e in ch.events if "between_evaluations" in e.detail
+    ) == [
+        ("restriction_imposed", ("EGKK",)),
+        ("restriction_imposed", ("EGLL",)),
+        ("restriction_lifted", ("EGKK",)),
+        ("restriction_lifted", ("EGLL",)),
+    ]
+
+
+def test_a_notamc_never_imposes_a_restriction() -> None:
+    """Even a NOTAMC of a restricting category (it cancels a closure, it closes nothing)."""
+    closure = n("X:A0001/25", t(0), t(40))
+    cancel = n("X:A0002/25", t(5), t(40), type="C", ref="A0001/25")
+    assert cancel.restriction and validity.in_force(cancel, t(6))
+    world, _ = run(diff.World(), snap(t(1), OTHER, closure))
+    ch = diff.ingest(world, snap(t(6), OTHER, closure, cancel))
+    assert [(e.kind, e.key) for e in ch.events] == [
+        ("published", "X:A0002/25"),
+        ("cancelled", "X:A0001/25"),
+        ("restriction_lifted", "X:A0001/25"),
+    ]
+    assert ch.world.in_force == {}
+    short = n("X:A0003/25", t(7, 10), t(7, 20), type="C", ref="A0009/25")
+    world = diff.ingest(ch.world, snap(t(7), OTHER, cancel, short)).world
+    ch = diff.ingest(world, snap(t(8), OTHER, cancel))
+    assert "restriction_imposed" not in [e.kind for e in ch.events]
+
+
+def test_source_down_and_up_say_since_when_and_how_often() -> None:
+    w = diff.ingest(diff.World(), snap(t(0), OTHER)).world
+    w = diff.source_result(w, "src", t(1), None).world
+    assert w.sources["src"] == diff.SourceHealth(None, 0, t(1), None)
+    down = diff.source_result(w, "src", t(2), "HTTP 500")
+    (ev,) = down.events
+    assert (ev.kind, ev.source, ev.observed_at, ev.after) == ("source_down", "src", t(2), t(1))
+    assert ev.detail == {"error": "HTTP 500"}
+    assert down.status == "source" and down.world.active == w.active
+    w = diff.source_result(down.world, "src", t(3), "timeout").world
+    assert w.sources["src"] == diff.SourceHealth(t(2), 2, t(1), "timeout")
+    up = diff.source_result(w, "src", t(4), None)
+    (ev,) = up.events
+    assert (ev.kind, ev.source, ev.observed_at, ev.after) == ("source_up", "src", t(4), t(1))
+    assert ev.detail == {"down_since": "2025-03-21T02:00:00Z", "failures": 2}
+    assert up.world.sources["src"] == diff.SourceHealth(None, 0, t(4), None)
+    other = diff.source_result(up.world, "other", t(5), "HTTP 503").world
+    assert other.sources["src"] == up.world.sources["src"]

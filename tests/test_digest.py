@@ -66,12 +66,25 @@ def day21(heathrow: Path) -> dg.Digest:
         return digests.load(store, config(), dg.day_period(date(2025, 3, 21)), NOW)
 
 
-def golden(name: str, text: str) -> None:
-    path = GOLDEN / name
-    if UPDATE or not path.exists():
+def golden(name: str, text: str, *, update: bool = UPDATE, where: Path = GOLDEN) -> None:
+    """Compare with a golden file; only ``UPDATE_GOLDEN=1`` writes one (a missing golden
+    fails, it is never made up by the run that checks it)."""
+    path = where / name
+    if update:
         path.parent.mkdir(exist_ok=True)
         path.write_text(text, encoding="utf-8")
+    assert path.exists(), f"{name}: no golden file (UPDATE_GOLDEN=1 to write it)"
     assert text == path.read_text(encoding="utf-8"), f"{name} differs (UPDATE_GOLDEN=1 to accept)"
+
+
+def test_a_missing_golden_fails_unless_asked_to_write_it(tmp_path: Path) -> None:
+    with pytest.raises(AssertionError, match="no golden file"):
+        golden("missing.txt", "text", update=False, where=tmp_path)
+    assert not (tmp_path / "missing.txt").exists()
+    golden("missing.txt", "text", update=True, where=tmp_path)
+    assert (tmp_path / "missing.txt").read_text(encoding="utf-8") == "text"
+    with pytest.raises(AssertionError, match="differs"):
+        golden("missing.txt", "other", update=False, where=tmp_path)
 
 
 def test_golden_json_markdown_html(day21: dg.Digest) -> None:
@@ -328,3 +341,37 @@ def test_cli_digest_json_out_and_since_last(heathrow: Path, tmp_path: Path) -> N
     assert r.exit_code == 2 and "is not a day: expected YYYY-MM-DD" in r.output
     r = runner.invoke(cli, ["digest", *base, "--since", "2025-03-21T00:00Z"])
     assert r.exit_code == 1 and "--since and --until go together" in r.output
+
+
+def test_closures_between_two_polls_are_in_the_episodes_and_bars(tmp_path: Path) -> None:
+    """Two closures that began and ended between hourly polls, one just before midnight
+    (seen only at 00:00): the day's digest lists both episodes and draws both bars."""
+    from notam_log.core.models import Snapshot
+
+    def closure(key: str, start: str, end: str) -> Notam:
+        return Notam(key=key, id=key.split(":")[1], type="N", locations=("EGLL",),
+                     start=z(start), end=z(end), category="aerodrome_closed",
+                     restriction=True, text="AD CLSD")  # fmt: skip
+
+    noon = closure("X:A0001/25", "2025-03-21T12:15Z", "2025-03-21T12:45Z")
+    late = closure("X:A0002/25", "2025-03-21T23:15Z", "2025-03-21T23:45Z")
+    with Store(tmp_path / "d.db") as store:
+        rec = Recorder(store)
+        for hour, notams in (("11", ()), ("12", (noon, late)), ("13", (late,))):
+            rec.snapshot(Snapshot("nats-uk", "UK", z(f"2025-03-21T{hour}:00Z"), notams))
+        rec.snapshot(Snapshot("nats-uk", "UK", z("2025-03-22T00:00Z"), ()))
+        digest = dg.load(store, config(), dg.day_period(date(2025, 3, 21)), NOW)
+    (egll,) = [loc for loc in digest.locations if loc.location == "EGLL"]
+    got = [(e.began.effective, e.ended.effective if e.ended else None) for e in egll.episodes]
+    assert got == [
+        (z("2025-03-21T12:15Z"), z("2025-03-21T12:45Z")),
+        (z("2025-03-21T23:15Z"), z("2025-03-21T23:45Z")),
+    ]
+    assert [(s.start, s.end) for s in egll.spans if s.certain] == [
+        (round(12.25 / 24, 4), round(12.75 / 24, 4)),
+        (round(23.25 / 24, 4), round(23.75 / 24, 4)),
+    ]
+    assert [i.when.effective for i in egll.imposed] == [
+        z("2025-03-21T12:15Z"),
+        z("2025-03-21T23:15Z"),
+    ]

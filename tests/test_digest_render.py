@@ -1,5 +1,5 @@
 """Rendering digests: escaping of feed text in every format, the JSON schema, and the
-HTML as headless Chromium sees it (skipped where Chromium is not installed)."""
+HTML as headless Chromium sees it (Chromium is required: .ci/run installs it)."""
 
 from __future__ import annotations
 
@@ -79,6 +79,7 @@ def test_html_escapes_and_forbids_script() -> None:
     page = render.render_html(evil_digest())
     assert "<script" not in page and "<img" not in page
     assert "&lt;script&gt;" in page and "&lt;img src=x onerror=" in page
+    assert "London &lt;Heathrow&gt; Airport" in page and "<Heathrow>" not in page
     assert "Content-Security-Policy" in page and "default-src 'none'" in page
     assert "http://" not in page and "https://" not in page  # no external asset
 
@@ -143,8 +144,7 @@ def test_json_follows_the_schema(source: str) -> None:
 
 
 def dom(page: str, tmp_path: Path) -> str:
-    if CHROMIUM is None:
-        pytest.skip("chromium is not installed (apt-get install chromium)")
+    assert CHROMIUM is not None, "chromium is not installed (apt-get install chromium)"
     html_file = tmp_path / "digest.html"
     html_file.write_text(page, encoding="utf-8")
     args = [
@@ -175,6 +175,7 @@ def test_chromium_runs_nothing_from_the_feed(tmp_path: Path) -> None:
     assert "&lt;script&gt;document.title='PWNED'" in out
     assert "&lt;img src=x onerror=" in out
     assert "<img" not in out and "<script" not in out
+    assert "London &lt;Heathrow&gt; Airport" in out  # the location's name too
 
 
 def test_text_wraps_long_items_under_their_own_start() -> None:

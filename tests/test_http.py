@@ -60,12 +60,25 @@ def statuses(
     return handler
 
 
-def test_make_client_user_agent_and_tls() -> None:
+def test_make_client_user_agent_and_timeouts() -> None:
     with make_client(timeout=5) as client:
         assert client.headers["User-Agent"] == (
             f"notam-log/{__version__} (+https://github.com/notam-log/notam-log)"
         )
         assert client.timeout.read == 5
+        assert client.timeout.connect == 5  # never longer than the whole timeout
+
+
+def test_make_client_verifies_tls_and_follows_no_redirect() -> None:
+    """Certificates and host names are checked (a source never answers through an
+    unverified connection), and a redirect is not followed to another host."""
+    import ssl
+
+    with make_client(timeout=5) as client:
+        ctx = client._transport._pool._ssl_context  # type: ignore[attr-defined]
+        assert ctx.verify_mode == ssl.CERT_REQUIRED
+        assert ctx.check_hostname is True
+        assert client.follow_redirects is False
 
 
 def test_request_carries_user_agent() -> None:

@@ -277,3 +277,14 @@ def test_footer_after_the_closing_parenthesis() -> None:
     assert parse_icao(own).text.endswith("ACFT (B747).")
     own_after = N00002.replace("ACFT.)", "ACFT (B747).)") + footer
     assert parse_icao(own_after).text.endswith("ACFT (B747).")
+
+
+def test_c_ufn_is_no_end_and_no_error() -> None:
+    """``C) UFN`` (until further notice): no end time, not PERM, and not an error."""
+    n = parse_icao(
+        "A1234/25 NOTAMN\nQ) EGTT/QFALC/IV/NBO/A/000/999/5129N00028W005\n"
+        "A) EGLL B) 2503210600 C) UFN\nE) AD CLSD"
+    )
+    assert (n.end, n.permanent, n.end_estimated, n.issues) == (None, False, False, ())
+    bad = parse_icao(n.raw.replace("UFN", "SOON"))
+    assert bad.issues == ("bad date in item C: 'SOON'",)

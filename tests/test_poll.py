@@ -30,8 +30,8 @@ def bulletin(stamp: str) -> bytes:
     return (HEATHROW / f"PIB-{stamp}.xml.gz").read_bytes()
 
 
-def at(hour: int) -> datetime:
-    return datetime(2025, 3, 21, tzinfo=UTC) + timedelta(hours=hour)
+def at(hour: int, minute: int = 0) -> datetime:
+    return datetime(2025, 3, 21, tzinfo=UTC) + timedelta(hours=hour, minutes=minute)
 
 
 @pytest.fixture
@@ -244,3 +244,23 @@ def test_secret_absent_from_logs_on_failure(
     assert secret not in text
     kinds = [e.kind for e in store.events()]
     assert kinds.count("source_down") == 1 and "source_up" not in kinds
+
+
+def test_a_closure_between_two_polls_is_logged_by_poll(store: Store) -> None:
+    """C1905/25 closes EGNT 07:15-07:45 on 22 March: polled at 07:00 and 08:00 over HTTP,
+    the closure is imposed and lifted with its own times and has its episode."""
+    snaps = [bulletin("2025-03-22T0700Z"), bulletin("2025-03-22T0800Z")]
+    with NotamTestServer(pib_snapshots=snaps) as server:
+        cfg = SourceConfig(kind="nats_pib", name="uk", base_url=server.base_url)
+        source = build_source(cfg, {})
+        with make_client(timeout=5) as client:
+            poller = Poller(Recorder(store), client, run_kwargs={"sleep": lambda _s: None})
+            for hour in (31, 32):
+                assert poller.poll([source], at(hour))[0].error is None
+    evs = store.events(key="EGGN:C1905/25", restrictions=True)
+    assert [(e.kind, e.after, e.observed_at, e.effective_at) for e in evs] == [
+        ("restriction_imposed", at(31), at(32), at(31, 15)),
+        ("restriction_lifted", at(31), at(32), at(31, 45)),
+    ]
+    (episode,) = store.episodes(location="EGNT")
+    assert (episode.start_effective, episode.end_effective) == (at(31, 15), at(31, 45))

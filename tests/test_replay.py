@@ -142,6 +142,54 @@ def test_one_egll_episode(heathrow_db: Path) -> None:
     assert set(ep.keys) >= {"EGGN:A1918/25", "EGGN:A1936/25", "EGGN:A1943/25"}
 
 
+def test_an_early_withdrawal_confirmed_after_its_end_is_withdrawn(heathrow_db: Path) -> None:
+    """J0814/25 (EGLC, danger area, C 16:00) was gone from the 15:00 bulletin and still
+    gone at 16:00: withdrawn between 14:00 and 15:00, the restriction lifted there too."""
+    evs = events_for(heathrow_db, key="EGGN:J0814/25", since=z("2025-03-21T12:00Z"))
+    got = [(e.kind, e.after, e.observed_at, e.effective_at) for e in evs]
+    assert got == [
+        ("withdrawn", z("2025-03-21T14:00Z"), z("2025-03-21T15:00Z"), None),
+        ("restriction_lifted", z("2025-03-21T14:00Z"), z("2025-03-21T15:00Z"), None),
+    ]
+    assert evs[0].detail["confirmed_at"] == "2025-03-21T16:00:00Z"
+
+
+def test_a_closure_between_two_bulletins_is_logged(heathrow_db: Path) -> None:
+    """C1905/25 closes EGNT 07:15-07:45 on 22 March, between the 07:00 and 08:00
+    bulletins: imposed and lifted with its own times, and an episode of its own."""
+    evs = events_for(heathrow_db, key="EGGN:C1905/25", restrictions=True)
+    got = [(e.kind, e.after, e.observed_at, e.effective_at) for e in evs][:2]
+    assert got == [
+        ("restriction_imposed", z("2025-03-22T07:00Z"), z("2025-03-22T08:00Z"), z("2025-03-22T07:15Z")),
+        ("restriction_lifted", z("2025-03-22T07:00Z"), z("2025-03-22T08:00Z"), z("2025-03-22T07:45Z")),
+    ]  # fmt: skip
+    with Store(heathrow_db, create=False) as store:
+        eps = store.episodes(location="EGNT")
+    got_eps = [(e.start_effective, e.end_effective, e.keys) for e in eps]
+    assert (z("2025-03-22T07:15Z"), z("2025-03-22T07:45Z"), ("EGGN:C1905/25",)) in got_eps
+
+
+def test_daemon_ticks_log_a_window_between_two_ticks(tmp_path: Path) -> None:
+    """The same C1905/25 window under the daemon: one poll at 07:00, ticks at 07:10
+    and 07:50: the tick logs it and the store keeps its episode."""
+    paths = sorted(HEATHROW.glob("PIB-2025-03-22T0700Z*"))
+    with Store(tmp_path / "d.db") as store:
+        rec = Recorder(store)
+        items = replay.items_from_paths(paths)
+        replay.replay(
+            rec, replay.timed(items, prefer_issued=False, at=None), source="nats-uk", scope="UK"
+        )
+        assert rec.tick(z("2025-03-22T07:10Z")) == []
+        got = [e for e in rec.tick(z("2025-03-22T07:50Z")) if e.locations == ("EGNT",)]
+        (episode,) = store.episodes(location="EGNT")
+    assert [(e.kind, e.after, e.effective_at) for e in got] == [
+        ("restriction_imposed", z("2025-03-22T07:10Z"), z("2025-03-22T07:15Z")),
+        ("restriction_lifted", z("2025-03-22T07:10Z"), z("2025-03-22T07:45Z")),
+    ]
+    assert (episode.start_by, episode.end_by) == (z("2025-03-22T07:50Z"), z("2025-03-22T07:50Z"))
+    assert episode.end_effective == z("2025-03-22T07:45Z")
+
+
 def test_a1936_and_a1943(heathrow_db: Path) -> None:
     a36 = [(e.kind, e.after, e.observed_at) for e in events_for(heathrow_db, key="EGGN:A1936/25")]
     assert ("withdrawn", z("2025-03-21T17:00Z"), z("2025-03-21T18:00Z")) in a36

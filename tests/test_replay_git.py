@@ -44,8 +44,7 @@ def git(repo: Path, *args: str, env: dict[str, str] | None = None) -> str:
 @pytest.fixture(scope="module")
 def archive(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A real git repository with one commit per hourly bulletin, like the public archive."""
-    if shutil.which("git") is None:
-        pytest.skip("git is not installed")
+    assert shutil.which("git") is not None, "git is not installed (.ci/run installs it)"
     repo = tmp_path_factory.mktemp("archive")
     git(repo, "init", "-q")
     (repo / "data").mkdir()

@@ -421,9 +421,90 @@ def test_exc_then_a_group_of_its_own() -> None:
     ("item_d", "reason"),
     [
         ("DAILY 0700-1900 EXC SUN 0900-1700", "times after EXC"),  # which days? not guessed
-        ("DAILY 0700-1900 EXC SUN, SUN 0900-1700 EXC MAR 30", "EXC twice"),
+        ("MON-FRI 0800-1600 EXC HOL", "public holidays (HOL) are not known"),
+        ("SAT SUN HOL 0800-1200", "public holidays (HOL) are not known"),
+        ("FRI SAT EXC MAR 22", "days without times"),
+        ("MON 0800-1000, TUE EXC MAR 18", "days without times"),  # TUE used to be dropped
     ],
 )
 def test_exc_not_read(item_d: str, reason: str) -> None:
     why = read(item_d, B, C)
     assert isinstance(why, str) and reason in why
+
+
+def test_exc_twice() -> None:
+    """Each ``EXC`` takes days out of its own group; ``EXC SAT EXC SUN`` takes out both
+    (it used to keep Saturdays: the second EXC forgot the first one's days)."""
+    got = read_windows("DAILY 0700-1900 EXC SUN, SUN 0900-1700 EXC MAR 30")
+    sundays = [a.day for a, _b in got if a.weekday() == 6]
+    assert sundays == [16, 23]  # not the 30th
+    assert all((a.hour, b.hour) == (9, 17) for a, b in got if a.weekday() == 6)
+    assert len([w for w in got if w[0].weekday() != 6]) == 14
+    both = read_windows("DAILY 0600-1200 EXC SAT EXC SUN")
+    assert both == read_windows("DAILY 0600-1200 EXC SAT AND SUN")
+    assert both == read_windows("MON-FRI 0600-1200") and len(both) == 11
+    assert read_windows("DAILY 0600-1200 EXCEPT SUN") == read_windows("DAILY 0600-1200 EXC SUN")
+
+
+def test_times_after_an_exception() -> None:
+    """Days, ``EXC`` days, then times: the times apply to the days less those excepted."""
+    got = read_windows("EV FRI AND SAT EXC MAR 22 0600-1200")
+    assert [a.day for a, _b in got] == [14, 15, 21, 28, 29]  # not Saturday the 22nd
+    assert got[0] == (t(3, 14, 6), t(3, 14, 12))
+    assert read_windows("DAILY EXC SAT SUN 0600-1200") == read_windows("MON-FRI 0600-1200")
+    two = read_windows("FRI SAT EXC MAR 22 0600-1000 1400-1600, SUN 0800-0900")
+    assert [(a.day, a.hour) for a, _b in two if a.day in (21, 22, 23)] == [
+        (21, 6), (21, 14), (23, 8)
+    ]  # fmt: skip
+    # the excepted days are those of the group: Sunday the 23rd keeps its window
+    assert read_windows("SAT EXC 22 0600-1200 SUN 0800-0900")[-1] == (t(3, 30, 8), t(3, 30, 9))
+
+
+def test_date_ranges_written_day_first() -> None:
+    b, c = t(3, 26), t(4, 30, 23, 59)
+    got = read_windows("26 MAR - 30 APR 0600-1200", b, c)
+    assert len(got) == 36 and got[0] == (t(3, 26, 6), t(3, 26, 12))
+    assert got[-1] == (t(4, 30, 6), t(4, 30, 12))
+    assert read_windows("26 MAR-30 APR 0600-1200", b, c) == got
+    assert read_windows("26 MAR TO 30 APR 2025 0600-1200", b, c) == got
+    assert isinstance(read("26 MAR TO 30 APR 2024 0600-1200", b, c), str)  # no window
+    assert read_windows("FM 26 MAR TO 30 APR 0600-1200", b, c) == got
+    assert isinstance(read("30 APR - 26 MAR 0600-1200", b, c), str)
+
+
+def test_french_and_spanish_names() -> None:
+    assert read_windows("TOUS LES JOURS 24H") == ((B, C),)
+    assert read_windows("TOUS LES JOURS 0600-1200") == read_windows("DAILY 0600-1200")
+    assert read_windows("LUN-VEN 0800-1600") == read_windows("MON-FRI 0800-1600")
+    assert read_windows("SAB DOM 0800-1600") == read_windows("SAT SUN 0800-1600")
+    assert read_windows("SAM DIM 0800-1600") == read_windows("SAT SUN 0800-1600")
+    b, c = t(3, 20), t(5, 30)
+    april = read_windows("APR 01-03 0600-1200", b, c)
+    assert read_windows("ABR 01-03 0600-1200", b, c) == april
+    assert read_windows("01-03 ABR 0600-1200", b, c) == april
+    assert read_windows("AVR 01-03 0600-1200", b, c) == april
+    assert read_windows("JUIN 01 0600-1200", t(5, 20), t(6, 30)) == ((t(6, 1, 6), t(6, 1, 12)),)
+    # MAR is March, never the French or Spanish Tuesday
+    assert isinstance(read("LUN MAR MER 0800-1600", B, C), str)
+
+
+def test_bilingual_falls_back_on_a_readable_french_part() -> None:
+    # n02678: D) TOUS LES JOURS HJ/EVERY DAYS H: the English part is cut short
+    n = parse_icao(TEXTS["n02678"])
+    assert not [i for i in n.issues if "schedule" in i]
+    got = validity.windows(n)
+    assert got is not None and len(got) > 80
+    assert (
+        read("TOUS LES JOURS H24/EVERY DAY 0800-1200", B, C, 51.5, 0.0)
+        == "schedule not read: its French part 'TOUS LES JOURS H24' says otherwise in "
+        + repr("TOUS LES JOURS H24/EVERY DAY 0800-1200")
+        + " (read as 'EVERY DAY 0800-1200')"
+    )
+
+
+def test_times_first_from_a_date_to_another() -> None:
+    # n01746: D) BTN 2000-2400 AND 0001-0100 (NEXT DAY) DLY FM 01 FEB TO 02 APR 2023
+    got = corpus_windows("n01746")
+    assert got[0] == (hours((2023, 2, 1), "2000", "2359")[0], datetime(2023, 2, 2, tzinfo=UTC))
+    assert got[1] == hours((2023, 2, 2), "0001", "0100")
+    assert got[-1] == hours((2023, 4, 2), "0001", "0100")

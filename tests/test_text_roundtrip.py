@@ -79,6 +79,20 @@ def write(f: dict[str, object]) -> list[str]:
 @settings(max_examples=150, deadline=None)
 @given(notams())
 def test_roundtrip(f: dict[str, object]) -> None:
+    check_roundtrip(f)
+
+
+def test_an_item_e_of_nnnn_is_not_the_aftn_end_of_message() -> None:
+    """Found by the property above outside CI: ``E) NNNN`` read as an empty item E in
+    four of the five layouts (the trailing NNNN was cut as the AFTN end of message)."""
+    start = datetime(2025, 3, 21, 6, 0, tzinfo=UTC)
+    f = {"series": "A", "number": 1, "year": 2025, "type": "N", "ref": "A0001/25",
+         "fir": "EGTT", "qcode": "QFALC", "lower": 0, "locations": ("EGLL",),
+         "start": start, "end": start + timedelta(days=1), "text": "NNNN"}  # fmt: skip
+    check_roundtrip(f)
+
+
+def check_roundtrip(f: dict[str, object]) -> None:
     for layout, text in enumerate(write(f)):
         n = parse_icao(text)
         assert n.id == f"{f['series']}{f['number']:04d}/{f['year'] % 100:02d}", layout  # type: ignore[operator,str-format]

@@ -90,6 +90,7 @@ def test_golden(width: int, height: int) -> None:
     path = GOLDEN / f"watch-{width}x{height}.txt"
     if os.environ.get("UPDATE_GOLDEN"):
         path.write_text(text)
+    assert path.exists(), f"{path.name}: no golden file (UPDATE_GOLDEN=1 to write it)"
     assert text == path.read_text()
 
 
@@ -297,7 +298,8 @@ def test_watch_in_a_pty_polls_shows_and_exits_0_on_sigterm(tmp_path: Path) -> No
         assert server.count("pib") >= 1
     out = re.sub(r"\x1b\[[0-9;?]*[a-zA-Z]", "", out)
     assert code == 0, out[-2000:]
-    assert "A1918/25" in out, out[-3000:] and "AD closed" in out and "London Heathrow" in out
+    assert "A1918/25" in out, out[-3000:]
+    assert "AD closed" in out and "London Heathrow" in out, out[-3000:]
     assert "nats-uk" in out and "In force now" in out
     assert _integrity(db) == "ok"
 

@@ -50,7 +50,7 @@ def load(
     events = store.events(since=start, until=until)
     episodes = [
         ep
-        for ep in store.episodes(since=period.since - LATE_GRACE, until=period.until)
+        for ep in store.episodes(since=period.since - LATE_GRACE, until=until)
         if not config.locations or ep.location in config.locations
     ]
     polls = store.polls(since=period.since - timedelta(days=1), until=min(period.until, now))

@@ -63,6 +63,8 @@ _FAA_PART = re.compile(r"(?P<head>![A-Z0-9]{2,5}\s+\d{1,2}/\d{1,4})\s+\S+\s+PART
 #: on its own line or, in a flattened feed, after blanks; in any case.
 _AFTN_TAIL = re.compile(r"(?<=\S)\s+(?:NNNN|ZCZC)\b.*$", re.S | re.I)
 _E_MARK = re.compile(r"(?<![^\s(])E\)", re.I)
+#: Item E's mark just before the end (``E) NNNN``: NNNN is then item E's text).
+_ITEM_MARK_BEFORE = re.compile(r"(?<![^\s(])E\)\s*$", re.I)
 
 _ORDER: Mapping[str, int] = {"Q": 0, "A": 1, "B": 2, "C": 3, "D": 4, "E": 5, "F": 6, "G": 7}
 _GAP = " \t\n\r("
@@ -362,8 +364,8 @@ def _clean(raw: str) -> tuple[str, int]:
     if "\r" in s:
         s = s.replace("\r\n", "\n").replace("\r", "\n")
     s = s.rstrip()
-    if s[-4:].upper() == "NNNN":
-        s = s[:-4].rstrip()
+    if s[-4:].upper() == "NNNN" and not _ITEM_MARK_BEFORE.search(s, 0, len(s) - 4):
+        s = s[:-4].rstrip()  # the AFTN end of message (not an item E that says NNNN)
     lead = s.lstrip()
     wrapped = lead.startswith("(") or (
         ("\n(" in s or "  (" in s) and _WRAPPED.search(s) is not None
@@ -443,7 +445,8 @@ def _validity(
             issues.append("no end (item C)")
     else:
         end, end_est, permanent = _read_time(c)
-        if end is None and not permanent:
+        if end is None and not permanent and c.strip().upper().rstrip(".") != "UFN":
+            # UFN (until further notice) states no end: not an error, and not PERM
             issues.append(f"bad date in item C: {c.strip()!r}")
     if start is not None and end is not None and end < start:
         issues.append("item C is before item B")

@@ -253,7 +253,7 @@ class Writes:
     def _write_episodes(self, ch: Changes) -> None:
         ex = self.db.conn.execute
         for ep in ch.closed_episodes:
-            ex(
+            cur = ex(
                 "UPDATE episodes SET end_after=?, end_by=?, end_effective=?, categories=?,"
                 " keys=? WHERE location=? AND end_by IS NULL",
                 [
@@ -265,6 +265,23 @@ class Writes:
                     ep.location,
                 ],
             )
+            if cur.rowcount == 0:  # began and ended between two evaluations
+                ex(
+                    "INSERT INTO episodes (location, start_after, start_by, start_effective,"
+                    " end_after, end_by, end_effective, categories, keys)"
+                    " VALUES (?,?,?,?,?,?,?,?,?)",
+                    [
+                        ep.location,
+                        iso_or_none(ep.start_after),
+                        iso(ep.start_by),
+                        iso_or_none(ep.start_effective),
+                        iso_or_none(ep.end_after),
+                        iso_or_none(ep.end_by),
+                        iso_or_none(ep.end_effective),
+                        categories_json(ep),
+                        json.dumps(list(ep.keys)),
+                    ],
+                )
         for ep in ch.world.episodes.values():
             cur = ex(
                 "UPDATE episodes SET categories=?, keys=? WHERE location=? AND end_by IS NULL",
