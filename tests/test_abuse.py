@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import re
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -246,3 +247,126 @@ def test_hostile_text_in_digest_formats(
     assert "&lt;script&gt;window.pwned=1&lt;/script&gt;" in html
     assert "&lt;script>window.pwned=1&lt;/script>" in md
     assert "[bold red]CLOSED[/bold red]" in html
+
+
+# ---------------------------------------------------------------- issue 18: hostile shapes
+
+_DOCTYPES = st.sampled_from(
+    [
+        '<!DOCTYPE Pib SYSTEM "{secret}">',
+        '<!DOCTYPE Pib PUBLIC "-//x//y" "{secret}">',
+        '<!DOCTYPE Pib [<!ENTITY % z SYSTEM "{secret}"> %z;]>',
+        '<!DOCTYPE Pib [<!ENTITY x SYSTEM "{secret}">]>',
+        '<!DOCTYPE Pib [<!ENTITY x SYSTEM "file://{secret}">]>',
+        '<!DOCTYPE Pib [<!ENTITY x SYSTEM "http://127.0.0.1:9/x">]>',
+        '<!DOCTYPE Pib [<!ENTITY a "aaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;">]>',
+        "<!doctype Pib>",
+        "<!ELEMENT Pib ANY>",
+    ]
+)
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    doctype=_DOCTYPES,
+    lead=st.sampled_from(["", "<!-- c -->", "\n  ", "<?pi x?>", "\ufeff"]),
+    encoding=st.sampled_from(["utf-8", "utf-16", "utf-16-le", "utf-32"]),
+    kind=st.sampled_from(["nats_pib", "faa_tfr"]),
+    gz=st.booleans(),
+)
+def test_fuzzed_doctypes_are_refused_and_read_nothing(
+    tmp_path: Path, doctype: str, lead: str, encoding: str, kind: str, gz: bool
+) -> None:
+    secret = tmp_path / "secret.dtd"
+    secret.write_text("<!ENTITY leak 'SECRET-42'>")
+    sample = SAMPLES[kind].decode("utf-8", "replace")
+    if sample.startswith("<?xml"):
+        decl, rest = sample.split("?>", 1)
+        decl = decl.replace('encoding="UTF-8"', f'encoding="{encoding}"') + "?>"
+    else:
+        decl, rest = f'<?xml version="1.0" encoding="{encoding}"?>', sample
+    text = (
+        decl + lead + doctype.replace("{secret}", str(secret)) + rest.replace(">", ">&x;&leak;", 1)
+    )
+    body = text.encode(encoding, "replace")
+    if gz:
+        body = gzip.compress(body)
+    try:
+        parsed = read_input(body, "doc.xml")
+    except InputError as exc:
+        assert "\n" not in str(exc) and "SECRET" not in str(exc)
+        return
+    # only a document without a DTD gets this far (an ELEMENT outside one: not XML)
+    assert "DOCTYPE" not in doctype.upper()
+    assert all("SECRET" not in n.raw + n.text for n in parsed.notams)
+
+
+_HUGE = st.integers(4000, 6000).map(lambda n: "9" * n)
+
+
+@settings(max_examples=40, deadline=None)
+@given(data=st.data())
+def test_fuzzed_huge_numbers_are_records_with_issues(data: st.DataObject) -> None:
+    """A number of thousands of digits in any numeric field of any format: read, not
+    raised (a record with issues, or a refused file, never a traceback)."""
+    kind = data.draw(st.sampled_from(sorted(SAMPLES)))
+    text = SAMPLES[kind].decode("utf-8", "replace")
+    spots = [m.span() for m in re.finditer(r"(?<![\w.])\d{1,4}(?![\w.])", text)]
+    for start, end in sorted(data.draw(st.lists(st.sampled_from(spots), max_size=5)), reverse=True):
+        text = text[:start] + data.draw(_HUGE) + text[end:]
+    body = text.encode()
+    try:
+        parsed = read_input(body, "huge.bin")
+    except InputError as exc:
+        assert "\n" not in str(exc)
+    else:
+        for n in parsed.notams:
+            assert n.key and len(n.key) < 200
+            for value in (n.number, n.year, n.lower, n.upper, n.radius_nm):
+                assert value is None or abs(value) < 10**9
+    try:
+        snaps = drive(kind, body)
+    except SourceError:
+        return
+    for s in snaps:
+        assert s.complete or s.reason
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    depth=st.integers(500, 150_000),
+    shape=st.sampled_from(["[", '{"a":', "<a>", "<Pib><a>"]),
+    kind=st.sampled_from(sorted(SAMPLES)),
+)
+def test_fuzzed_deep_nesting_is_one_line(depth: int, shape: str, kind: str) -> None:
+    close = {"[": "]", '{"a":': "}", "<a>": "</a>", "<Pib><a>": "</a>"}[shape]
+    body = (shape * depth + ("1" if shape.startswith("{") else "") + close * depth).encode()
+    try:
+        read_input(body, "deep.bin")
+    except InputError as exc:
+        assert "\n" not in str(exc)
+    try:
+        snaps = drive(kind, body)
+    except SourceError:
+        return
+    for s in snaps:  # a failed snapshot, or records that say they could not be read
+        assert (not s.complete and s.reason) or all(n.issues for n in s.notams), kind
+
+
+@settings(max_examples=30, deadline=None)
+@given(data=st.data(), limit=st.integers(1024, 200_000), gz=st.booleans())
+def test_fuzzed_oversize_inputs_are_refused_in_one_line(
+    data: st.DataObject, limit: int, gz: bool
+) -> None:
+    kind = data.draw(st.sampled_from(sorted(SAMPLES)))
+    body = SAMPLES[kind] * (1 + (2 * limit) // max(1, len(SAMPLES[kind])))
+    if gz:
+        body = gzip.compress(body)
+    try:
+        read_input(body, "big.bin", max_bytes=limit)
+    except InputError as exc:
+        assert "over the limit" in str(exc) and "\n" not in str(exc)
+    else:
+        raise AssertionError("an input over the limit was read")

@@ -466,8 +466,8 @@ def test_readme_head_example_passes_under_pipefail(db: Path) -> None:
         ('[[sources]]\nkind = "file"\n', "sources[0] (file): path: required"),
         (
             '[[sources]]\nkind = "nats_pib"\n[[sources]]\nkind = "nats_pib"\nname = "b"\ncolour = 1\n',
-            "sources[1] (nats_pib): colour: unknown key (expected one of base_url, enabled,"
-            " interval, kind, locations, name, scope)",
+            "sources[1] (nats_pib): colour: unknown key (expected one of base_url, deadline,"
+            " enabled, interval, kind, locations, max_bytes, name, scope)",
         ),
     ],
     ids=["adapter-areas", "adapter-path", "config-key"],

@@ -93,6 +93,8 @@ class State:
 
 def _set_db(ctx: click.Context, _p: click.Parameter, value: str | None) -> None:
     if value is not None:
+        if not value.strip():  # not "the default database": an empty path is a mistake
+            raise click.BadParameter("an empty path is not a database", param_hint="'--db'")
         ctx.ensure_object(State).db = value
 
 
@@ -299,15 +301,23 @@ def setup_logging(verbose: int) -> None:
 # --------------------------------------------------------------------------- parsing
 
 
+#: The years a time given on the command line may fall in: the log holds nothing
+#: outside them, and times at the edges of the calendar (0001, 9999) overflow when
+#: a day or a period is added or taken away.
+YEARS = (1900, 2999)
+
+
 def time_option(value: str | None, name: str) -> datetime | None:
     """A time given on the command line: ISO 8601 (naive means UTC), a time ago (``7d``,
     ``36h``), ``today``, ``yesterday`` or ``now`` (see :mod:`notam_log.core.when`)."""
     if value is None:
         return None
     try:
-        return parse_time(value, clock.now())
-    except ValueError as exc:
+        parsed = parse_time(value, clock.now())
+    except (ValueError, OverflowError) as exc:
         raise click.BadParameter(str(exc), param_hint=name) from None
+    _in_years(parsed.year, value, name)
+    return parsed
 
 
 def day_option(value: str | None, name: str) -> date | None:
@@ -315,9 +325,20 @@ def day_option(value: str | None, name: str) -> date | None:
     if value is None:
         return None
     try:
-        return parse_day(value, clock.now())
-    except ValueError as exc:
+        day = parse_day(value, clock.now())
+    except (ValueError, OverflowError) as exc:
         raise click.BadParameter(str(exc), param_hint=name) from None
+    _in_years(day.year, value, name)
+    return day
+
+
+def _in_years(year: int, value: str, name: str) -> None:
+    """A usage error for a time at the edges of the calendar (0001, 9999): the log
+    holds nothing there, and a day or a period added or taken away overflows."""
+    if not YEARS[0] <= year <= YEARS[1]:
+        raise click.BadParameter(
+            f"{value!r} is outside the years {YEARS[0]}-{YEARS[1]}", param_hint=name
+        )
 
 
 def exit_for(answers: Sequence[LocationCoverage], *, warn: bool = True) -> None:

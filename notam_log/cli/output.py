@@ -22,6 +22,7 @@ from rich.table import Table
 from rich.text import Text
 
 from notam_log.core.display import bounds, clean, duration_range, event_line, fmt_time
+from notam_log.core.jsontext import dumps
 from notam_log.core.known import LocationCoverage
 from notam_log.core.models import Episode, Event, Notam, NotamRow, iso, parse_iso
 from notam_log.core.timeline import episode_duration
@@ -80,7 +81,7 @@ def line(text: str, *, err: bool = False) -> None:
 def json_lines(objects: Iterable[dict[str, Any]]) -> None:
     out = sys.stdout
     for obj in objects:
-        out.write(json.dumps(obj, ensure_ascii=False, sort_keys=False) + "\n")
+        out.write(dumps(obj, sort_keys=False) + "\n")  # C1 controls escaped too
     out.flush()
 
 

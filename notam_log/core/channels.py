@@ -18,6 +18,7 @@ environment it is given (pure: the shell passes ``os.environ``).
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -94,9 +95,7 @@ def channels(config: Config, env: Mapping[str, str]) -> list[Channel]:
 def channel(cfg: NotifyConfig, env: Mapping[str, str]) -> Channel:
     """One ``[[notify]]`` table: its keys, then its kind's options, then what to notify."""
     table = _Table(cfg, env)
-    rate = table.get("rate_limit_minutes", (int, float), 10)
-    if rate < 0:
-        raise ConfigError(f"{table.where}: rate_limit_minutes: expected a number >= 0")
+    rate = table.number("rate_limit_minutes", 10, 0.1, 7 * 24 * 60)
     retries = table.get("retries", int, 3)
     if not 1 <= retries <= 10:
         raise ConfigError(f"{table.where}: retries: expected a whole number from 1 to 10")
@@ -139,6 +138,13 @@ class _Table:
         if not isinstance(value, kind) or (isinstance(value, bool) and kind is not bool):
             raise ConfigError(f"{self.where}: {key}: expected {_kind_name(kind)}")
         return value
+
+    def number(self, key: str, default: float, low: float, high: float) -> float:
+        """A number from ``low`` to ``high`` (never inf, nan, 1e300, 0 or less)."""
+        value = self.get(key, (int, float), default)
+        if not math.isfinite(value) or not low <= value <= high:
+            raise ConfigError(f"{self.where}: {key}: expected a number from {low:g} to {high:g}")
+        return float(value)
 
     def strings(
         self, key: str, allowed: Sequence[str] | None, default: Sequence[str]
@@ -192,7 +198,7 @@ def _email(table: _Table, secrets: list[str]) -> dict[str, Any]:
         "host": host, "port": port, "security": security, "from": sender, "to": list(to),
         "username": user, "password": password,
         "subject_prefix": table.get("subject_prefix", str, "[notam-log] "),
-        "timeout": float(table.get("timeout", (int, float), 30)),
+        "timeout": table.number("timeout", 30, 1, 600),
     }  # fmt: skip
 
 
@@ -215,7 +221,7 @@ def _url(table: _Table, kind: str, secrets: list[str]) -> dict[str, Any]:
         if token:
             secrets.append(token)
         resolved["token"] = token
-        resolved["timeout"] = float(table.get("timeout", (int, float), 30))
+        resolved["timeout"] = table.number("timeout", 30, 1, 600)
     return resolved
 
 

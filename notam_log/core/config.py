@@ -8,11 +8,14 @@ checked by :func:`notam_log.sources.build_source`, which knows the kinds.
 
 from __future__ import annotations
 
+import math
+import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from notam_log.core.errors import ConfigError
+from notam_log.core.limits import DEFAULT_DEADLINE, DEFAULT_MAX_BYTES, MAX_MAX_BYTES
 from notam_log.core.models import CATEGORIES, DEFAULT_RESTRICTIONS
 
 
@@ -34,6 +37,9 @@ class SourceConfig:
     interval_given: bool = True
     base_url: str | None = None
     options: Mapping[str, Any] = field(default_factory=dict)
+    #: The most one response may hold once decoded, and take from request to last byte.
+    max_bytes: int = DEFAULT_MAX_BYTES
+    deadline: float = DEFAULT_DEADLINE
     #: For error messages: file and table, without the kind. The adapters'
     #: ConfigErrors add `` (kind)`` themselves: ``config.toml: sources[0] (faa_search): ...``.
     where: str = "config.toml: sources[0]"
@@ -89,6 +95,10 @@ def parse_config(
     ``default_database`` stands in when the file names none."""
     _no_unknown(data, _TOP, name)
     database = _get(data, "database", str, name, default_database)
+    if not database.strip() or not _printable(database):
+        raise ConfigError(
+            f"{name}: database: expected the path of a database file, got {database!r}"
+        )
 
     watch = _table(data, "watch", name)
     _no_unknown(watch, {"locations"}, f"{name}: [watch]")
@@ -136,12 +146,12 @@ def _detection(det: Mapping[str, Any], name: str) -> tuple[int, float, float]:
     where = f"{name}: [detection]"
     _no_unknown(det, {"withdraw_after", "suspect_ratio", "tick_interval"}, where)
     withdraw_after = _get(det, "withdraw_after", int, where, 2)
-    if withdraw_after < 1:
-        raise ConfigError(f"{where}: withdraw_after: expected a whole number >= 1")
+    if not 1 <= withdraw_after <= 1000:
+        raise ConfigError(f"{where}: withdraw_after: expected a whole number from 1 to 1000")
     suspect_ratio = float(_get(det, "suspect_ratio", (int, float), where, 0.5))
     if not 0 <= suspect_ratio <= 1:
         raise ConfigError(f"{where}: suspect_ratio: expected a number from 0 to 1")
-    tick = float(_get(det, "tick_interval", (int, float), where, 60))
+    tick = _seconds(det, "tick_interval", where, 60, 1, DAY)
     return withdraw_after, suspect_ratio, tick
 
 
@@ -175,7 +185,63 @@ def _digest(dg: Mapping[str, Any], name: str) -> DigestConfig:
 
 
 #: The keys every ``[[sources]]`` table may have; the others are its kind's options.
-SOURCE_KEYS = frozenset({"kind", "name", "enabled", "locations", "interval", "base_url"})
+SOURCE_KEYS = frozenset(
+    {"kind", "name", "enabled", "locations", "interval", "base_url", "max_bytes", "deadline"}
+)
+DAY = 86400.0
+
+
+def _seconds(
+    data: Mapping[str, Any], key: str, where: str, default: float, low: float, high: float
+) -> float:
+    """A number of seconds from ``low`` to ``high`` (never inf, nan, 1e300, 0 or less)."""
+    value = _get(data, key, (int, float), where, default)
+    if not math.isfinite(value) or not low <= value <= high:
+        raise ConfigError(
+            f"{where}: {key}: expected a number of seconds from {low:g} to {high:g}, got {value!r}"
+        )
+    return float(value)
+
+
+def _printable(text: str) -> bool:
+    """No control, format or unassigned character (C0, C1, DEL, bidi overrides...)."""
+    return not any(unicodedata.category(c).startswith("C") for c in text)
+
+
+def _name(value: str, where: str) -> str:
+    if not value.strip() or len(value) > 100 or not _printable(value):
+        raise ConfigError(
+            f"{where}: name: expected up to 100 printable characters, got {value[:100]!r}"
+        )
+    return value
+
+
+def _base_url(value: str | None, where: str) -> str | None:
+    """An http(s) URL with a host (no default is put in place of an empty one)."""
+    if value is None:
+        return None
+    from urllib.parse import urlsplit
+
+    problem = None
+    try:
+        parts = urlsplit(value)
+        _ = parts.port  # "http://host:99999" raises here
+    except ValueError as exc:
+        problem = str(exc)
+    else:
+        if parts.scheme not in ("http", "https"):
+            problem = "not an http or https URL"
+        elif not parts.hostname:
+            problem = "no host"
+        elif parts.query or parts.fragment:
+            problem = "a query or fragment has no place in a base URL"
+    if problem is None and not _printable(value):
+        problem = "control characters"
+    if problem is None and any(c.isspace() for c in value):
+        problem = "blanks"
+    if problem is not None:
+        raise ConfigError(f"{where}: base_url: {problem}: {value[:100]!r}")
+    return value
 
 
 def _source(table: Any, i: int, name: str, env: Mapping[str, str]) -> SourceConfig:
@@ -190,19 +256,25 @@ def _source(table: Any, i: int, name: str, env: Mapping[str, str]) -> SourceConf
         raise ConfigError(f"{where}: kind: missing (the source's kind, such as nats_pib)")
     where = f"{table_where} ({kind})"
     options = {k: v for k, v in table.items() if k not in SOURCE_KEYS}
-    interval = _get(table, "interval", (int, float), where, 3600)
-    if interval < 60:
-        raise ConfigError(f"{where}: interval: expected at least 60 seconds, got {interval}")
+    interval = _seconds(table, "interval", where, 3600, 60, 30 * DAY)
+    max_bytes = _get(table, "max_bytes", int, where, DEFAULT_MAX_BYTES)
+    if not 1024 <= max_bytes <= MAX_MAX_BYTES:
+        raise ConfigError(
+            f"{where}: max_bytes: expected a whole number of bytes from 1024 to"
+            f" {MAX_MAX_BYTES}, got {max_bytes}"
+        )
     cfg = SourceConfig(
         kind=kind,
-        name=_get(table, "name", str, where, kind),
+        name=_name(_get(table, "name", str, where, kind), where),
         enabled=_get(table, "enabled", bool, where, True),
         locations=_locations(table.get("locations", []), f"{where}: locations"),
-        interval=float(interval),
+        interval=interval,
         interval_given="interval" in table,
-        base_url=_get(table, "base_url", str, where, None),
+        base_url=_base_url(_get(table, "base_url", str, where, None), where),
         options=options,
         where=table_where,
+        max_bytes=max_bytes,
+        deadline=_seconds(table, "deadline", where, DEFAULT_DEADLINE, 1, 3600),
     )
     if cfg.enabled:
         for key, value in options.items():
@@ -220,7 +292,10 @@ def _notify(table: Any, i: int, name: str) -> NotifyConfig:
         raise ConfigError(f"{where}: kind: expected email, webhook or apprise, got {kind!r}")
     opts = {k: v for k, v in table.items() if k not in ("kind", "name")}
     return NotifyConfig(
-        kind=kind, name=_get(table, "name", str, where, kind), options=opts, where=where
+        kind=kind,
+        name=_name(_get(table, "name", str, where, kind), where),
+        options=opts,
+        where=where,
     )
 
 

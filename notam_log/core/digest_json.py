@@ -6,7 +6,6 @@
 
 from __future__ import annotations
 
-import json
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -18,6 +17,7 @@ from notam_log.core.digest import (
     Gap,
     LocationDigest,
 )
+from notam_log.core.jsontext import dumps
 from notam_log.core.models import iso
 
 
@@ -149,4 +149,4 @@ def _loc_json(loc: LocationDigest) -> dict[str, Any]:
 
 
 def render_json(d: Digest) -> str:
-    return json.dumps(to_json(d), indent=2, ensure_ascii=False) + "\n"
+    return dumps(to_json(d), indent=2) + "\n"  # C1 controls escaped too (core.jsontext)

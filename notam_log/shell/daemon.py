@@ -19,15 +19,20 @@ the transaction in progress finishes, the jobs stop, and the process exits 0.
 from __future__ import annotations
 
 import logging
+import os
 import signal
 import threading
+import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from types import FrameType
+from typing import Any
 
+from apscheduler.executors.base import BaseExecutor, run_job
 from apscheduler.schedulers.background import BackgroundScheduler
 
+from notam_log.core.channels import channels
 from notam_log.core.config import Config
 from notam_log.core.display import clean
 from notam_log.core.errors import NotamLogError
@@ -46,6 +51,49 @@ Clock = Callable[[], datetime]
 #: What ``signal.signal`` gives back: a function, SIG_DFL/SIG_IGN, or None (not set from Python).
 SignalHandler = Callable[[int, FrameType | None], object] | int | signal.Handlers | None
 DigestJob = Callable[[Config, Store, datetime], object]
+
+#: How long stopping waits for jobs in flight before leaving them (a fetch that ends
+#: at its own deadline); what they would write is not written.
+STOP_GRACE = 3.0
+
+
+class DaemonThreadExecutor(BaseExecutor):  # type: ignore[misc]
+    """Each job in a thread of its own that never holds the process up: ``run`` stops
+    within seconds on SIGTERM whatever a poll is doing (a stalled connection, a body
+    trickling in). No write is cut short: every write happens under the poller's lock,
+    which stopping takes before the store is closed (see :meth:`NotamScheduler.stop`)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.threads: set[threading.Thread] = set()
+        self._threads_lock = threading.Lock()
+
+    def _do_submit_job(self, job: Any, run_times: Any) -> None:
+        def work() -> None:
+            try:
+                events = run_job(job, job._jobstore_alias, run_times, self._logger.name)
+            except BaseException as exc:
+                self._run_job_error(job.id, exc, exc.__traceback__)
+            else:
+                self._run_job_success(job.id, events)
+            finally:
+                with self._threads_lock:
+                    self.threads.discard(threading.current_thread())
+
+        thread = threading.Thread(target=work, name=f"notam-job-{job.id}", daemon=True)
+        with self._threads_lock:
+            self.threads.add(thread)
+        thread.start()
+
+    def running(self) -> list[threading.Thread]:
+        with self._threads_lock:
+            return list(self.threads)
+
+    def shutdown(self, wait: bool = True) -> None:
+        if wait:
+            for thread in self.running():
+                thread.join()
+
 
 #: Jitter as a share of a source's interval, and its cap in seconds.
 JITTER_RATIO = 0.05
@@ -91,13 +139,16 @@ class NotamScheduler:
         self.jitter_ratio = jitter_ratio
         self.on_poll = on_poll
         self.recorder = runtime.recorder
-        self.poller = runtime.poller(run_kwargs)
+        #: Set when stopping: ends the waits and transfers of polls in flight.
+        self.stopping = threading.Event()
+        self.poller = runtime.poller({"stop": self.stopping, **dict(run_kwargs or {})})
         # The daily digest runs on the wall clock only (not in the accelerated demo).
         self.digest: DigestJob | None = daily_job if speed == 1.0 else None
+        self.executor = DaemonThreadExecutor()
         self.scheduler = BackgroundScheduler(
             timezone=UTC,
             job_defaults={"coalesce": True, "max_instances": 1},
-            executors={"default": {"type": "threadpool", "max_workers": 4}},
+            executors={"default": self.executor},
         )
         self._intervals = {s.name: s.interval for s in self.config.sources}
         self.notify_state = NotifyState()
@@ -207,6 +258,8 @@ class NotamScheduler:
         now = self.tick_time()
         try:
             with self.poller.lock:
+                if self.poller.closed:
+                    return []
                 events = self.recorder.tick(now)
         except NotamLogError as exc:
             logger.error("tick not recorded: %s", exc)
@@ -227,7 +280,8 @@ class NotamScheduler:
         if self.digest is None:
             return
         with self.poller.lock:
-            self.digest(self.config, self.store, self.clock())
+            if not self.poller.closed:
+                self.digest(self.config, self.store, self.clock())
 
     # ------------------------------------------------------------------ control
 
@@ -235,10 +289,23 @@ class NotamScheduler:
         self.add_jobs(start)
         self.scheduler.start()
 
-    def stop(self) -> None:
-        """Stop scheduling and wait for running jobs (their transactions) to finish."""
+    def stop(self, grace: float = STOP_GRACE) -> bool:
+        """Stop scheduling; give the jobs in flight ``grace`` seconds to end (their
+        waits and transfers end at once, see ``stopping``), then take the poller's lock
+        (a transaction in progress finishes) and close it: nothing is written after
+        this returns. Returns whether every job had ended."""
+        self.stopping.set()
         if self.scheduler.running:
-            self.scheduler.shutdown(wait=True)
+            self.scheduler.shutdown(wait=False)
+        ends = time.monotonic() + grace
+        for thread in self.executor.running():
+            thread.join(max(0.0, ends - time.monotonic()))
+        with self.poller.lock:
+            self.poller.closed = True
+        left = [t.name for t in self.executor.running()]
+        if left:
+            logger.warning("stopped with jobs still in flight (not recorded): %s", ", ".join(left))
+        return not left
 
     def next_polls(self) -> dict[str, datetime]:
         """Each source's next poll (real time), from the scheduler."""
@@ -312,6 +379,7 @@ def run_daemon(config: Config, db_path: str, on_line: Callable[[str], None]) -> 
         with write:
             on_line(poll_line(summary, now))
 
+    channels(config, os.environ)  # every [[notify]] table is valid before anything starts
     with open_runtime(config, db_path, lock=True, require_sources=True) as runtime:
         sched = NotamScheduler(runtime, on_poll=on_poll)
         names = ", ".join(

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import contextlib
 import importlib
-import json
 import logging
 import smtplib
 import ssl
@@ -26,6 +25,7 @@ import httpx
 from notam_log.core.channels import Channel, redact
 from notam_log.core.display import clean
 from notam_log.core.errors import DeliveryError
+from notam_log.core.jsontext import dumps
 from notam_log.shell.logs import filtered
 
 logger = logging.getLogger(__name__)
@@ -73,7 +73,7 @@ def send_webhook(ch: Channel, msg: Message) -> None:
     headers = {"User-Agent": "notam-log", "Content-Type": "application/json"}
     if ch.options.get("token"):
         headers["Authorization"] = f"Bearer {ch.options['token']}"
-    body = json.dumps(msg.payload, ensure_ascii=False).encode()
+    body = dumps(msg.payload).encode()  # C1 controls escaped too (core.jsontext)
     with _quiet_http(ch), httpx.Client(timeout=ch.options["timeout"]) as client:
         try:
             resp = client.post(ch.options["url"], content=body, headers=headers)

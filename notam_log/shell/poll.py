@@ -57,6 +57,9 @@ class Poller:
         self.runner = runner
         self.run_kwargs = dict(run_kwargs or {})
         self.lock = threading.Lock()
+        #: Set (under ``lock``) when the process stops: nothing more is written, so a
+        #: fetch still in flight then ends without touching the store.
+        self.closed = False
         self._restored: set[str] = set()
 
     def poll(self, sources: Sequence[Source], now: datetime) -> list[PollSummary]:
@@ -68,6 +71,8 @@ class Poller:
         runs = self.runner(sources, self.client, now, **self.run_kwargs)
         out = []
         with self.lock:
+            if self.closed:
+                return []
             for s in sources:
                 out.append(self._record(s, runs[s.name], now))
         return out

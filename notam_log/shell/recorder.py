@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from notam_log.core import announce, diff
+from notam_log.core.checks import one_per_key
 from notam_log.core.models import DEFAULT_RESTRICTIONS, Event, Notam, PollRecord, Snapshot
 from notam_log.shell.store import Store
 
@@ -58,6 +59,8 @@ class Recorder:
 
     def snapshot(self, snap: Snapshot, *, finished_at: datetime | None = None) -> Recorded:
         """Record one snapshot of one scope (one transaction)."""
+        # one record per key, never chosen by the listing's order (core.checks)
+        snap = dataclasses.replace(snap, notams=one_per_key(snap.notams))
         if self.restrictions != DEFAULT_RESTRICTIONS:
             snap = dataclasses.replace(snap, notams=tuple(self._restrict(n) for n in snap.notams))
         scope_info = self.world.scopes.get((snap.source, snap.scope))

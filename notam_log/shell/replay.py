@@ -10,10 +10,16 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from notam_log.core.errors import InputError
+from notam_log.core.limits import FUTURE_TOLERANCE, ahead
 from notam_log.core.models import Snapshot
 from notam_log.core.parse.inputs import Parsed, read_input, stamp_from_name
 from notam_log.core.parse.pib import PibMemo
 from notam_log.shell.recorder import Recorder
+from notam_log.sources._files import read_file
+
+#: A long replay folds the write-ahead log into the database every this many
+#: snapshots, so that the -wal file never grows past a few MB.
+CHECKPOINT_EVERY = 200
 
 SKIP_SUFFIXES = (".md", ".txt.sig", ".sha256")
 
@@ -38,6 +44,9 @@ class Stats:
     #: which add what they hold but never decide that a NOTAM disappeared.
     incomplete: int = 0
     posts: int = 0  # posts of saved channel pages
+    #: Items refused for their time: from the future, or out of line with their own
+    #: file's or commit's time (never used as the scope's clock).
+    refused: int = 0
     errors: list[str] = field(default_factory=list)
 
 
@@ -47,13 +56,14 @@ def items_from_paths(paths: Iterable[str | Path]) -> list[Item]:
     for p in paths:
         path = Path(p)
         if path.is_dir():
-            files = sorted(f for f in path.rglob("*") if f.is_file() and not _ignored(f))
-        elif path.is_file():
+            # every entry but folders: a FIFO or device is refused when read, and said
+            files = sorted(f for f in path.rglob("*") if not f.is_dir() and not _ignored(f))
+        elif path.exists():  # a file (a FIFO or device: refused when read)
             files = [path]
         else:
             raise InputError(f"{path}: no such file or folder")
-        for f in files:
-            items.append(Item(str(f), stamp_from_name(f.name), f.read_bytes))
+        for f in files:  # read within the size limit, a FIFO or device refused (sources._files)
+            items.append(Item(str(f), stamp_from_name(f.name), functools.partial(read_file, f)))
     return items
 
 
@@ -202,13 +212,18 @@ def timed(
                 yield (item.at or _require(at, item)).replace(microsecond=0), item, None
                 continue
             when = parsed.issued or item.at or _require(at, item)
+            if parsed.issued is not None and ahead(parsed.issued, item.at or parsed.issued):
+                when = item.at or when  # out of line with its commit: replay() refuses it
             yield when.replace(microsecond=0), item, parsed
         return
     dated: list[tuple[datetime, int, Item]] = []
     for i, item in enumerate(items):
         stamp = item.at
         if stamp is None:
-            stamp = read_input(item.load(), item.name, memo).issued or at  # parsed again in turn
+            try:  # parsed again in turn
+                stamp = read_input(item.load(), item.name, memo).issued or at
+            except InputError:
+                stamp = at  # unreadable: a failed poll at --at (or said below)
         dated.append((_require(stamp, item).replace(microsecond=0), i, item))
     dated.sort(key=lambda d: (d[0], d[1]))
     for when, _i, item in dated:
@@ -228,16 +243,26 @@ def replay(
     source: str = "replay",
     scope: str | None = None,
     on_item: Callable[[str], None] | None = None,
+    now: datetime | None = None,
 ) -> Stats:
     """Ingest each item as a poll of (source, scope) at its time: a complete one, unless
     the item is known to be only part of a snapshot (a bulletin cut short), which is
     ingested as an incomplete poll and said in ``errors``; an unreadable item is a
     failed poll. Without ``scope``, an input that names its own (a channel page: its
     channel; a Russian AIS bulletin: its series) is a poll of that scope, any other of
-    ``all``; a channel page's posts are recorded as the ``telegram`` source records them."""
+    ``all``; a channel page's posts are recorded as the ``telegram`` source records them.
+    An item whose time is ahead of ``now`` (the wall clock), or whose bulletin says it
+    was issued after its own file's or commit's time, is refused and said in ``errors``:
+    a time from the future would be the scope's clock for good (false expiries, every
+    later snapshot "not newer")."""
     stats = Stats()
     memo = PibMemo()  # the bulletin read before, reused where the next repeats it
-    for when, item, parsed in ordered:
+    for done, (when, item, parsed) in enumerate(ordered):
+        if done and done % CHECKPOINT_EVERY == 0:
+            recorder.store.checkpoint()
+        if now is not None and ahead(when, now):
+            _refuse(stats, item, f"its time {when:%Y-%m-%dT%H:%MZ} is in the future", on_item)
+            continue
         if parsed is None:
             try:
                 parsed = read_input(item.load(), item.name, memo)
@@ -247,6 +272,17 @@ def replay(
                 if on_item:
                     on_item(item.name)
                 continue
+        reference = item.at or when
+        if parsed.issued is not None and ahead(parsed.issued, reference):
+            _refuse(
+                stats,
+                item,
+                f"issued {parsed.issued:%Y-%m-%dT%H:%MZ}, after its own time"
+                f" {reference:%Y-%m-%dT%H:%MZ} (by more than"
+                f" {FUTURE_TOLERANCE.total_seconds() / 60:g} min)",
+                on_item,
+            )
+            continue
         snap = Snapshot(
             source=source,
             scope=scope or parsed.scope or "all",
@@ -271,3 +307,10 @@ def replay(
         if on_item:
             on_item(item.name)
     return stats
+
+
+def _refuse(stats: Stats, item: Item, why: str, on_item: Callable[[str], None] | None) -> None:
+    stats.refused += 1
+    stats.errors.append(f"{item.name}: refused: {why}")
+    if on_item:
+        on_item(item.name)

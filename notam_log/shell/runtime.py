@@ -20,7 +20,7 @@ import httpx
 from notam_log.core.config import Config, SourceConfig
 from notam_log.core.diff import Rules
 from notam_log.core.errors import ConfigError, NotamLogError, PollerBusy
-from notam_log.shell.http import make_client
+from notam_log.shell.http import limits_for, make_client
 from notam_log.shell.lock import PollerLock
 from notam_log.shell.poll import Poller
 from notam_log.shell.recorder import Recorder
@@ -40,10 +40,12 @@ class Runtime:
     lock: PollerLock | None = None  # held while the runtime is open, when asked for
 
     def poller(self, run_kwargs: Mapping[str, object] | None = None) -> Poller:
-        """A poller of this runtime's sources into its recorder, through its client."""
+        """A poller of this runtime's sources into its recorder, through its client,
+        each answer within its source's ``max_bytes`` and ``deadline``."""
         if self.client is None:
             raise NotamLogError("this runtime was opened without an HTTP client")
-        return Poller(self.recorder, self.client, run_kwargs=run_kwargs)
+        kwargs = {"limits": limits_for(self.config), **dict(run_kwargs or {})}
+        return Poller(self.recorder, self.client, run_kwargs=kwargs)
 
 
 def rules(config: Config) -> Rules:

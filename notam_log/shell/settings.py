@@ -60,6 +60,8 @@ def load_config(path: str | Path | None, env: Mapping[str, str] | None = None) -
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{name}: not valid TOML ({exc})") from None
+    except RecursionError:  # [[[[...]]]] 3,000 deep
+        raise ConfigError(f"{name}: not valid TOML (nested too deep)") from None
     config = parse_config(data, name, env, default_database())
     return dataclasses.replace(
         config,

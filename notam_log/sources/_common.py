@@ -12,10 +12,12 @@ from typing import Any
 import httpx
 
 from notam_log import __version__
+from notam_log.core.checks import one_per_key
 from notam_log.core.config import SourceConfig
 from notam_log.core.errors import ConfigError, SourceError
 from notam_log.core.known import Circle, Reach
 from notam_log.core.models import Notam, Snapshot
+from notam_log.core.numbers import shown
 
 USER_AGENT = f"notam-log/{__version__} (+https://github.com/notam-log/notam-log)"
 
@@ -205,6 +207,10 @@ def decode_json(response: httpx.Response) -> Any:
         raise ValueError(f"invalid JSON ({len(body)} bytes): {exc.msg}") from None
     except UnicodeDecodeError:
         raise ValueError(f"invalid JSON ({len(body)} bytes): not UTF-8") from None
+    except RecursionError:  # [[[[... 100,000 deep
+        raise ValueError(f"invalid JSON ({len(body)} bytes): nested too deep") from None
+    except ValueError as exc:  # a number past Python's 4,300 digits
+        raise ValueError(f"invalid JSON ({len(body)} bytes): {shown(str(exc), 80)}") from None
 
 
 def is_bot_page(response: httpx.Response) -> bool:
@@ -221,11 +227,11 @@ class Scopes:
     def __init__(self, source: str, scopes: Iterable[str], now: datetime) -> None:
         self.source = source
         self.now = now
-        self.notams: dict[str, dict[str, Notam]] = {s: {} for s in scopes}
+        self.notams: dict[str, list[Notam]] = {s: [] for s in scopes}
         self.reasons: dict[str, list[str]] = {s: [] for s in self.notams}
 
     def add(self, scope: str, notam: Notam) -> None:
-        self.notams[scope][notam.key] = notam
+        self.notams[scope].append(notam)
 
     def fail(self, scopes: Iterable[str], reason: str) -> None:
         for scope in scopes:
@@ -241,7 +247,8 @@ class Scopes:
                     source=self.source,
                     scope=scope,
                     taken_at=self.now,
-                    notams=tuple(notams.values()),
+                    # one per key, never chosen by order (core.checks)
+                    notams=one_per_key(notams),
                     complete=not reasons,
                     reason="; ".join(reasons) if reasons else None,
                 )

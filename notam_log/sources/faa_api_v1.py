@@ -11,6 +11,7 @@ import httpx
 
 from notam_log.core.config import SourceConfig
 from notam_log.core.known import Reach
+from notam_log.core.parse.guard import guarded
 from notam_log.core.parse.records import item_notam
 from notam_log.sources._common import (
     Scopes,
@@ -123,10 +124,10 @@ class FaaApiV1Source:
                 body = decode_json(got)
                 items = body["items"]
                 pages = int(body.get("totalPages") or 0)
-                total = int(body["totalCount"])
+                total = int(body["totalCount"])  # (json refuses 5,000 digits; 1e999 below)
                 if not isinstance(items, list):
                     raise TypeError
-            except ValueError as exc:
+            except (ValueError, OverflowError) as exc:  # OverflowError: a count of 1e999
                 out.fail([loc], f"page {page}: {exc}")
                 return
             except (KeyError, TypeError):
@@ -138,7 +139,7 @@ class FaaApiV1Source:
                 out.fail([loc], f"the result changed while paging (page {page})")
                 return
             for item in items:
-                notam = item_notam(item)
+                notam = guarded(item_notam, item, "faa_api_v1")  # a bad item: with issues
                 if notam is not None:
                     out.add(loc, notam)
             seen += len(items)

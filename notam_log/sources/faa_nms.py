@@ -37,6 +37,7 @@ from notam_log.core.config import SourceConfig
 from notam_log.core.errors import ConfigError, SourceError
 from notam_log.core.known import Reach
 from notam_log.core.models import Notam, iso, parse_iso
+from notam_log.core.parse.guard import guarded
 from notam_log.core.parse.records import structured_notam
 from notam_log.core.validity import notam_json
 from notam_log.sources._common import (
@@ -91,7 +92,13 @@ class FaaNmsSource:
         if self.mode not in ("location", "delta"):
             raise ConfigError(f"{cfg.where} ({cfg.kind}): mode: expected 'location' or 'delta'")
         self.checklist: bool = option(cfg, "checklist", bool, True)
-        self.min_interval = timedelta(seconds=option(cfg, "min_interval", float, 180.0))
+        seconds = option(cfg, "min_interval", float, 180.0)
+        if not 0 <= seconds <= 86400:  # also nan and inf (a traceback in timedelta)
+            raise ConfigError(
+                f"{cfg.where} ({cfg.kind}): min_interval: expected 0 to 86400 seconds,"
+                f" got {seconds!r}"
+            )
+        self.min_interval = timedelta(seconds=seconds)
         self._token: Secret | None = None
         self._token_expires: datetime | None = None
         self.last_pull: datetime | None = None
@@ -171,6 +178,9 @@ class FaaNmsSource:
     ) -> Generator[httpx.Request, httpx.Response, Fetched]:
         """One data request; on 401 fetch a new token once and try again."""
         token = yield from self._get_token(now)
+        # a pull is made now (the service counts it, whatever comes); a poll whose token
+        # was refused made none, and the next one is not held back as if it had
+        self.last_pull = now
         got = yield from fetch(self._data_request(path, params, token))
         if isinstance(got, httpx.Response) and got.status_code == 401:
             logger.info("%s: access token refused, fetching a new one", self.name)
@@ -192,7 +202,6 @@ class FaaNmsSource:
                 f"{int(self.min_interval.total_seconds())} s; next at {nxt}",
             )
         since = self.last_pull
-        self.last_pull = now  # a pull is made now (the service counts it, whatever comes)
         out = Scopes(self.name, self.scopes(), now)
         fulls = {
             loc: (
@@ -236,22 +245,13 @@ class FaaNmsSource:
         out = []
         for feature in features:
             try:
-                core = feature["properties"]["coreNOTAMData"]
-                fields = core["notam"]
+                fields = feature["properties"]["coreNOTAMData"]["notam"]
             except (KeyError, TypeError):
                 continue
-            texts = [
-                str(t.get("simpleText") or t.get("formattedText") or "")
-                for t in core.get("notamTranslation") or ()
-                if isinstance(t, dict)
-            ]
-            notam = structured_notam(
-                fields,
-                source_format="nms_geojson",
-                raw=json.dumps(feature, sort_keys=True),
-                extra_text=texts,
-            )
-            out.append((str(fields.get("id") or notam.key), notam))
+            # one bad record is a record with issues, never the end of the response
+            notam = guarded(_feature_notam, feature, "nms_geojson")
+            nms_id = fields.get("id") if isinstance(fields, dict) else None
+            out.append((str(nms_id or notam.key), notam))
         return out
 
     def _full(
@@ -319,6 +319,21 @@ class FaaNmsSource:
         if loc in out.reasons and out.reasons[loc]:
             for notam in cancels:
                 out.add(loc, notam)
+
+
+def _feature_notam(feature: Any) -> Notam:
+    core = feature["properties"]["coreNOTAMData"]
+    texts = [
+        str(t.get("simpleText") or t.get("formattedText") or "")
+        for t in core.get("notamTranslation") or ()
+        if isinstance(t, dict)
+    ]
+    return structured_notam(
+        core["notam"],
+        source_format="nms_geojson",
+        raw=json.dumps(feature, sort_keys=True),
+        extra_text=texts,
+    )
 
 
 def _cancelled(notam: Notam) -> bool:

@@ -18,6 +18,7 @@ from notam_log.core.config import SourceConfig
 from notam_log.core.errors import BotProtectionError
 from notam_log.core.known import Reach
 from notam_log.core.models import Notam
+from notam_log.core.parse.guard import guarded
 from notam_log.core.parse.records import entry_notam
 from notam_log.sources._common import (
     Area,
@@ -222,16 +223,12 @@ class FaaSearchSource:
                 return []
             total = _as_int(body.get("totalNotamCount"))
             end = _as_int(body.get("endRecordCount"))
-            for entry in entries:
-                if not isinstance(entry, dict):
-                    continue
-                notam = self._same_key(entry_notam(entry))
+            for entry in entries:  # one that is not an object: a record with issues (guard)
+                notam = self._same_key(guarded(entry_notam, entry, "faa_search"))
                 if area is not None:
                     out.add(area.scope, notam)
                     continue
-                for scope in assign(
-                    notam, batch, entry.get("icaoId"), entry.get("facilityDesignator")
-                ):
+                for scope in assign(notam, batch, *_hints(entry, "icaoId", "facilityDesignator")):
                     out.add(scope, notam)
             seen += len(entries)
             if total is None:
@@ -251,10 +248,17 @@ class FaaSearchSource:
         return []
 
 
+def _hints(entry: Any, *names: str) -> list[str | None]:
+    """The location fields of an entry (None where missing or not a string)."""
+    if not isinstance(entry, dict):
+        return [None] * len(names)
+    return [v if isinstance(v := entry.get(n), str) else None for n in names]
+
+
 def _as_int(value: Any) -> int | None:
     try:
         return int(value)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):  # None, "abc", 5,000 digits, 1e999
         return None
 
 

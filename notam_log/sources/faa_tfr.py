@@ -91,6 +91,8 @@ class FaaTfrSource:
         seen: dict[str, dict[str, Any]] = {}
         for row in rows:
             if not isinstance(row, dict) or not row.get("notam_id"):
+                # an entry not read may be a TFR: the list is not known whole
+                out.fail([self.scope], "list: an entry without a notam_id")
                 continue
             tfr_id = str(row["notam_id"])
             mod = str(row.get("mod_abs_time") or row.get("mod_date") or "")

@@ -17,9 +17,11 @@ from typing import Any, ClassVar
 from notam_log.core.config import SourceConfig
 from notam_log.core.errors import ConfigError, InputError
 from notam_log.core.known import Reach
+from notam_log.core.limits import ahead
 from notam_log.core.parse.inputs import read_input
 from notam_log.core.parse.pib import PibMemo
 from notam_log.sources._common import Scopes, option
+from notam_log.sources._files import read_file
 from notam_log.sources.base import Poll
 
 logger = logging.getLogger(__name__)
@@ -67,18 +69,26 @@ class FileSource:
         out = Scopes(self.name, (self.scope,), now)
         if self.path.is_dir():
             files = sorted(
-                p for p in self.path.iterdir() if p.is_file() and not p.name.startswith(".")
+                p for p in self.path.iterdir() if not p.is_dir() and not p.name.startswith(".")
             )
-        elif self.path.is_file():
+        elif self.path.exists():  # a FIFO or device is refused when read, and said
             files = [self.path]
         else:
             out.fail([self.scope], f"{self.path}: not found")
             files = []
         for path in files:
-            try:
-                parsed = read_input(path.read_bytes(), path.name, self._memo)
+            try:  # within the size limit; a FIFO or device is refused, not read forever
+                parsed = read_input(read_file(path), path.name, self._memo)
             except (OSError, ValueError, InputError) as exc:
                 out.fail([self.scope], f"{path.name}: {exc}")
+                continue
+            if ahead(parsed.issued, now):  # a time from the future: never a snapshot's
+                assert parsed.issued is not None
+                out.fail(
+                    [self.scope],
+                    f"{path.name}: suspect: issued {parsed.issued:%Y-%m-%dT%H:%MZ},"
+                    f" after this poll",
+                )
                 continue
             for notam in parsed.notams:
                 out.add(self.scope, notam)

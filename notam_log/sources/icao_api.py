@@ -13,6 +13,7 @@ from notam_log.core.config import SourceConfig
 from notam_log.core.errors import QuotaExhaustedError
 from notam_log.core.known import Reach
 from notam_log.core.models import iso, parse_iso
+from notam_log.core.parse.guard import guarded
 from notam_log.core.parse.records import record_notam
 from notam_log.sources._common import (
     Scopes,
@@ -127,12 +128,12 @@ class IcaoApiSource:
         except ValueError as exc:
             out.fail(batch, str(exc))
             return
-        for record in records:
-            if not isinstance(record, dict):
-                continue
-            notam = record_notam(record)
+        for record in records:  # one that is not an object: a record with issues (guard)
+            notam = guarded(record_notam, record, "icao_api")
             if notam is None:
-                out.fail(batch, f"record without text: {str(record.get('key'))[:40]}")
+                key = record.get("key") if isinstance(record, dict) else None
+                out.fail(batch, f"record without text: {str(key)[:40]}")
                 continue
-            for scope in assign(notam, batch, record.get("location")):
+            where = record.get("location") if isinstance(record, dict) else None
+            for scope in assign(notam, batch, where if isinstance(where, str) else None):
                 out.add(scope, notam)

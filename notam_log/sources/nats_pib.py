@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gzip
 import logging
 from collections.abc import Mapping
 from datetime import datetime
@@ -11,6 +10,7 @@ from typing import Any, ClassVar
 from notam_log.core.config import SourceConfig
 from notam_log.core.errors import InputError
 from notam_log.core.known import Reach
+from notam_log.core.limits import DEFAULT_MAX_BYTES, GZIP_MAGIC, ahead, gunzip
 from notam_log.core.models import Snapshot
 from notam_log.core.parse.pib import PibMemo, parse_pib
 from notam_log.sources._common import base, describe, fetch, make_request, option
@@ -84,11 +84,13 @@ class NatsPibSource:
         if got.status_code != 200:
             return [self._incomplete(now, describe(got))]
         data = got.content
-        if data[:2] == b"\x1f\x8b":
+        if data[:2] == GZIP_MAGIC:  # (the driver undoes a complete one within max_bytes)
             try:
-                data = gzip.decompress(data)
-            except (OSError, EOFError) as exc:
-                return [self._incomplete(now, f"truncated gzip body: {exc}")]
+                data, cut = gunzip(data, DEFAULT_MAX_BYTES, "gzip body")
+            except InputError as exc:
+                return [self._incomplete(now, str(exc))]
+            if cut:
+                return [self._incomplete(now, "truncated gzip body")]
         if not data.strip():
             return [self._incomplete(now, "empty body")]
         if not data.rstrip().endswith(b"</Pib>"):
@@ -101,6 +103,14 @@ class NatsPibSource:
             logger.debug("%s: %s", self.name, issue)
         if bulletin.incomplete:
             return [self._incomplete(now, f"PIB XML: {bulletin.incomplete}")]
+        if ahead(bulletin.issued, now):  # a wrong clock or a forged bulletin: never used
+            return [
+                self._incomplete(
+                    now,
+                    f"suspect: the bulletin says it was issued {bulletin.issued:%Y-%m-%dT%H:%MZ},"
+                    f" after this poll ({now:%Y-%m-%dT%H:%MZ})",
+                )
+            ]
         self.etag = got.headers.get("ETag") or None
         self.last_modified = got.headers.get("Last-Modified") or None
         return [Snapshot(self.name, self.scope, now, tuple(bulletin.notams), complete=True)]

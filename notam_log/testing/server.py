@@ -19,11 +19,19 @@ one per request of that route: ``"429"`` (with ``Retry-After: 1``), ``"500"``,
 ``"invalid"`` (a body that is not JSON/XML), ``"empty"`` (200 with no body),
 ``"short_count"`` (claims more NOTAMs/pages than it has), ``"expired_token"``
 (401 "Access Token is Invalid or Expired"), ``"call_limit"`` ("Reach call limit").
+
+Hostile answers (issue 18): ``"gzip_bomb"`` (``Content-Encoding: gzip``, 3 MB that
+unpack to 3 GB of zeros), ``"raw_gzip_bomb"`` (the same bytes as the body itself),
+``"endless"`` (a chunked body that never ends; the server stops after
+``ENDLESS_MAX`` bytes or when the client hangs up), ``"trickle"`` (the body one byte
+every ``trickle_every`` seconds, at most ``TRICKLE_MAX`` bytes), and
+``"hostile"`` (200 with the bytes given to :meth:`NotamTestServer.hostile`).
 """
 
 from __future__ import annotations
 
 import base64
+import functools
 import gzip
 import hashlib
 import json
@@ -31,6 +39,7 @@ import math
 import secrets
 import threading
 import time
+import zlib
 from collections import deque
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -60,10 +69,37 @@ FAULTS = frozenset(
     {
         "429", "500", "503", "bot", "timeout", "slow", "truncated", "invalid",
         "empty", "short_count", "expired_token", "call_limit",
+        "gzip_bomb", "raw_gzip_bomb", "endless", "trickle", "hostile",
     }
 )  # fmt: skip
 MAX_SLEEP = 10.0
 AIS_PATH = "/ANI_Official/notam/notam_series/"
+
+#: Bounds of the hostile answers: the server always stops by itself.
+ENDLESS_MAX = 4 * 1024**3
+TRICKLE_MAX = 60
+BOMB_SIZE = 3 * 1024**3
+
+
+@functools.lru_cache(maxsize=2)
+def gzip_bomb(size: int = BOMB_SIZE) -> bytes:
+    """One gzip member that unpacks to ``size`` zero bytes (3 GB: about 3 MB), made in
+    a second or two: deflate blocks ended by a full flush do not refer back, so the
+    block for 16 MB of zeros is made once and repeated."""
+    block = bytes(16 * 1024 * 1024)
+    deflate = zlib.compressobj(9, zlib.DEFLATED, -15)
+    segment = deflate.compress(block) + deflate.flush(zlib.Z_FULL_FLUSH)
+    count, rest = divmod(size, len(block))
+    crc = 0
+    for _ in range(count):
+        crc = zlib.crc32(block, crc)
+    tail = zlib.compressobj(9, zlib.DEFLATED, -15)
+    last = tail.compress(bytes(rest)) + tail.flush()
+    crc = zlib.crc32(bytes(rest), crc)
+    header = b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x02\xff"
+    trailer = crc.to_bytes(4, "little") + (size % 2**32).to_bytes(4, "little")
+    return header + segment * count + last + trailer
+
 
 BOT_PAGE = (
     b"<HTML><HEAD>\n<TITLE>Access Denied</TITLE>\n</HEAD><BODY>\n<H1>Access Denied</H1>\n \n"
@@ -118,6 +154,7 @@ class NotamTestServer:
         channels: Mapping[str, Sequence[Post]] | None = None,
         ais_files: Mapping[str, bytes] | None = None,
         clock: Callable[[], datetime] | None = None,
+        trickle_every: float = 1.0,
     ) -> None:
         self.pib_snapshots = [_gunzip(b) for b in pib_snapshots]
         self.pib_index = 0
@@ -136,6 +173,8 @@ class NotamTestServer:
         self.api_key = api_key
         self.token_ttl = token_ttl
         self.timeout_sleep = min(MAX_SLEEP, timeout_sleep)
+        self.trickle_every = min(MAX_SLEEP, trickle_every)
+        self.hostile_body = b""
         #: Every answer waits this long (a slow service, for benchmarks).
         self.delay = min(MAX_SLEEP, delay)
         #: Telegram channels: name -> posts (a post shows once ``clock()`` reaches its time).
@@ -165,6 +204,11 @@ class NotamTestServer:
                 raise ValueError(f"unknown fault {fault!r}")
         with self._lock:
             self._faults.setdefault(route, deque()).extend(faults)
+
+    def hostile(self, route: str, body: bytes, times: int = 1) -> None:
+        """The next ``times`` requests of ``route`` get 200 and ``body`` as it is."""
+        self.hostile_body = body
+        self.fail(route, *["hostile"] * times)
 
     def clear_faults(self, route: str | None = None) -> None:
         """Drop the faults still queued (for one route, or all)."""
@@ -244,6 +288,14 @@ class NotamTestServer:
             return _expired(), None
         if fault == "empty":
             return _Reply(200, b""), None
+        if fault == "hostile":
+            return _Reply(200, self.hostile_body, "application/xml"), None
+        if fault == "gzip_bomb":
+            return _Reply(200, gzip_bomb(), "application/xml", {"Content-Encoding": "gzip"}), None
+        if fault == "raw_gzip_bomb":
+            return _Reply(200, gzip_bomb(), "application/octet-stream"), None
+        if fault in ("endless", "trickle"):
+            return self._route(rec, short=False), fault
         if fault == "invalid":
             if rec.route in ("pib", "tfr_detail"):
                 return _Reply(200, b"<html><body>Service maintenance", "text/html"), None
@@ -536,6 +588,9 @@ class _Handler(BaseHTTPRequestHandler):
         reply, mode = owner.handle(rec)
         if owner.delay:
             time.sleep(owner.delay)
+        if mode in ("endless", "trickle"):
+            self._hostile_stream(reply, mode)
+            return
         if mode == "timeout":
             time.sleep(owner.timeout_sleep)
         self.send_response(reply.status)
@@ -555,6 +610,39 @@ class _Handler(BaseHTTPRequestHandler):
         self.end_headers()
         if reply.status != 304 and self.command != "HEAD":
             self.wfile.write(reply.body)
+
+    def _hostile_stream(self, reply: _Reply, mode: str | None) -> None:
+        """``endless``: HTTP/1.1 chunked, never ending; ``trickle``: one byte at a time."""
+        self.close_connection = True
+        try:
+            if mode == "endless":
+                self.protocol_version = "HTTP/1.1"
+                self.send_response(200)
+                self.send_header("Content-Type", reply.content_type)
+                self.send_header("Transfer-Encoding", "chunked")
+                self.end_headers()
+                _endless(self)
+                return
+            self.send_response(reply.status)
+            self.send_header("Content-Type", reply.content_type)
+            self.send_header("Content-Length", str(len(reply.body)))
+            self.end_headers()
+            for byte in reply.body[:TRICKLE_MAX]:
+                self.wfile.write(bytes([byte]))
+                self.wfile.flush()
+                time.sleep(self.owner.trickle_every)
+        except OSError:  # the client hung up: what the test wanted
+            return
+
+
+def _endless(handler: _Handler) -> None:
+    """A chunked body that never ends (until ENDLESS_MAX or the client hangs up)."""
+    chunk = b"<Notam>" + b"A" * 65_000 + b"</Notam>"
+    line = f"{len(chunk):x}\r\n".encode() + chunk + b"\r\n"
+    sent = 0
+    while sent < ENDLESS_MAX:
+        handler.wfile.write(line)
+        sent += len(chunk)
 
 
 def _json(value: Any) -> _Reply:

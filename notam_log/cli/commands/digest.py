@@ -44,14 +44,16 @@ def digest_cmd(
     from notam_log.shell import digests
 
     on = day_option(day, "--date")
+    # the arguments first, then the database
+    start, end = time_option(since, "--since"), time_option(until, "--until")
     with state.store() as store:
         run = digests.make_requested(
             state.config,
             store,
             clock.now(),
             day=on,
-            since=time_option(since, "--since"),
-            until=time_option(until, "--until"),
+            since=start,
+            until=end,
             since_last=since_last,
             fmt=fmt,
             out=out,

@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 
 import click
 
 from notam_log.cli import output
 from notam_log.cli.base import State, command
-from notam_log.core.errors import InputError
 from notam_log.core.models import Notam
 from notam_log.core.validity import notam_json
 
@@ -25,7 +23,7 @@ def parse_cmd(state: State, files: tuple[str, ...], as_json: bool) -> None:
     notams: list[Notam] = []
     for name in files or ("-",):
         label = name if name != "-" else "<stdin>"
-        parsed = read_input(_read(name), label)
+        parsed = read_input(_read(name), label)  # both within the size limit
         notams.extend(parsed.notams)
         if parsed.incomplete:  # a bulletin cut short: what it holds, and that it is not all
             output.warn(f"{label}: read in part: {parsed.incomplete}")
@@ -41,13 +39,9 @@ def parse_cmd(state: State, files: tuple[str, ...], as_json: bool) -> None:
 
 
 def _read(name: str) -> bytes:
+    """A file's or standard input's bytes, at most 64 MB; a FIFO or device refused."""
+    from notam_log.sources._files import read_file, read_stream
+
     if name == "-":
-        return sys.stdin.buffer.read()
-    try:
-        return Path(name).read_bytes()
-    except FileNotFoundError:
-        raise InputError(f"{name}: no such file") from None
-    except IsADirectoryError:
-        raise InputError(f"{name}: is a folder (give files)") from None
-    except OSError as exc:
-        raise InputError(f"{name}: cannot read it ({exc.strerror})") from None
+        return read_stream(sys.stdin.buffer, "<stdin>")
+    return read_file(name)

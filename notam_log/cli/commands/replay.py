@@ -6,6 +6,8 @@ import click
 
 from notam_log.cli import output
 from notam_log.cli.base import State, command, time_option, time_range
+from notam_log.core.limits import ahead
+from notam_log.shell import clock
 
 
 @command("replay")
@@ -49,14 +51,17 @@ def replay_cmd(
     else:
         if not paths:
             raise click.UsageError("give files or folders to replay, or --git REPO --path FILE")
+        given = time_option(at, "--at")  # the arguments first, then the files
+        if given is not None and ahead(given, clock.now()):
+            raise click.BadParameter(f"{at!r} is in the future", param_hint="--at")
         items = replay.items_from_paths(paths)
-        ordered = replay.timed(items, prefer_issued=False, at=time_option(at, "--at"))
+        ordered = replay.timed(items, prefer_issued=False, at=given)
     with (
         state.runtime(sources=False, client=False) as runtime,
         output.progress(len(items), "replaying") as advance,
     ):
         stats = replay.replay(
-            runtime.recorder, ordered, source=source, scope=scope, on_item=advance
+            runtime.recorder, ordered, source=source, scope=scope, on_item=advance, now=clock.now()
         )
     for err in stats.errors:
         output.warn(err)
@@ -66,6 +71,8 @@ def replay_cmd(
         if stats.skipped
         else ""
     )
+    if stats.refused:
+        skipped += f" (refused {stats.refused}: a time from the future or out of line)"
     posts = f", {stats.posts} posts read" if stats.posts else ""
     output.say(
         f"replayed {stats.snapshots} snapshots{skipped}: {stats.notams} NOTAMs read{posts},"

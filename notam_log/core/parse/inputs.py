@@ -3,17 +3,19 @@ responses; gzip allowed. Pure: bytes in, NOTAMs out (the caller reads the file).
 
 from __future__ import annotations
 
-import gzip
-import json
+import dataclasses
 import re
-import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from notam_log.core.checks import checked
 from notam_log.core.errors import InputError
+from notam_log.core.limits import DEFAULT_MAX_BYTES, GZIP_MAGIC, check_size
+from notam_log.core.limits import gunzip as bounded_gunzip
 from notam_log.core.models import Notam, Post
+from notam_log.core.parse.guard import JsonLimit, guarded, json_loads
 from notam_log.core.parse.icao import parse_text
 from notam_log.core.parse.pib import PibMemo, parse_pib
 from notam_log.core.parse.records import entry_notam, item_notam, record_notam, structured_notam
@@ -47,22 +49,36 @@ def decode_text(data: bytes, name: str) -> str:
         return data.decode("latin-1")
 
 
-def gunzip(data: bytes, name: str) -> bytes:
-    if data[:2] != b"\x1f\x8b":
+def gunzip(data: bytes, name: str, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
+    """``data`` with gzip undone, never holding more than ``max_bytes`` (a gzip bomb is
+    refused at the limit, not unpacked whole)."""
+    if data[:2] != GZIP_MAGIC:
         return data
-    try:
-        return gzip.decompress(data)
-    except (OSError, EOFError, zlib.error) as exc:
-        raise InputError(f"{name}: a damaged gzip file ({exc})") from None
+    out, cut = bounded_gunzip(data, max_bytes, name)
+    if cut:
+        raise InputError(f"{name}: a damaged gzip file (the stream ends early)")
+    return out
 
 
-def read_input(data: bytes, name: str, memo: PibMemo | None = None) -> Parsed:
+def read_input(
+    data: bytes, name: str, memo: PibMemo | None = None, max_bytes: int = DEFAULT_MAX_BYTES
+) -> Parsed:
     """Detect the format of ``data`` and parse it. Records that cannot be fully read
-    come back with ``issues``; only an unreadable container raises InputError.
+    come back with ``issues``; only an unreadable container raises InputError (also
+    for one over ``max_bytes``, before or after gzip is undone).
 
     ``memo`` (owned by the caller) keeps the records of the PIB bulletin read before,
     for a caller that reads bulletins in turn (see :class:`PibMemo`)."""
-    data = gunzip(data, name)
+    data = gunzip(check_size(data, max_bytes, name), name, max_bytes)
+    parsed = _read(data, name, memo)
+    # a NOTAM whose end is before its start says so (core.checks)
+    notams = tuple(checked(n) for n in parsed.notams)
+    if any(a is not b for a, b in zip(notams, parsed.notams, strict=True)):
+        return dataclasses.replace(parsed, notams=notams)
+    return parsed
+
+
+def _read(data: bytes, name: str, memo: PibMemo | None) -> Parsed:
     head = data[:512].lstrip(b"\xef\xbb\xbf \t\r\n")
     if head.startswith(b"<"):
         html = _html(data, name)
@@ -113,9 +129,11 @@ def _line(exc: BaseException) -> str:
 def _json(data: bytes, name: str) -> Parsed | None:
     text = decode_text(data, name)
     try:
-        doc = json.loads(text)
-    except json.JSONDecodeError:
-        doc = None
+        doc = json_loads(text)
+    except JsonLimit as exc:  # 100,000 deep, a number of 5,000 digits
+        raise InputError(f"{name}: {exc}") from None
+    except ValueError:
+        doc = None  # perhaps JSON lines
     if doc is not None:
         saved = saved_response(doc)
         if saved is not None:
@@ -133,9 +151,9 @@ def _json(data: bytes, name: str) -> Parsed | None:
         return None
     for i, line in enumerate(lines, 1):
         try:
-            obj = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise InputError(f"{name}: line {i}: not valid JSON ({exc.msg})") from None
+            obj = json_loads(line)
+        except ValueError as exc:
+            raise InputError(f"{name}: line {i}: not valid JSON ({exc})") from None
         if not isinstance(obj, dict) or not isinstance(obj.get("text"), str):
             if len(lines) == 1:
                 raise InputError(
@@ -152,16 +170,17 @@ def saved_response(doc: Any) -> Parsed | None:
     API array, FAA NOTAM Search ``notamList``, FAA API v1 ``items``, NMS ``data.geojson``."""
     found: list[Notam | None]
     if isinstance(doc, list) and doc and all(isinstance(r, dict) and "all" in r for r in doc):
-        return Parsed(_present(record_notam(r) for r in doc), "icao_api")
+        return Parsed(_present(guarded(record_notam, r, "icao_api") for r in doc), "icao_api")
     if not isinstance(doc, dict):
         return None
     if "icaoMessage" in doc or "traditionalMessage" in doc:  # one NOTAM Search entry
-        return Parsed((entry_notam(doc),), "faa_search")
+        return Parsed((guarded(entry_notam, doc, "faa_search"),), "faa_search")
     if isinstance(doc.get("notamList"), list):
         entries = [e for e in doc["notamList"] if isinstance(e, dict)]
-        return Parsed(tuple(entry_notam(e) for e in entries), "faa_search")
+        return Parsed(tuple(guarded(entry_notam, e, "faa_search") for e in entries), "faa_search")
     if isinstance(doc.get("items"), list):
-        return Parsed(_present(item_notam(i) for i in doc["items"]), "faa_api_v1")
+        items = doc["items"]
+        return Parsed(_present(guarded(item_notam, i, "faa_api_v1") for i in items), "faa_api_v1")
     data = doc.get("data")
     if isinstance(data, dict) and isinstance(data.get("geojson"), list):
         found = []
@@ -170,11 +189,15 @@ def saved_response(doc: Any) -> Parsed | None:
                 fields = feature["properties"]["coreNOTAMData"]["notam"]
             except (KeyError, TypeError):
                 continue
-            found.append(structured_notam(fields, source_format="nms_geojson"))
+            found.append(guarded(_nms_notam, fields, "nms_geojson"))  # a bad one: issues
         return Parsed(_present(found), "faa_nms")
     if isinstance(doc.get("text"), str):
         return Parsed(tuple(parse_text(doc["text"])), "jsonl")
     return None
+
+
+def _nms_notam(fields: Any) -> Notam:
+    return structured_notam(fields, source_format="nms_geojson")
 
 
 def _present(items: Iterable[Notam | None]) -> tuple[Notam, ...]:

@@ -29,20 +29,18 @@ Decisions:
 
 from __future__ import annotations
 
-import gzip
-import zlib
 from dataclasses import dataclass
 from datetime import datetime
 
 from lxml import etree
 
 from notam_log.core.errors import InputError
+from notam_log.core.limits import DEFAULT_MAX_BYTES, GZIP_MAGIC, gunzip
 from notam_log.core.models import Notam, parse_iso
 from notam_log.core.parse.pib_element import BulletinCache, Readings, element_notam, readings
+from notam_log.core.parse.safe_xml import parse_xml
 
 __all__ = ["PibBulletin", "PibMemo", "parse_pib"]
-
-_GZIP_MAGIC = b"\x1f\x8b"
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,8 +106,8 @@ def _document(data: bytes, issues: list[str]) -> tuple[etree._Element, bool]:
     """The ``Pib`` root element, and whether the body was cut short (gzip stream or
     XML), which is said in ``issues``."""
     truncated = False
-    if data[:2] == _GZIP_MAGIC:
-        data, cut = _gunzip(data)
+    if data[:2] == GZIP_MAGIC:  # undone within the size limit (a bomb is refused)
+        data, cut = gunzip(data, DEFAULT_MAX_BYTES, "PIB XML: gzip body")
         if cut:
             truncated = True
             issues.append("truncated: gzip stream ends early")
@@ -183,42 +181,17 @@ def _records(
     return tuple(out)
 
 
-def _gunzip(data: bytes) -> tuple[bytes, bool]:
-    try:
-        return gzip.decompress(data), False
-    except EOFError:
-        d = zlib.decompressobj(wbits=31)
-        try:
-            return d.decompress(data), True
-        except zlib.error as exc:
-            raise InputError(f"PIB XML: gzip body cannot be read: {exc}") from None
-    except (OSError, zlib.error) as exc:
-        raise InputError(f"PIB XML: gzip body cannot be read: {exc}") from None
-
-
-def _parser(recover: bool) -> etree.XMLParser:
-    """No entities, no network. Whitespace-only text between elements is not kept
-    (every value is read stripped, and an element whose content is only blanks keeps
-    them): a smaller tree, built faster."""
-    return etree.XMLParser(
-        resolve_entities=False,
-        no_network=True,
-        huge_tree=True,
-        collect_ids=False,
-        remove_blank_text=True,
-        recover=recover,
-    )
-
-
 def _root(data: bytes, issues: list[str]) -> etree._Element:
+    """Parsed with no DTD, entity, file or network access; a DOCTYPE is refused
+    (safe_xml). Whitespace-only text between elements is not kept."""
     if not data[:4096].strip():
         raise InputError("PIB XML: empty body")
     try:
-        return etree.fromstring(data, _parser(recover=False))
+        return parse_xml(data, huge_tree=True)
     except etree.XMLSyntaxError as exc:
         strict_error = str(exc).splitlines()[0] if str(exc) else "not well-formed"
     try:
-        root = etree.fromstring(data, _parser(recover=True))
+        root = parse_xml(data, recover=True, huge_tree=True)
     except etree.XMLSyntaxError:
         root = None
     if root is None or _local(root.tag) != "Pib":

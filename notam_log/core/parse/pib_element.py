@@ -13,6 +13,7 @@ from lxml import etree
 
 from notam_log.core import classify, item_d
 from notam_log.core.models import Notam
+from notam_log.core.numbers import LEVEL_DIGITS, NUMBER_DIGITS, RADIUS_DIGITS, YEAR_DIGITS, read_int
 from notam_log.core.values import format_id, full_year, make_key, parse_coords, parse_yymmddhhmm
 
 __all__ = ["BulletinCache", "Readings", "element_notam", "readings"]
@@ -51,19 +52,10 @@ def readings(el: etree._Element, ns: str) -> Readings:
     return f, items_a, q
 
 
-def _int(value: str | None, name: str, issues: list[str]) -> int | None:
-    if value is None:
-        return None
-    if value.isdecimal():  # the clean case, read at once
-        return int(value)
-    value = value.strip()
-    if not value:
-        return None
-    try:
-        return int(value)
-    except ValueError:
-        issues.append(f"{name}: not a number: {value!r}")
-        return None
+def _int(value: str | None, name: str, issues: list[str], digits: int) -> int | None:
+    """A bounded whole number (see notam_log.core.numbers): never ``int()`` on a field
+    of any length (5,000 digits raise; 30 fit no column)."""
+    return read_int(value, name, digits, issues)
 
 
 class BulletinCache:
@@ -182,9 +174,17 @@ def _number(
 ) -> tuple[str | None, int | None, int | None]:
     """The id (``A1918/25``), number and four-digit year, from Number and Year."""
     value = f.get("Number")
-    number = int(value) if value and value.isdecimal() else _int(value, "Number", issues)
+    number = (
+        int(value)
+        if value and len(value) <= 4 and value.isdecimal()
+        else _int(value, "Number", issues, NUMBER_DIGITS)
+    )
     value = f.get("Year")
-    yy = int(value) if value and value.isdecimal() else _int(value, "Year", issues)
+    yy = (
+        int(value)
+        if value and len(value) <= 4 and value.isdecimal()
+        else _int(value, "Year", issues, YEAR_DIGITS)
+    )
     if number is not None and yy is not None:
         return format_id(series, number, yy), number, full_year(yy)
     issues.append("no NOTAM number or year")
@@ -198,8 +198,8 @@ def _type_and_ref(f: dict[str, str], issues: list[str]) -> tuple[str | None, str
         issues.append(f"Type: unknown {ntype!r}")
     ref = None
     if "ReferredNumber" in f:
-        rnum = _int(f.get("ReferredNumber"), "ReferredNumber", issues)
-        ryear = _int(f.get("ReferredYear"), "ReferredYear", issues)
+        rnum = _int(f.get("ReferredNumber"), "ReferredNumber", issues, NUMBER_DIGITS)
+        ryear = _int(f.get("ReferredYear"), "ReferredYear", issues, YEAR_DIGITS)
         if rnum is not None and ryear is not None:
             ref = format_id(f.get("ReferredSeries", "").strip() or None, rnum, ryear)
     if ntype in ("R", "C") and ref is None:
@@ -219,9 +219,17 @@ def _qline(
     elif qcode is None:
         issues.append("QLine without Code23/Code45")
     value = q.get("Lower")
-    lower = int(value) if value and value.isdecimal() else _int(value, "Lower", issues)
+    lower = (
+        int(value)
+        if value and len(value) <= 4 and value.isdecimal()
+        else _int(value, "Lower", issues, LEVEL_DIGITS)
+    )
     value = q.get("Upper")
-    upper = int(value) if value and value.isdecimal() else _int(value, "Upper", issues)
+    upper = (
+        int(value)
+        if value and len(value) <= 4 and value.isdecimal()
+        else _int(value, "Upper", issues, LEVEL_DIGITS)
+    )
     return fir, qcode, lower, upper
 
 
@@ -238,7 +246,11 @@ def _position(
         else:
             lat, lon = point
     value = f.get("Radius")
-    radius = int(value) if value and value.isdecimal() else _int(value, "Radius", issues)
+    radius = (
+        int(value)
+        if value and len(value) <= 4 and value.isdecimal()
+        else _int(value, "Radius", issues, RADIUS_DIGITS)
+    )
     return coords, lat, lon, radius
 
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import math
 import re
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
@@ -26,6 +27,7 @@ from typing import Any
 from notam_log.core.classify import complete
 from notam_log.core.classify import fields as classify_fields
 from notam_log.core.models import Notam, parse_iso
+from notam_log.core.numbers import NUMBER_DIGITS, bounded_int, shown
 from notam_log.core.parse.faa import parse_faa
 from notam_log.core.parse.icao import parse_icao
 from notam_log.core.values import full_year, make_key, parse_coords
@@ -49,12 +51,15 @@ _REF = re.compile(r"NOTAM[RC]\s+([A-Z]?\d{1,4}/\d{2})")
 _TRAILER = re.compile(r"\n\s*CREATED:.*\Z", re.S)
 
 
-def _int(value: object) -> int | None:
-    """The first run of digits in ``value`` (``"FL050"`` -> 50), or None."""
-    if value is None:
+def _int(value: object, digits: int = NUMBER_DIGITS) -> int | None:
+    """The first run of digits in ``value`` (``"FL050"`` -> 50), or None; never more
+    than ``digits`` digits (never ``int()`` on feed text of any length, nor on inf)."""
+    if value is None or isinstance(value, dict | list | bool):
         return None
+    if isinstance(value, float):
+        return int(value) if math.isfinite(value) and abs(value) < 10**digits else None
     m = _DIGITS.search(str(value))
-    return int(m.group()) if m else None
+    return bounded_int(m.group(), digits) if m else None
 
 
 # --------------------------------------------------------------------------- structured
@@ -64,17 +69,39 @@ class _Fields:
     """Structured fields, each looked up under any of its spellings
     (``affectedFir``/``affectedFIR``); an empty value counts as absent."""
 
-    __slots__ = ("fields",)
+    __slots__ = ("fields", "issues")
 
     def __init__(self, fields: Mapping[str, Any]) -> None:
+        if not isinstance(fields, Mapping):  # a string where an object is expected
+            raise TypeError(f"expected a JSON object, got {type(fields).__name__}")
         self.fields = fields
+        #: What could not be read, for the record's ``issues``.
+        self.issues: list[str] = []
+        number = fields.get("number")
+        if isinstance(number, str | int) and len(str(number)) > 16:
+            # no NOTAM number is this long: not an id (nor a key)
+            self.issues.append(f"number: not a NOTAM number: {shown(number)}")
+            self.fields = {k: v for k, v in fields.items() if k != "number"}
 
     def get(self, *names: str) -> Any:
         for name in names:
             value = self.fields.get(name)
+            if isinstance(value, dict | list):  # a value is expected: said, not read
+                issue = f"{name}: an object or a list where a value is expected"
+                if issue not in self.issues:
+                    self.issues.append(issue)
+                continue
             if value not in (None, ""):
                 return value
         return None
+
+    def whole(self, *names: str) -> int | None:
+        """A bounded whole number; one of too many digits is said in ``issues``."""
+        value = self.get(*names)
+        got = _int(value)
+        if got is None and value is not None and _DIGITS.search(str(value)):
+            self.issues.append(f"{names[0]}: not a number of at most {NUMBER_DIGITS} digits")
+        return got
 
 
 def structured_notam(
@@ -128,11 +155,11 @@ def structured_notam(
         traffic=f.get("traffic"),
         purpose=f.get("purpose"),
         scope=f.get("scope"),
-        lower=_int(f.get("minimumFl", "minimumFL")),
-        upper=_int(f.get("maximumFl", "maximumFL")),
+        lower=f.whole("minimumFl", "minimumFL"),
+        upper=f.whole("maximumFl", "maximumFL"),
         lat=lat,
         lon=lon,
-        radius_nm=_int(f.get("radius")),
+        radius_nm=f.whole("radius"),
         locations=locations,
         start=start,
         end=end,
@@ -148,7 +175,8 @@ def structured_notam(
         condition=condition,
         category=category,
         restriction=restriction,
-        issues=all_issues,
+        # and what the fields could not give (read while the record was built)
+        issues=tuple(dict.fromkeys((*all_issues, *f.issues))),
     )
 
 

@@ -14,7 +14,10 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from lxml import etree
 
 from notam_log.core.classify import complete
+from notam_log.core.errors import InputError
 from notam_log.core.models import Notam
+from notam_log.core.numbers import LEVEL_DIGITS
+from notam_log.core.parse.safe_xml import parse_xml
 
 __all__ = ["local_time", "parse_detail"]
 
@@ -78,11 +81,12 @@ def _not_element(data: bytes) -> etree._Element:
     """The first ``Not`` element of the detail; ValueError when there is none."""
     if not data.strip():
         raise ValueError("empty body")
-    parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
     try:
-        root = etree.fromstring(data, parser)
+        root = parse_xml(data)  # no DTD, entities, files or network (safe_xml)
     except etree.XMLSyntaxError as exc:
         raise ValueError(f"invalid XML: {exc}") from None
+    except InputError as exc:  # a DOCTYPE, too large
+        raise ValueError(str(exc)) from None
     nots = root.findall(".//Not")
     if not nots:
         raise ValueError("no Group/Add/Not element")
@@ -154,7 +158,7 @@ def _limit(area: etree._Element, which: str) -> tuple[str | None, int | None]:
         number = float(val)
     except ValueError:
         return written, None
-    if not math.isfinite(number):  # "1e999", "nan": written, not a level
+    if not math.isfinite(number) or abs(number) >= 10**LEVEL_DIGITS:  # 1e999, nan, 1e300
         return written, None
     if uom.strip().upper() == "FL":
         return written, int(number)

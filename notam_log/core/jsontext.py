@@ -1,0 +1,32 @@
+"""JSON text that is safe to print: control characters escaped, C1 included.
+
+``json.dumps(..., ensure_ascii=False)`` (and orjson) escape C0 controls (U+0000 to
+U+001F) but leave DEL (U+007F) and the C1 controls (U+0080 to U+009F) raw. Feed text
+may carry them (U+009B is a terminal's CSI: it starts an escape sequence as ESC [
+does), so every JSON that notam-log writes goes through :func:`escape_controls`
+(or :func:`dumps`): each becomes ``\\u00XX``, which every JSON reader reads back as
+the same character. U+2028 and U+2029 are escaped too (line breaks to JavaScript).
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+__all__ = ["dumps", "escape_controls"]
+
+_ESCAPES = {c: f"\\u{c:04x}" for c in (0x7F, *range(0x80, 0xA0), 0x2028, 0x2029)}
+
+
+def escape_controls(text: str) -> str:
+    """JSON text (from json, orjson...) with DEL, C1, U+2028 and U+2029 as ``\\uXXXX``.
+
+    These characters can only stand inside JSON strings, where the escape means the
+    same character, so the result is the same JSON value."""
+    return text.translate(_ESCAPES)
+
+
+def dumps(obj: Any, **kwargs: Any) -> str:
+    """``json.dumps(obj, ensure_ascii=False, **kwargs)``, controls escaped."""
+    kwargs.setdefault("ensure_ascii", False)
+    return escape_controls(json.dumps(obj, **kwargs))
