@@ -261,3 +261,13 @@ def test_per_airport_times() -> None:
     assert kirov.stated_at == datetime(2025, 7, 1, 15, 45, tzinfo=UTC)
     assert ufa.stated_at == datetime(2025, 7, 1, 15, 50, tzinfo=UTC)
     assert found[0].stated_at is None
+
+
+def test_an_ambiguous_name_is_unresolved_not_every_candidate() -> None:
+    """Ульяновск has two airports with scheduled service in the data and no proper name
+    beside it: the announcement is recorded, its name reported as unresolved, and no
+    airport is said to be restricted; with the proper name it resolves."""
+    resolver = russian_resolver()
+    assert resolver.resolve_russian("Ульяновск", None) is None
+    assert resolver.resolve_russian("Ульяновск", "Баратаевка") == ("UWLL",)
+    assert resolver.resolve_russian("Ижевска", None) == ("USII",)

@@ -108,16 +108,20 @@ def russian_resolver() -> Resolver:
 
 
 class PlaceResolver:
-    """:class:`~notam_log.core.announce.Resolver` over the place index: every airport a
-    name matches (one when resolved; several when the name is ambiguous)."""
+    """:class:`~notam_log.core.announce.Resolver` over the place index."""
 
     def __init__(self, index: PlaceIndex) -> None:
         self.index = index
 
     def resolve_russian(self, name: str, hint: str | None) -> tuple[str, ...] | None:
+        """The airport a name stands for; None when it names none or several (an
+        ambiguous name, such as a city with two airports and no proper name beside
+        it, is reported as unresolved: recording it at every candidate would say
+        that airports were restricted when the text does not say which)."""
         found = self.index.from_russian(name, hint)
-        codes = tuple(a.icao for a in found.matches)
-        return codes or None
+        if len(found.matches) != 1:
+            return None
+        return (found.matches[0].icao,)
 
 
 @functools.cache
