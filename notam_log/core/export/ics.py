@@ -24,10 +24,10 @@ from icalendar import Calendar
 from icalendar import Event as VEvent
 
 from notam_log import __version__
+from notam_log.core.digest import best_time
 from notam_log.core.display import bounds, clean, fmt_time
 from notam_log.core.export.geometry import valid_position
 from notam_log.core.models import Episode, Notam
-from notam_log.core.digest import best_time
 
 PRODID = f"-//notam-log//notam-log {__version__}//EN"
 _SAFE = re.compile(r"[A-Z0-9][A-Z0-9:/._-]{0,39}")
