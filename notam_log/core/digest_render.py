@@ -46,8 +46,11 @@ MEDIA_TYPES: dict[str, str] = {
 BAR_WIDTH = 48
 
 
-def render(digest: Digest, fmt: str) -> str:
-    """The digest as ``text``, ``md``, ``html`` or ``json``."""
+def render(digest: Digest, fmt: str, *, map_href: str | None = None) -> str:
+    """The digest as ``text``, ``md``, ``html`` or ``json``; the HTML links to
+    ``map_href`` (the period's map page, written beside it) when given."""
+    if fmt == "html":
+        return render_html(digest, map_href=map_href)
     renderers: dict[str, Callable[[Digest], str]] = {
         "text": render_text,
         "md": render_markdown,
@@ -455,8 +458,9 @@ def h(text: str) -> str:
     return html.escape(clean(text), quote=True)
 
 
-def render_html(d: Digest) -> str:
-    """One self-contained page: inline CSS, no script, no external asset."""
+def render_html(d: Digest, *, map_href: str | None = None) -> str:
+    """One self-contained page: inline CSS, no script, no external asset (the map page,
+    when ``map_href`` names one, is a link to a file beside it)."""
     o: list[str] = [
         "<!DOCTYPE html>",
         '<html lang="en"><head><meta charset="utf-8">',
@@ -475,6 +479,8 @@ def render_html(d: Digest) -> str:
     o.append(f"<p>{h(headline(d))}</p>")
     if d.locations:
         o.append(_html_legend())
+    if map_href:
+        o.append(f'<p><a href="{h(map_href)}">The map of the NOTAMs in force</a></p>')
     for loc in d.locations:
         name = f' <span class="dim">{h(loc.name)}</span>' if loc.name else ""
         o.append(f'<section id="loc-{h(loc.location)}"><h2>{h(loc.location)}{name}</h2>')

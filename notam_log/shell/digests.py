@@ -124,6 +124,11 @@ def file_name(d: Digest, fmt: str) -> str:
     return f"notam-digest-{d.period.label}.{render.EXTENSIONS[fmt]}"
 
 
+def map_name(label: str) -> str:
+    """The period's map page beside its digest (``notam-log map --date DAY --out``)."""
+    return f"notam-map-{label}.html"
+
+
 def digest_folder(config: Config, database: str | Path, out: str | None = None) -> Path:
     """``--out``, else ``[digest] folder``, else ``digests/`` next to ``database``, the
     database in use (``--db``, ``$NOTAM_LOG_DB`` or the config's: ``store.path``)."""
@@ -135,14 +140,17 @@ def digest_folder(config: Config, database: str | Path, out: str | None = None) 
 
 
 def write_digest(d: Digest, folder: Path, formats: Sequence[str]) -> list[Path]:
-    """One file per format, each written whole (temporary file, then rename)."""
+    """One file per format, each written whole (temporary file, then rename); the HTML
+    links to the period's map when one was written beside it."""
     try:
         folder.mkdir(parents=True, exist_ok=True)
         paths = []
+        beside = map_name(d.period.label)
+        href = beside if (folder / beside).is_file() else None
         for fmt in formats:
             path = folder / file_name(d, fmt)
             tmp = path.with_name(f".{path.name}.tmp")
-            tmp.write_text(render.render(d, fmt), encoding="utf-8")
+            tmp.write_text(render.render(d, fmt, map_href=href), encoding="utf-8")
             os.replace(tmp, path)
             paths.append(path)
     except OSError as exc:
