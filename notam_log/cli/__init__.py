@@ -18,12 +18,15 @@ from notam_log.cli.commands import (
     demo,
     digest,
     events,
+    export,
     history,
+    map_page,
     parse,
     poll,
     replay,
     run,
     search,
+    serve,
     sources,
     timeline,
     watch,
@@ -54,6 +57,9 @@ cli.add_command(run.run_cmd)
 cli.add_command(watch.watch_cmd)
 cli.add_command(demo.demo_cmd)
 cli.add_command(digest.digest_cmd)
+cli.add_command(export.export_cmd)
+cli.add_command(map_page.map_cmd)
+cli.add_command(serve.serve_cmd)
 
 
 def main() -> None:

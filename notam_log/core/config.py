@@ -55,6 +55,16 @@ class DigestConfig:
 
 
 @dataclass(frozen=True, slots=True)
+class ExportConfig:
+    """``[export]``: the folder where ``run`` keeps feed.atom, closures.ics and
+    notams.geojson current after each poll (None: no exports)."""
+
+    folder: str | None = None
+    days: int = 90  # how far back the feed and the calendar go
+    limit: int = 500  # the feed's newest events
+
+
+@dataclass(frozen=True, slots=True)
 class NotifyConfig:
     kind: str  # email, webhook, apprise
     name: str
@@ -74,10 +84,13 @@ class Config:
     sources: tuple[SourceConfig, ...] = ()
     digest: DigestConfig = DigestConfig()
     notify: tuple[NotifyConfig, ...] = ()
+    export: ExportConfig = ExportConfig()
     raw: Mapping[str, Any] = field(default_factory=dict)
 
 
-_TOP = {"database", "watch", "classification", "detection", "sources", "digest", "notify"}
+_TOP = {
+    "database", "watch", "classification", "detection", "sources", "digest", "notify", "export",
+}  # fmt: skip
 
 
 #: Where the database is when the file names none and no data folder is given.
@@ -111,6 +124,7 @@ def parse_config(
     if not isinstance(raw_notify, list):
         raise ConfigError(f"{name}: notify: expected [[notify]] tables")
     notify = tuple(_notify(t, i, name) for i, t in enumerate(raw_notify))
+    export = _export(_table(data, "export", name), f"{name}: [export]")
     return Config(
         path=name,
         database=database,
@@ -122,6 +136,7 @@ def parse_config(
         sources=sources,
         digest=digest,
         notify=notify,
+        export=export,
         raw=data,
     )
 
@@ -297,6 +312,18 @@ def _notify(table: Any, i: int, name: str) -> NotifyConfig:
         options=opts,
         where=where,
     )
+
+
+def _export(table: Mapping[str, Any], where: str) -> ExportConfig:
+    _no_unknown(table, {"folder", "days", "limit"}, where)
+    days = _get(table, "days", int, where, 90)
+    limit = _get(table, "limit", int, where, 500)
+    if not 1 <= days <= 36_500:
+        raise ConfigError(f"{where}: days: expected a whole number from 1 to 36500")
+    if not 1 <= limit <= 100_000:
+        raise ConfigError(f"{where}: limit: expected a whole number from 1 to 100000")
+    folder = _get(table, "folder", str, where, None)
+    return ExportConfig(folder=folder or None, days=days, limit=limit)
 
 
 def _table(data: Mapping[str, Any], key: str, name: str) -> Mapping[str, Any]:

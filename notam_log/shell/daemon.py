@@ -26,6 +26,7 @@ import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from types import FrameType
 from typing import Any
 
@@ -238,7 +239,22 @@ class NotamScheduler:
         if self.on_poll is not None:
             self.on_poll(summary, now)
         self.notify(summary.events, now)
+        self.export(now)
         return summary
+
+    def export(self, now: datetime) -> None:
+        """Keep the ``[export]`` folder's feed, calendar and GeoJSON current (never raises)."""
+        cfg = self.config.export
+        if not cfg.folder:
+            return
+        from notam_log.shell.exports import write_folder
+
+        try:
+            with self.poller.lock:
+                folder = Path(cfg.folder).expanduser()
+                write_folder(self.store, folder, now, days=cfg.days, limit=cfg.limit)
+        except NotamLogError as exc:
+            logger.error("exports not written: %s", exc)
 
     def notify(self, events: Sequence[Event], now: datetime) -> None:
         """Event notifications through ``[[notify]]`` (rate-limited, batched; never raises).

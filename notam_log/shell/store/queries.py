@@ -261,6 +261,14 @@ class Queries:
         )
         return [row_from_db(r) for r in self.db.execute(sql, [iso(at), iso(at)]).fetchall()]
 
+    def notams_known_between(self, since: datetime, until: datetime) -> list[NotamRow]:
+        """NOTAMs the log held as current at some time in ``[since, until)``."""
+        sql = (
+            "SELECT key, status, source, scope, first_seen, last_seen, ended_at, version, data"
+            " FROM notams WHERE first_seen < ? AND (ended_at IS NULL OR ended_at > ?)"
+        )
+        return [row_from_db(r) for r in self.db.execute(sql, [iso(until), iso(since)]).fetchall()]
+
     def notams_listed_at(self, at: datetime) -> list[NotamRow]:
         """NOTAMs that the last complete poll of their scope at or before ``at`` listed."""
         sql = (

@@ -11,6 +11,7 @@ from typing import Any
 
 from notam_log.core.diff import Tracked
 from notam_log.core.errors import StoreError
+from notam_log.core.export.geojson import geometry_json
 from notam_log.core.models import Episode, Event, Notam, NotamRow, iso, parse_iso
 from notam_log.core.validity import notam_json
 
@@ -84,6 +85,7 @@ def notam_to_row(tr: Tracked, t: datetime | None) -> tuple[Any, ...]:
         n.raw,
         json.dumps(list(n.issues)),
         json.dumps(notam_json(n)),
+        geometry_json(n),
     )
 
 

@@ -180,3 +180,28 @@ def m003_announcements(db: Database) -> None:
     from notam_log.shell.store.announcements import SCHEMA
 
     db.executescript(SCHEMA)
+
+
+@migrations()
+def m004_notam_geometry(db: Database) -> None:
+    """The ``geometry`` column: each NOTAM's Q-line circle (or centre) as GeoJSON, so
+    that Datasette and other tools can map it; filled in for the NOTAMs already kept."""
+    from notam_log.core.export.geojson import geometry_json
+    from notam_log.core.models import Notam
+
+    db.execute("ALTER TABLE notams ADD COLUMN geometry TEXT")
+    rows = db.execute(
+        "SELECT key, json_extract(data, '$.lat'), json_extract(data, '$.lon'),"
+        " json_extract(data, '$.radius_nm') FROM notams"
+        " WHERE json_extract(data, '$.lat') IS NOT NULL"
+    ).fetchall()
+    for i in range(0, len(rows), 1000):
+        updates = []
+        for key, lat, lon, radius in rows[i : i + 1000]:
+            n = Notam(key=key, id=None, lat=_number(lat), lon=_number(lon), radius_nm=radius)
+            updates.append((geometry_json(n), key))
+        db.conn.executemany("UPDATE notams SET geometry = ? WHERE key = ?", updates)
+
+
+def _number(value: object) -> float | None:
+    return float(value) if isinstance(value, int | float) else None

@@ -126,8 +126,8 @@ class Writes:
             self.db.conn.executemany(
                 "INSERT INTO notams (key, id, source, scope, status, hash, version, first_seen,"
                 " last_seen, missing, missing_after, missing_by, type, ref, qcode, category,"
-                ' restriction, locations, start, "end", end_estimated, text, raw, issues, data)'
-                " VALUES (?,?,?,?,'active',?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
+                ' restriction, locations, start, "end", end_estimated, text, raw, issues, data,'
+                " geometry) VALUES (?,?,?,?,'active',?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
                 " ON CONFLICT (key) DO UPDATE SET id=excluded.id, source=excluded.source,"
                 " scope=excluded.scope, status='active', hash=excluded.hash,"
                 " version=excluded.version, missing=excluded.missing,"
@@ -136,7 +136,8 @@ class Writes:
                 " category=excluded.category, restriction=excluded.restriction,"
                 ' locations=excluded.locations, start=excluded.start, "end"=excluded."end",'
                 " end_estimated=excluded.end_estimated, text=excluded.text, raw=excluded.raw,"
-                " issues=excluded.issues, data=excluded.data, ended_at=NULL",
+                " issues=excluded.issues, data=excluded.data, geometry=excluded.geometry,"
+                " ended_at=NULL",
                 [notam_to_row(tr, t) for tr in ch.upserts.values()],
             )
         marks = [tr for key, tr in ch.marks.items() if key not in ch.upserts]
