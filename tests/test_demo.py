@@ -5,6 +5,7 @@ from __future__ import annotations
 import gzip
 import io
 import logging
+import os
 import subprocess
 import sys
 from datetime import UTC, datetime, timedelta
@@ -72,8 +73,10 @@ def test_sim_clock_never_reaches_the_next_bulletin() -> None:
 
 @pytest.mark.slow
 def test_demo_no_screen_tells_the_heathrow_story(tmp_path: Path) -> None:
+    env = {**os.environ, "TMPDIR": str(tmp_path)}
     proc = subprocess.run([str(BIN), "demo", "--no-screen", "--speed", "36000"],
-                          capture_output=True, text=True, timeout=120, cwd=tmp_path)  # fmt: skip
+                          capture_output=True, text=True, timeout=120, cwd=tmp_path,
+                          env=env)  # fmt: skip
     assert proc.returncode == 0, proc.stderr
     out = proc.stdout
     assert "restriction imposed  EGLL  aerodrome_closed  EGGN:A1918/25" in out
@@ -89,6 +92,15 @@ def test_demo_no_screen_tells_the_heathrow_story(tmp_path: Path) -> None:
     )
     assert "lasted 22h 16m" in out
     assert "\x1b" not in out
+    # and it ends by saying where the calendar, feed and map of that day were written
+    tail = out[out.index("The calendar, feed and map of 2025-03-21 were written to") :]
+    written = dict(line.split(None, 1) for line in tail.splitlines()[1:5])
+    assert set(written) == {"calendar", "feed", "map", "digest"}
+    assert Path(written["calendar"]).read_bytes().startswith(b"BEGIN:VCALENDAR")
+    assert b"<feed" in Path(written["feed"]).read_bytes()
+    assert "A1918/25" in Path(written["map"]).read_text()
+    digest = Path(written["digest"].removesuffix(" (links to the map)")).read_text()
+    assert 'href="notam-map-2025-03-21.html"' in digest
 
 
 SKIPPED = 'Execution of job "%s" skipped: maximum number of running instances reached (%d)'

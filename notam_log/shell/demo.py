@@ -287,6 +287,7 @@ def run_demo(
                     finally:
                         sched.stop()
                 lines = render_day(runtime.store, config, DEMO_DAY).splitlines()
+                lines += _share(runtime.store, config, _share_folder(db, config), clock.now())
                 total = runtime.store.count_events()
         return DemoResult(db_path, polls, total, lines)
     finally:
@@ -347,3 +348,41 @@ def _print_events(db_path: str, out: IO[str], stop: threading.Event, done: threa
 def _next(clock: SimClock) -> dict[str, datetime]:
     i = clock.index + 1
     return {DEMO_SOURCE: clock.times[i]} if i < len(clock.times) else {}
+
+
+def _share_folder(db: str | None, config: Config) -> Path:
+    """Beside a database kept with ``--db``: its digest folder; else a new folder in the
+    temporary directory, kept (the temporary database is not)."""
+    from notam_log.shell.digests import digest_folder
+
+    if db:
+        return digest_folder(config, db)
+    return Path(tempfile.mkdtemp(prefix="notam-log-demo-"))
+
+
+def _share(store: Store, config: Config, folder: Path, now: datetime) -> list[str]:
+    """Write the calendar, feed and map of 21 March, and its HTML digest (which links
+    to the map), into ``folder``; say where."""
+    from notam_log.core.digest import day_period
+    from notam_log.shell import exports
+    from notam_log.shell.digests import load, map_name, write_digest
+
+    period = day_period(DEMO_DAY.date())
+    day = exports.Filters(since=period.since, until=period.until)
+    files = {
+        "calendar": folder / f"notam-closures-{period.label}.ics",
+        "feed": folder / f"notam-feed-{period.label}.atom",
+        "map": folder / map_name(period.label),
+    }
+    exports.write(files["calendar"], exports.calendar(store, now, day))
+    exports.write(files["feed"], exports.feed(store, now, day))
+    exports.write_map(
+        store, files["map"], exports.Filters(), since=period.since, until=period.until
+    )
+    (page,) = write_digest(load(store, config, period, now), folder, ["html"])
+    return [
+        "",
+        f"The calendar, feed and map of {period.label} were written to {folder}:",
+        *(f"  {what:<8}  {path}" for what, path in files.items()),
+        f"  {'digest':<8}  {page} (links to the map)",
+    ]

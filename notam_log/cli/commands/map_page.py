@@ -18,7 +18,6 @@ from notam_log.cli.base import (
     restrictions_option,
     time_option,
 )
-from notam_log.core.digest import day_period
 from notam_log.shell import clock
 
 
@@ -39,6 +38,7 @@ def map_cmd(
     """Write a map page (Leaflet, inline: it works offline but for the background tiles)
     of the NOTAMs in force: circles coloured by category, aerodromes with a restriction
     ringed, each with a popup."""
+    from notam_log.core.digest import day_period
     from notam_log.shell import exports
 
     check_kinds((), categories)
