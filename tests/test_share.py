@@ -148,6 +148,25 @@ def test_geometry_migration_fills_an_older_database(db: Path, tmp_path: Path) ->
         assert filled == dict(store.db.execute("SELECT key, geometry FROM notams").fetchall())
 
 
+def test_geometry_follows_an_amended_q_line(tmp_path: Path) -> None:
+    from notam_log.core.models import Notam, Snapshot
+
+    def snap(hour: int, radius: int | None) -> Snapshot:
+        n = Notam(key="EGGN:A1/25", id="A1/25", locations=("EGLL",), lat=51.47, lon=-0.45,
+                  radius_nm=radius, text=f"RADIUS {radius}")  # fmt: skip
+        return Snapshot("s", "all", datetime(2025, 3, 21, hour, tzinfo=UTC), (n,))
+
+    with Store(tmp_path / "g.db") as store:
+        rec = Recorder(store)
+        found = []
+        for hour, radius in [(1, 5), (2, 50), (3, None)]:
+            rec.snapshot(snap(hour, radius))
+            (found_geom,) = store.db.execute("SELECT geometry FROM notams").fetchone()
+            found.append(json.loads(found_geom))
+    assert [g["type"] for g in found] == ["Polygon", "Polygon", "Point"]
+    assert sg.shape(found[1]).area > 50 * sg.shape(found[0]).area
+
+
 # --------------------------------------------------------------------------- map, folder
 
 
@@ -248,7 +267,7 @@ def test_serve_shows_a_described_table(served: tuple[str, str]) -> None:
 
 def test_serve_canned_query_is_what_the_feed_showed(db: Path, served: tuple[str, str]) -> None:
     base, name = served
-    at = "2025-03-21T12:30Z"
+    at = "2025-03-21T12:00Z"  # a poll's own time: its bounds count
     res = httpx.get(
         f"{base}/{name}/feed_at_time.json", params={"at": at, "_shape": "array"}, timeout=30
     )
