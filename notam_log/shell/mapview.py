@@ -57,7 +57,7 @@ class _Popup(MacroElement):
 
 def render(collection: Mapping[str, Any], title: str) -> str:
     """The page's HTML for a FeatureCollection made by :mod:`notam_log.core.export.geojson`."""
-    m = folium.Map(location=(51.5, -0.5), zoom_start=6, tiles="OpenStreetMap", prefer_canvas=False)
+    m = folium.Map(location=(20.0, 0.0), zoom_start=2, tiles="OpenStreetMap", prefer_canvas=False)
     m.default_js = []  # no CDN: Leaflet is inlined below
     m.default_css = []
     root = m.get_root()
