@@ -9,6 +9,7 @@ point Feature at its aerodrome. Pure: the positions and the time come in as argu
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -50,7 +51,14 @@ def notam_geometry(
 
 def geometry_json(n: Notam) -> str | None:
     """The Q-line geometry as compact JSON (the ``geometry`` column of the store)."""
-    geom, _ = q_line_geometry(n.lat, n.lon, n.radius_nm)
+    return _geometry_text(n.lat, n.lon, n.radius_nm)
+
+
+@functools.lru_cache(maxsize=4096)
+def _geometry_text(lat: float | None, lon: float | None, radius: int | None) -> str | None:
+    """Memoised: the NOTAMs of an aerodrome share its Q-line circle, and a poll writes
+    every NOTAM it has not seen before."""
+    geom, _ = q_line_geometry(lat, lon, radius)
     return None if geom is None else json.dumps(geom, separators=(",", ":"))
 
 

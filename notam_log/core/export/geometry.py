@@ -119,6 +119,8 @@ def _area2(ring: Sequence[Point]) -> float:
 
 def _split(ring: list[Point]) -> list[list[Point]]:
     """The ring cut into the turns of longitude it spans, each moved into -180..180."""
+    if all(-180.0 <= x <= 180.0 for x, _ in ring):
+        return [ring]  # the usual case: nothing to cut
     parts = []
     for turn in (-1, 0, 1):
         lo, hi = -180.0 + 360.0 * turn, 180.0 + 360.0 * turn
@@ -157,5 +159,4 @@ def _closed(ring: list[Point]) -> list[Point]:
 
 
 def _r(value: float) -> float:
-    out = round(value, PRECISION)
-    return 0.0 if out == 0 else out  # no "-0.0" in the output
+    return round(value, PRECISION) + 0.0  # + 0.0: no "-0.0" in the output
