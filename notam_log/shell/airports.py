@@ -143,6 +143,5 @@ def _positions() -> dict[str, tuple[float, float]]:
 def position_of(code: str) -> tuple[float, float] | None:
     """``USII`` -> ``(56.8281, 53.4575)`` (degrees); None when unknown."""
 
-
     """``EGLL`` -> ``(51.4775, -0.461389)`` (latitude, longitude); None when unknown."""
     return _positions().get(code.upper())

@@ -17,11 +17,13 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from notam_log.core.digest import best_time
 from notam_log.core.display import fmt_time
 from notam_log.core.errors import NotamLogError
 from notam_log.core.export import atom, geojson, ics
 from notam_log.core.models import Episode, Notam
+from notam_log.core.places import Area
+from notam_log.core.timeline import best_time
+from notam_log.core.validity import windows
 from notam_log.shell import airports
 from notam_log.shell.store import Store
 from notam_log.shell.store.queries import active
@@ -42,8 +44,11 @@ class Filters:
     since: datetime | None = None
     until: datetime | None = None
     kinds: tuple[str, ...] = ()
+    area: Area | None = None  # --near
 
     def notam(self, n: Notam) -> bool:
+        if self.area is not None and not self.area.holds_notam(n):
+            return False
         if self.restrictions and not n.restriction:
             return False
         if self.categories and n.category not in self.categories:
@@ -52,6 +57,8 @@ class Filters:
         return not self.locations or bool(places & set(self.locations))
 
     def episode(self, ep: Episode) -> bool:
+        if self.area is not None and not self.area.holds_episode(ep):
+            return False
         if self.locations and ep.location not in self.locations:
             return False
         return not self.categories or any(c in self.categories for _, c in ep.categories)
@@ -72,6 +79,7 @@ def collection_at(store: Store, at: datetime, f: Filters) -> dict[str, Any]:
         restrictions=f.restrictions,
         locations=list(f.locations),
         categories=f.categories,
+        area=f.area,
     )
     items = [geojson.NotamItem(r.notam, r.status, r.first_seen, r.last_seen) for r in rows]
     eps = [ep for ep in store.episodes(since=at, until=at + timedelta(seconds=1)) if f.episode(ep)]
@@ -109,8 +117,9 @@ def _in_force_during(n: Notam, since: datetime, until: datetime) -> bool:
         return False
     if n.end is not None and n.end <= since:
         return False
-    if n.windows is not None:
-        return any(a < until and b > since for a, b in n.windows)
+    found = windows(n)
+    if found is not None:
+        return any(a < until and b > since for a, b in found)
     return True
 
 
@@ -138,6 +147,7 @@ def calendar(store: Store, now: datetime, f: Filters) -> bytes:
 def feed(store: Store, now: datetime, f: Filters, *, limit: int = 500) -> bytes:
     """The newest ``limit`` events within the filters, newest first."""
     events = store.events(
+        area=f.area,
         since=f.since,
         until=f.until,
         kinds=f.kinds,

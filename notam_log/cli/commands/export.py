@@ -7,25 +7,27 @@ from pathlib import Path
 
 import click
 
-from notam_log.cli import output
+from notam_log.cli import output, places
 from notam_log.cli.base import (
     MAX_LIMIT,
     State,
     category_option,
     check_kinds,
     command,
-    location_option,
     options,
     restrictions_option,
     time_option,
     time_range,
 )
+from notam_log.cli.places import location_option, near_options
+from notam_log.core.places import Airport
 from notam_log.shell import clock
 
 
 @command("export")
 @click.argument("fmt", metavar="FORMAT", type=click.Choice(["ics", "geojson", "atom"]))
 @options(location_option, category_option, restrictions_option)
+@near_options
 @click.option("--since", help="From this time (ISO 8601 UTC); ics and atom.")
 @click.option("--until", help="Before this time (ISO 8601 UTC); ics and atom.")
 @click.option("--kind", "kinds", multiple=True, help="Only these event kinds (atom).")
@@ -45,6 +47,8 @@ def export_cmd(
     locations: tuple[str, ...],
     categories: tuple[str, ...],
     restrictions: bool,
+    near: Airport | None,
+    radius: float | None,
     since: str | None,
     until: str | None,
     kinds: tuple[str, ...],
@@ -59,16 +63,17 @@ def export_cmd(
 
     check_kinds(kinds, categories)
     start, end = time_range(since, until)
-    f = exports.Filters(
-        locations=tuple(x.upper() for x in locations),
-        categories=categories,
-        restrictions=restrictions,
-        since=start,
-        until=end,
-        kinds=kinds,
-    )
     now = clock.now()
     with state.store() as store:
+        f = exports.Filters(
+            locations=tuple(x.upper() for x in locations),
+            categories=categories,
+            restrictions=restrictions,
+            area=places.area(store, near, radius),
+            since=start,
+            until=end,
+            kinds=kinds,
+        )
         if fmt == "ics":
             data = exports.calendar(store, now, f)
         elif fmt == "atom":

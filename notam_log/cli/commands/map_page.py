@@ -7,22 +7,24 @@ from pathlib import Path
 
 import click
 
-from notam_log.cli import output
+from notam_log.cli import output, places
 from notam_log.cli.base import (
     State,
     category_option,
     check_kinds,
     command,
-    location_option,
     options,
     restrictions_option,
     time_option,
 )
+from notam_log.cli.places import location_option, near_options
+from notam_log.core.places import Airport
 from notam_log.shell import clock
 
 
 @command("map")
 @options(location_option, category_option, restrictions_option)
+@near_options
 @click.option("--at", help="The NOTAMs in force at this time (default: now).")
 @click.option("--date", "day", metavar="YYYY-MM-DD", help="Those in force at any time that day.")
 @click.option("--out", metavar="FILE", required=True, help="The page to write (map.html).")
@@ -31,6 +33,8 @@ def map_cmd(
     locations: tuple[str, ...],
     categories: tuple[str, ...],
     restrictions: bool,
+    near: Airport | None,
+    radius: float | None,
     at: str | None,
     day: str | None,
     out: str,
@@ -44,12 +48,13 @@ def map_cmd(
     check_kinds((), categories)
     if at and day:
         raise click.UsageError("--at and --date exclude each other (give one)")
-    f = exports.Filters(
-        locations=tuple(x.upper() for x in locations),
-        categories=categories,
-        restrictions=restrictions,
-    )
     with state.store() as store:
+        f = exports.Filters(
+            locations=tuple(x.upper() for x in locations),
+            categories=categories,
+            restrictions=restrictions,
+            area=places.area(store, near, radius),
+        )
         if day:
             try:
                 period = day_period(date.fromisoformat(day))

@@ -19,6 +19,7 @@ from typing import Any
 from notam_log.core.display import clean
 from notam_log.core.export.geometry import point, q_line_geometry, valid_position
 from notam_log.core.models import Episode, Notam, iso, to_jsonable
+from notam_log.core.validity import windows
 
 #: ICAO code -> (latitude, longitude) of an aerodrome.
 Positions = Callable[[str], tuple[float, float] | None]
@@ -78,7 +79,7 @@ def notam_feature(item: NotamItem, position: Positions | None = None) -> dict[st
         "end_estimated": n.end_estimated,
         "permanent": n.permanent,
         "schedule": clean(n.schedule) or None,
-        "windows": to_jsonable(n.windows),
+        "windows": to_jsonable(windows(n)),
         "lower_fl": n.lower,
         "upper_fl": n.upper,
         "center": [n.lon, n.lat] if valid_position(n.lat, n.lon) else None,

@@ -24,10 +24,11 @@ from icalendar import Calendar
 from icalendar import Event as VEvent
 
 from notam_log import __version__
-from notam_log.core.digest import best_time
 from notam_log.core.display import bounds, clean, fmt_time
 from notam_log.core.export.geometry import valid_position
 from notam_log.core.models import Episode, Notam
+from notam_log.core.timeline import best_time
+from notam_log.core.validity import windows
 
 PRODID = f"-//notam-log//notam-log {__version__}//EN"
 _SAFE = re.compile(r"[A-Z0-9][A-Z0-9:/._-]{0,39}")
@@ -149,7 +150,8 @@ def _planned_windows(n: Notam, now: datetime) -> list[tuple[datetime, datetime |
     if n.start is None:
         return []
     spans: list[tuple[datetime, datetime | None]]
-    spans = list(n.windows) if n.windows is not None else [(n.start, n.end)]
+    found = windows(n)
+    spans = list(found) if found is not None else [(n.start, n.end)]
     return [(a, b) for a, b in spans if b is None or b > now]
 
 
