@@ -360,7 +360,7 @@ def test_closures_between_two_polls_are_in_the_episodes_and_bars(tmp_path: Path)
         for hour, notams in (("11", ()), ("12", (noon, late)), ("13", (late,))):
             rec.snapshot(Snapshot("nats-uk", "UK", z(f"2025-03-21T{hour}:00Z"), notams))
         rec.snapshot(Snapshot("nats-uk", "UK", z("2025-03-22T00:00Z"), ()))
-        digest = dg.load(store, config(), dg.day_period(date(2025, 3, 21)), NOW)
+        digest = digests.load(store, config(), dg.day_period(date(2025, 3, 21)), NOW)
     (egll,) = [loc for loc in digest.locations if loc.location == "EGLL"]
     got = [(e.began.effective, e.ended.effective if e.ended else None) for e in egll.episodes]
     assert got == [

@@ -1,9 +1,9 @@
 """The parsers' fast paths give exactly what the general readings give.
 
-Each shortcut taken for speed (records built through their slots, the clean layouts
-of times, coordinates and Q-lines, the text rules tried alternative by alternative
-behind cheap word tests, date-free item D texts read once) is checked here against
-the plain reading it replaces, on the corpus texts and on hypothesis-made strings.
+Each shortcut taken for speed (the clean layouts of times, coordinates and Q-lines,
+the text rules tried alternative by alternative behind cheap word tests, date-free
+item D texts read once) is checked here against the plain reading it replaces, on the
+corpus texts and on hypothesis-made strings.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from notam_log.core import classify, classify_rules, classify_text, item_d
 from notam_log.core.item_d.expand import surely_inside
 from notam_log.core.item_d.reader import _only_date, read_rule
 from notam_log.core.item_d.rule import Sun, Unreadable
-from notam_log.core.values import format_id, frozen_builder, parse_coords, parse_yymmddhhmm
+from notam_log.core.values import format_id, parse_coords, parse_yymmddhhmm
 
 CORPUS = Path(__file__).parent / "data" / "corpus" / "notams.jsonl"
 
@@ -30,79 +30,6 @@ CORPUS = Path(__file__).parent / "data" / "corpus" / "notams.jsonl"
 def _corpus_texts() -> list[str]:
     with CORPUS.open(encoding="utf-8") as fh:
         return [json.loads(line)["text"] for line in fh]
-
-
-# --- records built through their slots -------------------------------------------
-
-
-@dataclasses.dataclass(frozen=True, slots=True)
-class _Plain:
-    a: int
-    b: str = "b"
-    c: tuple[int, ...] = ()
-
-
-@dataclasses.dataclass(frozen=True)
-class _NoSlots:
-    a: int
-
-
-@dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
-class _KwOnly:
-    a: int
-    b: int
-
-
-@dataclasses.dataclass(frozen=True, slots=True)
-class _PostInit:
-    a: int
-
-    def __post_init__(self) -> None:
-        if self.a < 0:
-            raise ValueError("negative")
-
-
-class _Base:
-    __slots__ = ()
-
-
-@dataclasses.dataclass(frozen=True, slots=True)
-class _Derived(_Base):
-    a: int
-    b: str = "b"
-
-
-def test_frozen_builder_sets_slots_where_the_class_cannot_change() -> None:
-    """A class with a base of its own has no same-layout twin: each field is then set
-    through its slot, and the record is the same."""
-    build = frozen_builder(_Derived, ("b", "a"))
-    assert "_twin" not in build.__code__.co_names and "_s0" in build.__code__.co_names
-    got = build("x", 1)
-    assert type(got) is _Derived and got == _Derived(1, "x")
-    with pytest.raises(dataclasses.FrozenInstanceError):
-        got.a = 2  # type: ignore[misc]
-    assert "_twin" in frozen_builder(_Plain, ("a",)).__code__.co_names
-
-
-def test_frozen_builder_keywords_positions_and_fallbacks() -> None:
-    assert frozen_builder(_Plain)(a=1) == _Plain(1)
-    assert frozen_builder(_Plain)(a=1, c=(2,)) == _Plain(1, c=(2,))
-    assert frozen_builder(_Plain, ("c", "a"))((3,), 4) == _Plain(4, "b", (3,))
-    assert frozen_builder(_NoSlots) is _NoSlots
-    assert frozen_builder(_PostInit) is _PostInit
-    # keyword-only fields: a builder that takes them by position, not the class itself
-    assert frozen_builder(_KwOnly, ("a", "b"))(1, 2) == _KwOnly(a=1, b=2)
-    # keyword-only fields: a builder that takes them by position, not the class itself
-    assert frozen_builder(_KwOnly, ("a", "b"))(1, 2) == _KwOnly(a=1, b=2)
-    # all the fields in their own order: the class's own call takes the same arguments
-    assert frozen_builder(_NoSlots, tuple(f.name for f in dataclasses.fields(_NoSlots))) is _NoSlots
-    with pytest.raises(ValueError):
-        frozen_builder(_PostInit, ("a",))(-1)
-    # a name the class does not have, or a required field left out: the constructor
-    with pytest.raises(TypeError):
-        frozen_builder(_Plain, ("a", "zz"))(1, 2)
-    with pytest.raises(TypeError):
-        frozen_builder(_Plain, ("b",))("x")
 
 
 @given(

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Collection, Mapping, Sequence
-from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -30,6 +29,19 @@ from notam_log.core import known as cv
 from notam_log.core.coverage import Coverage as Coverage
 from notam_log.core.coverage import Gap as Gap
 from notam_log.core.coverage import poll_coverage, record_warnings
+
+# The model is in its module and found here too.
+from notam_log.core.digest_model import NOTAM_KINDS as NOTAM_KINDS
+from notam_log.core.digest_model import Bounded as Bounded
+from notam_log.core.digest_model import Digest as Digest
+from notam_log.core.digest_model import DigestRecord as DigestRecord
+from notam_log.core.digest_model import EpisodeItem as EpisodeItem
+from notam_log.core.digest_model import Imposed as Imposed
+from notam_log.core.digest_model import Lifted as Lifted
+from notam_log.core.digest_model import LocationDigest as LocationDigest
+from notam_log.core.digest_model import Notable as Notable
+from notam_log.core.digest_model import Overdue as Overdue
+from notam_log.core.digest_model import Span as Span
 from notam_log.core.display import clean
 from notam_log.core.models import (
     DEFAULT_RESTRICTIONS,
@@ -46,172 +58,11 @@ from notam_log.core.periods import previous_day as previous_day
 from notam_log.core.periods import range_period as range_period
 from notam_log.core.timeline import best_time, episode_duration, horizon, pieces
 
-#: NOTAM event kinds counted in a digest, in display order.
-NOTAM_KINDS: tuple[str, ...] = (
-    "published",
-    "amended",
-    "replaced",
-    "cancelled",
-    "withdrawn",
-    "expired",
-    "reappeared",
-)
 NOTABLE_LIMIT = 15
 OVERDUE_LOOKBACK = timedelta(days=7)
 #: How long after a period's end a change seen late may still be placed in it.
 LATE_GRACE = timedelta(days=1)
 SCHEMA_VERSION = 2
-
-
-# --------------------------------------------------------------------------- the model
-
-
-@dataclass(frozen=True, slots=True)
-class Bounded:
-    """A change known to lie in ``(after, by]``; ``effective`` is the NOTAM's own time."""
-
-    by: datetime
-    after: datetime | None = None
-    effective: datetime | None = None
-
-    @property
-    def best(self) -> datetime:
-        """The best single estimate: the NOTAM's time when the polls allow it."""
-        return best_time(self.after, self.by, self.effective)
-
-    @property
-    def exact(self) -> bool:
-        eff = self.effective
-        return eff is not None and (self.after is None or eff > self.after) and eff <= self.by
-
-
-@dataclass(frozen=True, slots=True)
-class Imposed:
-    location: str
-    category: str
-    key: str | None
-    id: str | None
-    when: Bounded
-    text: str = ""
-
-
-@dataclass(frozen=True, slots=True)
-class Lifted:
-    location: str
-    category: str
-    key: str | None
-    id: str | None
-    began: Bounded
-    when: Bounded
-    lasted: tuple[timedelta, timedelta]
-    text: str = ""
-
-
-@dataclass(frozen=True, slots=True)
-class Span:
-    """A part of the timeline bar: fractions of the period, certain or only possible,
-    closed or limited (see ``timeline.CLOSURES``)."""
-
-    start: float
-    end: float
-    certain: bool
-    closed: bool = False
-
-
-@dataclass(frozen=True, slots=True)
-class EpisodeItem:
-    """A restriction episode as the period saw it."""
-
-    began: Bounded
-    ended: Bounded | None  # None: still in force at the end of the period
-    categories: tuple[str, ...]
-    keys: tuple[str, ...]
-    lasted: tuple[timedelta, timedelta]  # to its end, or to the end of the period
-    before_watch: bool  # already in force when watching began
-    lifted_later: datetime | None = None  # known end after the period
-
-
-@dataclass(frozen=True, slots=True)
-class Notable:
-    kind: str
-    key: str | None
-    id: str | None
-    category: str | None
-    when: Bounded
-    text: str = ""
-    by: str | None = None  # the NOTAMR/NOTAMC that ended it
-
-
-@dataclass(frozen=True, slots=True)
-class Overdue:
-    key: str
-    id: str | None
-    category: str
-    end: datetime  # the estimated end (EST) that passed
-    text: str = ""
-
-
-@dataclass(frozen=True, slots=True)
-class LocationDigest:
-    location: str
-    name: str | None
-    imposed: tuple[Imposed, ...] = ()
-    lifted: tuple[Lifted, ...] = ()
-    episodes: tuple[EpisodeItem, ...] = ()
-    spans: tuple[Span, ...] = ()
-    counts: Mapping[str, int] = field(default_factory=dict)
-    baseline: int = 0
-    notable: tuple[Notable, ...] = ()
-    notable_more: int = 0
-    overdue: tuple[Overdue, ...] = ()
-    #: The parts of the period no complete poll of a covering source vouches for.
-    unknown: tuple[Span, ...] = ()
-    #: Whether the log can answer for the location over the period (None: not asked).
-    coverage: cv.LocationCoverage | None = None
-    #: Restrictions the authority announced (not NOTAMs), each with what the NOTAMs say.
-    announced: tuple[tuple[an.Announced, an.Verdict], ...] = ()
-
-    @property
-    def in_force(self) -> tuple[EpisodeItem, ...]:
-        return tuple(e for e in self.episodes if e.ended is None)
-
-    @property
-    def quiet(self) -> bool:
-        return not (
-            self.imposed
-            or self.announced
-            or self.lifted
-            or self.episodes
-            or self.overdue
-            or any(self.counts.values())
-        )
-
-
-@dataclass(frozen=True, slots=True)
-class Digest:
-    period: Period
-    made_at: datetime
-    locations: tuple[LocationDigest, ...]
-    coverage: tuple[Coverage, ...]
-    warnings: tuple[str, ...]
-    watched: bool  # the locations are the configured watch list
-
-    @property
-    def complete(self) -> bool:
-        return not self.warnings
-
-    @property
-    def totals(self) -> dict[str, int]:
-        out = {
-            "imposed": sum(len(loc.imposed) for loc in self.locations),
-            "lifted": sum(len(loc.lifted) for loc in self.locations),
-            "in_force": sum(len(loc.in_force) for loc in self.locations),
-            "overdue": sum(len(loc.overdue) for loc in self.locations),
-            "baseline": sum(loc.baseline for loc in self.locations),
-        }
-        for kind in NOTAM_KINDS:
-            out[kind] = sum(loc.counts.get(kind, 0) for loc in self.locations)
-        return out
 
 
 def event_time(ev: Event) -> datetime:
@@ -259,37 +110,16 @@ def build(
     """
     end = min(period.until, now)
     mine = [ev for ev in events if _in_period(ev, period, late_after)]
-    by_key = {row.notam.key: row for row in notams}
-    texts = {k: clean(r.notam.text, one_line=True, limit=200) for k, r in by_key.items()}
-
-    anns = [
-        a
-        for a in an.episodes(announced)
-        if a.start < end and (a.end is None or a.end >= period.since)
-    ]
+    texts = _texts(notams)
+    anns = _announced_in(announced, period.since, end)
     watched = bool(locations)
-    if watched:
-        places = [loc.upper() for loc in locations]
-    else:
-        found: set[str] = set()
-        for ev in mine:
-            if not ev.baseline and ev.kind not in ("source_down", "source_up"):
-                found.update(ev.locations)
-        found.update(ep.location for ep in episodes if _overlaps(ep, period.since, end))
-        found.update(a.location for a in anns)
-        places = sorted(found)
-
-    by_loc: dict[str, list[Event]] = {p: [] for p in places}
-    for ev in mine:
-        for loc in ev.locations:
-            if loc in by_loc:
-                by_loc[loc].append(ev)
-    eps_by_loc: dict[str, list[Episode]] = {}
-    for ep in episodes:
-        if ep.location in by_loc and _overlaps(ep, period.since, end):
-            eps_by_loc.setdefault(ep.location, []).append(ep)
+    places = (
+        [loc.upper() for loc in locations]
+        if watched
+        else _places_with_news(mine, episodes, anns, period, end)
+    )
+    by_loc, eps_by_loc = _by_location(mine, episodes, places, period, end)
     overdue = _overdue(notams, period, end)
-
     covers = {
         loc: cv.coverage(loc, scopes, period.since, period.until, now, position=positions.get(loc))
         for loc in places
@@ -308,30 +138,12 @@ def build(
                 restrictions,
             ),
             spans=tuple(
-                _spans(
-                    eps_by_loc.get(loc, []),
-                    period.since,
-                    period.until,
-                    end,
-                    covers[loc],
-                )
+                _spans(eps_by_loc.get(loc, []), period.since, period.until, end, covers[loc])
             ),
             unknown=tuple(_fractions(covers[loc].unknown, period)),
             coverage=covers[loc],
-            announced=tuple(
-                (
-                    a,
-                    an.verdict(
-                        a,
-                        [ep for ep in episodes if ep.location == loc],
-                        cv.coverage(
-                            loc, scopes, a.start, a.end or end, now, position=positions.get(loc)
-                        ),
-                        end,
-                    ),
-                )
-                for a in anns
-                if a.location == loc
+            announced=_announced(
+                loc, anns, episodes, scopes, end, now, position=positions.get(loc)
             ),
         )
         for loc in places
@@ -341,6 +153,82 @@ def build(
         w for loc in places if (w := covers[loc].warning())
     )
     return Digest(period, now, sections, coverage, warnings, watched)
+
+
+def _texts(notams: Sequence[NotamRow]) -> dict[str, str]:
+    """Each NOTAM's text on one line, by key (the last row of a key wins)."""
+    by_key = {row.notam.key: row for row in notams}
+    return {k: clean(r.notam.text, one_line=True, limit=200) for k, r in by_key.items()}
+
+
+def _announced_in(announced: Sequence[Event], since: datetime, end: datetime) -> list[an.Announced]:
+    """The announced restriction episodes that overlap ``[since, end)``."""
+    return [
+        a for a in an.episodes(announced) if a.start < end and (a.end is None or a.end >= since)
+    ]
+
+
+def _places_with_news(
+    mine: Sequence[Event],
+    episodes: Sequence[Episode],
+    anns: Sequence[an.Announced],
+    period: Period,
+    end: datetime,
+) -> list[str]:
+    """With no watch list: every location with news in the period, sorted."""
+    found: set[str] = set()
+    for ev in mine:
+        if not ev.baseline and ev.kind not in ("source_down", "source_up"):
+            found.update(ev.locations)
+    found.update(ep.location for ep in episodes if _overlaps(ep, period.since, end))
+    found.update(a.location for a in anns)
+    return sorted(found)
+
+
+def _by_location(
+    mine: Sequence[Event],
+    episodes: Sequence[Episode],
+    places: Sequence[str],
+    period: Period,
+    end: datetime,
+) -> tuple[dict[str, list[Event]], dict[str, list[Episode]]]:
+    """The period's events and the overlapping episodes of each of ``places``."""
+    by_loc: dict[str, list[Event]] = {p: [] for p in places}
+    for ev in mine:
+        for loc in ev.locations:
+            if loc in by_loc:
+                by_loc[loc].append(ev)
+    eps_by_loc: dict[str, list[Episode]] = {}
+    for ep in episodes:
+        if ep.location in by_loc and _overlaps(ep, period.since, end):
+            eps_by_loc.setdefault(ep.location, []).append(ep)
+    return by_loc, eps_by_loc
+
+
+def _announced(
+    loc: str,
+    anns: Sequence[an.Announced],
+    episodes: Sequence[Episode],
+    scopes: Sequence[cv.ScopeHistory],
+    end: datetime,
+    now: datetime,
+    *,
+    position: tuple[float, float] | None,
+) -> tuple[tuple[an.Announced, an.Verdict], ...]:
+    """The announced restrictions of ``loc``, each with what the NOTAMs say of it."""
+    return tuple(
+        (
+            a,
+            an.verdict(
+                a,
+                [ep for ep in episodes if ep.location == loc],
+                cv.coverage(loc, scopes, a.start, a.end or end, now, position=position),
+                end,
+            ),
+        )
+        for a in anns
+        if a.location == loc
+    )
 
 
 def _fractions(spans: Sequence[tuple[datetime, datetime]], period: Period) -> list[Span]:
@@ -523,14 +411,3 @@ def _opt(value: Any) -> datetime | None:
 
 def _req(value: Any, default: datetime) -> datetime:
     return _opt(value) or default
-
-
-@dataclass(frozen=True, slots=True)
-class DigestRecord:
-    """A digest made earlier, as the store remembers it (for ``--since-last``)."""
-
-    made_at: datetime
-    since: datetime
-    until: datetime
-    kind: str
-    label: str

@@ -33,57 +33,27 @@ import itertools
 import math
 import re
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
-
-from unidecode import unidecode
+from dataclasses import dataclass
 
 from notam_log.core.errors import NotamLogError
 from notam_log.core.models import Episode, Notam
+from notam_log.core.place_names import GENERIC as GENERIC  # found here too
+from notam_log.core.place_names import NameKeys, Row
+from notam_log.core.place_names import Tokens as Tokens
+from notam_log.core.place_names import core as core
+from notam_log.core.place_names import distance_nm as distance_nm
+from notam_log.core.place_names import fold as fold
+from notam_log.core.place_names import skeleton as skeleton
+from notam_log.core.place_names import skeleton_word as skeleton_word
 
 Lemmatize = Callable[[str], Iterable[str]]
 
-#: Words that name the kind of place, not the place (after folding; Russian included).
-GENERIC = frozenset(
-    [
-        "airport",
-        "international",
-        "intl",
-        "aeroport",
-        "aeropuerto",
-        "aeroporto",
-        "aerodrome",
-        "aerodrom",
-        "flughafen",
-        "airfield",
-        "airstrip",
-        "air",
-        "base",
-        "airbase",
-        "field",
-        "regional",
-        "mezhdunarodnyi",
-        "mezhdunarodnyy",
-        "mezhdunarodnyj",
-        "imeni",
-        "im",
-        "kod",
-        "ikao",
-        "icao",
-    ]
-)
-_SAINT = {"saint": "st", "sankt": "st", "sainte": "st", "ste": "st", "san": "san"}
-_QUOTES = re.compile("['\u2019\u02b9\u02bc`\u00b4\"]")
 _CYRILLIC = re.compile(r"[\u0400-\u04ff]")
 _WORD = re.compile(r"[^\W_]+")
-_ASCII_WORD = re.compile(r"[a-z0-9]+")
-_GLIDES = str.maketrans("", "", "iyj")
 _CODE = re.compile(r"[A-Za-z0-9]{3,4}")
 _STATED = re.compile(r"(?:ИКАО|ICAO)\W{0,3}([A-Z]{4})\b", re.IGNORECASE)
 _PAREN = re.compile(r"\(([^()]*)\)?")
 _MAX_VARIANTS = 64
-_EARTH_NM = 3440.065
-
-Tokens = tuple[str, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,126 +106,6 @@ class Resolution:
         return self.matches[0].icao if len(self.matches) == 1 else None
 
 
-def fold(text: str) -> Tokens:
-    """``Sheremet'evo International`` -> ``('sheremetevo', 'international')``."""
-    flat = _QUOTES.sub("", (text if text.isascii() else unidecode(text)).lower())
-    words = _ASCII_WORD.findall(flat)
-    if not _SAINT.keys().isdisjoint(words):
-        words = [_SAINT.get(t, t) for t in words]
-    return tuple(words)
-
-
-def core(tokens: Tokens) -> Tokens:
-    """The words that name the place (generic words dropped, unless nothing else is left)."""
-    kept = tuple(t for t in tokens if t not in GENERIC)
-    return kept or tokens
-
-
-_SKELETON_RULES = (
-    ("kh", "h"),
-    ("ts", "c"),
-    ("tz", "c"),
-    ("cz", "c"),
-    ("w", "v"),
-    ("x", "ks"),
-    ("q", "k"),
-)
-
-
-def skeleton_word(word: str) -> str:
-    """A word as transliterations of Russian agree on it: glides (i, y, j) dropped,
-    ``kh``/``h``, ``ts``/``tz``/``c`` made one, doubled letters single."""
-    for a, b in _SKELETON_RULES:
-        if a in word:
-            word = word.replace(a, b)
-    bare = word.translate(_GLIDES)
-    out = "".join(ch for i, ch in enumerate(bare) if i == 0 or ch != bare[i - 1])
-    return out or word
-
-
-def skeleton(tokens: Tokens) -> Tokens:
-    return tuple(skeleton_word(t) for t in tokens)
-
-
-def distance_nm(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    """Great-circle distance in nautical miles."""
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp, dl = p2 - p1, math.radians(lon2 - lon1)
-    h = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * _EARTH_NM * math.asin(min(1.0, math.sqrt(h)))
-
-
-Row = tuple[Tokens, Tokens, Tokens, Tokens]  # city, name, name without generic words, region
-
-
-@dataclass
-class _Keys:
-    """The name indexes of one flavour of words (folded, or their skeletons)."""
-
-    exact: dict[Tokens, set[int]] = field(default_factory=dict)
-    words: dict[str, set[int]] = field(default_factory=dict)
-    proper: dict[str, set[int]] = field(default_factory=dict)
-    region: dict[Tokens, set[int]] = field(default_factory=dict)
-    seqs: list[tuple[Tokens, ...]] = field(default_factory=list)
-
-    @classmethod
-    def build(cls, rows: Sequence[Row]) -> _Keys:
-        keys = cls()
-        exact, words, proper, region = keys.exact, keys.words, keys.proper, keys.region
-        for i, (city, name, named, subd) in enumerate(rows):
-            for key in (city, name, named):
-                if key:
-                    exact.setdefault(key, set()).add(i)
-            for word in city:
-                words.setdefault(word, set()).add(i)
-            for word in named:
-                words.setdefault(word, set()).add(i)
-                if word not in city:
-                    proper.setdefault(word, set()).add(i)
-            if subd:
-                region.setdefault(subd, set()).add(i)
-            keys.seqs.append((city + name, name, city))
-        return keys
-
-    def named(self, q: Tokens) -> set[int]:
-        """Airports whose city or name is ``q``, or whose city and name hold every word of
-        ``q`` and one of them is the airport's own name (``heathrow``, not ``london``)."""
-        found = set(self.exact.get(q, set()))
-        if all(len(t) > 1 for t in q):
-            own = set().union(*(self.proper.get(t, set()) for t in q))
-            found |= own & self.by_words(q)
-        return found
-
-    def in_region(self, q: Tokens) -> set[int]:
-        """Airports of the region named ``q``; those that the data places in a town of
-        another name are left out when some have no town or one of that name (the data
-        gives Yaroslavl's Tunoshna no town; Rybinsk's airport is Rybinsk's)."""
-        found = self.region.get(q, set())
-        own = {i for i in found if not self.seqs[i][2] or self.seqs[i][2] == q}
-        return own or set(found)
-
-    def by_words(self, q: Tokens) -> set[int]:
-        """Airports whose city and name words hold every word of ``q`` (a one-letter word
-        abbreviating the word it stands before: ``n novgorod``)."""
-        full = [t for t in q if len(t) > 1]
-        if not full:
-            return set()
-        found = set.intersection(*(self.words.get(t, set()) for t in full))
-        if len(full) == len(q):
-            return found
-        return {i for i in found if any(_seq_match(q, s) for s in self.seqs[i])}
-
-
-def _seq_match(q: Tokens, seq: Tokens) -> bool:
-    """q appears in seq as consecutive words, a one-letter word standing for any word
-    that begins with it (``n novgorod`` in ``nizhny novgorod``)."""
-    for start in range(len(seq) - len(q) + 1):
-        part = seq[start : start + len(q)]
-        if all(w == t or (len(t) == 1 and w.startswith(t)) for t, w in zip(q, part, strict=True)):
-            return True
-    return False
-
-
 class PlaceIndex:
     """Airports by ICAO, IATA, name, city and region (see the module docstring)."""
 
@@ -267,8 +117,8 @@ class PlaceIndex:
         for a in self.airports:
             if a.iata:
                 self._iata.setdefault(a.iata.upper(), a)
-        self._folded: _Keys | None = None  # built on the first name looked up
-        self._skeleton: _Keys | None = None
+        self._folded: NameKeys | None = None  # built on the first name looked up
+        self._skeleton: NameKeys | None = None
         self._rows: list[Row] = []
 
     # -- codes ------------------------------------------------------------------------
@@ -287,15 +137,15 @@ class PlaceIndex:
         return None
 
     # -- names ------------------------------------------------------------------------
-    def _folded_keys(self) -> _Keys:
+    def _folded_keys(self) -> NameKeys:
         if self._folded is None:
             for a in self.airports:
                 name = fold(a.name)
                 self._rows.append((fold(a.city), name, core(name), fold(a.subd)))
-            self._folded = _Keys.build(self._rows)
+            self._folded = NameKeys.build(self._rows)
         return self._folded
 
-    def _skeleton_keys(self) -> _Keys:
+    def _skeleton_keys(self) -> NameKeys:
         if self._skeleton is None:
             self._folded_keys()
             memo: dict[str, str] = {}
@@ -309,7 +159,7 @@ class PlaceIndex:
                 return tuple(out)
 
             rows = [(skel(c), skel(n), skel(m), skel(r)) for c, n, m, r in self._rows]
-            self._skeleton = _Keys.build(rows)
+            self._skeleton = NameKeys.build(rows)
         return self._skeleton
 
     def variants(self, text: str) -> list[Tokens]:
@@ -333,13 +183,13 @@ class PlaceIndex:
         Stages: the place's name (exact, or its own proper name among the words), then
         any words of its city and name, then its region; each folded, then as skeletons."""
         qs = self.variants(text)
-        stages: Sequence[tuple[str, bool, Callable[[_Keys, Tokens], set[int]]]] = (
-            ("name", False, _Keys.named),
-            ("name", True, _Keys.named),
-            ("words", False, _Keys.by_words),
-            ("words", True, _Keys.by_words),
-            ("region", False, _Keys.in_region),
-            ("region", True, _Keys.in_region),
+        stages: Sequence[tuple[str, bool, Callable[[NameKeys, Tokens], set[int]]]] = (
+            ("name", False, NameKeys.named),
+            ("name", True, NameKeys.named),
+            ("words", False, NameKeys.by_words),
+            ("words", True, NameKeys.by_words),
+            ("region", False, NameKeys.in_region),
+            ("region", True, NameKeys.in_region),
         )
         for how, skel, lookup in stages:
             keys = self._skeleton_keys() if skel else self._folded_keys()

@@ -2,13 +2,8 @@
 
 from __future__ import annotations
 
-import dataclasses
 import re
-from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
-from typing import Any, TypeVar
-
-_T = TypeVar("_T")
 
 #: Degrees, minutes and optional seconds; decimals of seconds with a point or, as some
 #: states write them, without one (``0133568668N`` is 01 33 56.8668 N).
@@ -133,80 +128,3 @@ def cut_at_end(pattern: re.Pattern[str], text: str, word: str) -> str:
         return pattern.sub("", text)
     m = pattern.search(text, pos)
     return text[: m.start()] if m else text
-
-
-def frozen_builder(cls: type[_T], order: tuple[str, ...] | None = None) -> Callable[..., _T]:
-    """``cls(**fields)`` for a frozen dataclass with slots, made cheaper. Made from the
-    class's own fields and defaults.
-
-    The instance is made as one of a plain class with the same slots (not frozen, so
-    each field is a plain attribute store), and then given its class, which Python
-    allows between classes of the same layout: the frozen ``__init__`` instead sets
-    each field through ``object.__setattr__`` by name. Where that class change is
-    refused, each field is set through its slot instead.
-
-    Without ``order`` the builder takes keyword arguments, as ``cls`` does. With
-    ``order`` (field names) it takes exactly those, positionally, in that order; the
-    class's other fields get their defaults. It falls back to calling ``cls`` itself
-    when the class has anything more (``__post_init__``, fields outside ``__init__``,
-    default factories, no slots) or ``order`` names a field it does not have.
-    """
-    fields = dataclasses.fields(cls)  # type: ignore[arg-type]
-    names = {f.name for f in fields}
-    slots = getattr(cls, "__slots__", ())
-    if (
-        hasattr(cls, "__post_init__")
-        or any(
-            not f.init or f.kw_only or f.default_factory is not dataclasses.MISSING for f in fields
-        )
-        or any(f.name not in slots for f in fields)
-        or (order is not None and not set(order) <= names)
-        or (
-            order is not None
-            and any(f.default is dataclasses.MISSING and f.name not in order for f in fields)
-        )
-    ):
-        if order is None or (
-            order == tuple(f.name for f in fields) and not any(f.kw_only for f in fields)
-        ):
-            return cls  # the class's own call takes the same arguments (as mypyc's do)
-        given = order
-
-        def plain(*args: Any) -> _T:
-            return cls(**dict(zip(given, args, strict=True)))
-
-        return plain
-    twin = _same_layout(cls)
-    env: dict[str, Any] = {"_new": object.__new__, "_cls": cls, "_twin": twin}
-    params: list[str] = []
-    body: list[str] = []
-    for k, f in enumerate(fields):
-        env[f"_s{k}"] = getattr(cls, f.name).__set__
-        if f.default is not dataclasses.MISSING:
-            env[f"_d{k}"] = f.default
-        if order is None:
-            params.append(f.name if f.default is dataclasses.MISSING else f"{f.name}=_d{k}")
-        value = f.name if order is None or f.name in order else f"_d{k}"
-        body.append(f"    o.{f.name} = {value}\n" if twin else f"    _s{k}(o, {value})\n")
-    head = f"*, {', '.join(params)}" if order is None else ", ".join(order)
-    if twin is not None:
-        src = f"def build({head}):\n    o = _new(_twin)\n{''.join(body)}    o.__class__ = _cls\n"
-    else:
-        src = f"def build({head}):\n    o = _new(_cls)\n{''.join(body)}"
-    exec(src + "    return o\n", env)  # noqa: S102 - generated from the dataclass's own fields
-    build: Callable[..., _T] = env["build"]
-    return build
-
-
-def _same_layout(cls: type) -> type | None:
-    """A plain class with the slots of ``cls`` whose instances may become ``cls``
-    instances (``o.__class__ = cls``), or None where Python refuses that."""
-    if cls.__bases__ != (object,):
-        return None
-    twin = type(f"_{cls.__name__}Fields", (), {"__slots__": tuple(getattr(cls, "__slots__", ()))})
-    probe: Any = object.__new__(twin)
-    try:
-        probe.__class__ = cls
-    except TypeError:
-        return None
-    return twin
