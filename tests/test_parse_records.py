@@ -18,13 +18,24 @@ DATA = Path(__file__).parent / "data"
 PIBS = sorted((DATA / "nats-pib" / "heathrow-2025-03").glob("PIB-*.xml.gz"))
 
 
-@pytest.mark.parametrize("year", ["FY25", "25a", "2025.0", [2025], {"y": 25}])
+@pytest.mark.parametrize("year", ["FY25", "25a", "2025.0"])
 def test_structured_year_of_any_shape_is_read_or_left_out(year: object) -> None:
-    """A year field the feed got wrong is read for its digits, never a traceback."""
+    """A year field the feed wrote oddly is read for its digits, never a traceback."""
     fields = {"number": "0123", "series": "A", "year": year, "text": "RWY 09 CLSD"}
     notam = structured_notam(fields, source_format="nms_geojson")
     assert notam.year == 2025
     assert notam.id == "A0123/25"
+
+
+@pytest.mark.parametrize("year", [[2025], {"y": 25}])
+def test_structured_year_that_is_a_structure_is_an_issue_not_a_guess(year: object) -> None:
+    """A list or an object where the year belongs: the record is kept, with an issue
+    naming the field, and no year is made up from inside the structure."""
+    fields = {"number": "0123", "series": "A", "year": year, "text": "RWY 09 CLSD"}
+    notam = structured_notam(fields, source_format="nms_geojson")
+    assert notam.year is None
+    assert any(i.startswith("year:") for i in notam.issues)
+    assert notam.text == "RWY 09 CLSD"
 
 
 def test_tfr_limit_that_is_not_a_finite_number_is_kept_as_written() -> None:
