@@ -14,8 +14,9 @@ repeats is reported.
 * ours: ``python -m notam_log parse --json FILE > /dev/null`` (every record with every
   field, item D windows included, one JSON line each);
 * peer: a script that reads the same file, cuts it at blank lines and calls
-  ``aviconv_notam.parser.parse`` on each block, writing nothing (texts it cannot read
-  are counted and skipped).
+  ``aviconv_notam.parser.parse`` on each block (without its enclosing parentheses,
+  which aviconv does not accept), writing nothing (texts it cannot read are counted
+  and skipped; the count goes to stderr).
 """
 
 from __future__ import annotations
@@ -37,7 +38,10 @@ import sys
 from aviconv_notam.parser import parse
 ok = bad = 0
 for block in open(sys.argv[1], encoding="utf-8").read().split("\\n\\n"):
-    if block.strip():
+    block = block.strip()
+    if block.startswith("(") and block.endswith(")"):
+        block = block[1:-1]  # aviconv reads the text inside the parentheses
+    if block:
         try:
             parse(block)
             ok += 1

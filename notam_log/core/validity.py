@@ -8,6 +8,7 @@ Q-line position) by the item D reader, worked out on first use and memoised ther
 
 from __future__ import annotations
 
+import operator
 from datetime import UTC, datetime
 from typing import Any
 
@@ -56,12 +57,16 @@ def notam_fields(notam: Notam) -> dict[str, Any]:
     """``notam_json`` with the values as they are (UTC datetimes, tuples), for a
     serialiser that writes datetimes itself: orjson with ``OPT_UTC_Z`` and
     ``OPT_OMIT_MICROSECONDS`` writes the very text ``notam_json`` holds."""
-    out: dict[str, Any] = {}
-    for name in NOTAM_FIELDS:
-        value = getattr(notam, name)
-        if isinstance(value, datetime) and value.tzinfo is not UTC:
-            value = value.astimezone(UTC)
-        out[name] = value
-        if name == "schedule":
-            out["windows"] = windows(notam)
+    values = _ALL_FIELDS(notam)
+    out = dict(zip(NOTAM_FIELDS[:_AFTER_SCHEDULE], values[:_AFTER_SCHEDULE], strict=True))
+    out["windows"] = windows(notam)
+    out.update(zip(NOTAM_FIELDS[_AFTER_SCHEDULE:], values[_AFTER_SCHEDULE:], strict=True))
+    for name in ("start", "end"):  # UTC by construction; made so if ever not
+        value = out[name]
+        if value is not None and value.tzinfo is not UTC:
+            out[name] = value.astimezone(UTC)
     return out
+
+
+_ALL_FIELDS = operator.attrgetter(*NOTAM_FIELDS)
+_AFTER_SCHEDULE = NOTAM_FIELDS.index("schedule") + 1
