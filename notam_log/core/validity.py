@@ -8,7 +8,8 @@ Q-line position) by the item D reader, worked out on first use and memoised ther
 
 from __future__ import annotations
 
-from datetime import datetime
+import operator
+from datetime import UTC, datetime
 from typing import Any
 
 from notam_log.core import item_d
@@ -38,13 +39,34 @@ def in_force(notam: Notam, at: datetime) -> bool:
     return True
 
 
-def notam_json(notam: Notam) -> dict[str, Any]:
+def notam_json(notam: Notam, *, with_windows: bool = True) -> dict[str, Any]:
     """The record's fields with JSON-friendly values (ISO 8601 UTC with ``Z``), and the
-    derived ``windows`` right after ``schedule``. (``Notam.from_json`` reads it back,
-    ignoring ``windows``.)"""
+    derived ``windows`` right after ``schedule`` (left out with ``with_windows=False``:
+    what the event log stores, since the windows follow from the schedule and a
+    daily schedule over decades would be thousands of them). (``Notam.from_json``
+    reads it back, ignoring ``windows``.)"""
     out: dict[str, Any] = {}
     for name in NOTAM_FIELDS:
         out[name] = to_jsonable(getattr(notam, name))
-        if name == "schedule":
+        if name == "schedule" and with_windows:
             out["windows"] = to_jsonable(windows(notam))
     return out
+
+
+def notam_fields(notam: Notam) -> dict[str, Any]:
+    """``notam_json`` with the values as they are (UTC datetimes, tuples), for a
+    serialiser that writes datetimes itself: orjson with ``OPT_UTC_Z`` and
+    ``OPT_OMIT_MICROSECONDS`` writes the very text ``notam_json`` holds."""
+    values = _ALL_FIELDS(notam)
+    out = dict(zip(NOTAM_FIELDS[:_AFTER_SCHEDULE], values[:_AFTER_SCHEDULE], strict=True))
+    out["windows"] = windows(notam)
+    out.update(zip(NOTAM_FIELDS[_AFTER_SCHEDULE:], values[_AFTER_SCHEDULE:], strict=True))
+    for name in ("start", "end"):  # UTC by construction; made so if ever not
+        value = out[name]
+        if value is not None and value.tzinfo is not UTC:
+            out[name] = value.astimezone(UTC)
+    return out
+
+
+_ALL_FIELDS = operator.attrgetter(*NOTAM_FIELDS)
+_AFTER_SCHEDULE = NOTAM_FIELDS.index("schedule") + 1

@@ -9,7 +9,6 @@ import click
 from notam_log.cli import output
 from notam_log.cli.base import State, command
 from notam_log.core.models import Notam
-from notam_log.core.validity import notam_json
 
 
 @command("parse")
@@ -20,11 +19,14 @@ def parse_cmd(state: State, files: tuple[str, ...], as_json: bool) -> None:
     bulletins; gzip ok; - for stdin)."""
     from notam_log.core.parse.inputs import read_input
 
-    notams: list[Notam] = []
+    notams: list[Notam] = []  # for the table, which sizes its columns on all of them
     for name in files or ("-",):
         label = name if name != "-" else "<stdin>"
         parsed = read_input(_read(name), label)  # both within the size limit
-        notams.extend(parsed.notams)
+        if as_json:  # streamed: each file's records as soon as they are read
+            output.notam_lines(parsed.notams)
+        else:
+            notams.extend(parsed.notams)
         if parsed.incomplete:  # a bulletin cut short: what it holds, and that it is not all
             output.warn(f"{label}: read in part: {parsed.incomplete}")
         if parsed.format == "telegram":  # announcements, not NOTAMs: replay records them
@@ -32,9 +34,7 @@ def parse_cmd(state: State, files: tuple[str, ...], as_json: bool) -> None:
                 f"{label}: a Telegram channel page of {output.count(len(parsed.posts), 'post')}"
                 " (no NOTAMs; replay records its announcements)"
             )
-    if as_json:
-        output.json_lines(notam_json(n) for n in notams)
-    else:
+    if not as_json:
         output.notam_table(notams)
 
 

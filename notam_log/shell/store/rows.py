@@ -84,7 +84,7 @@ def notam_to_row(tr: Tracked, t: datetime | None) -> tuple[Any, ...]:
         n.text,
         n.raw,
         json.dumps(list(n.issues)),
-        json.dumps(notam_json(n)),
+        json.dumps(notam_json(n, with_windows=False)),
         geometry_json(n),
     )
 

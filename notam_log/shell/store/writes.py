@@ -166,7 +166,7 @@ class Writes:
                         iso(t or tr.first_seen),
                         tr.source,
                         tr.notam.raw,
-                        json.dumps(notam_json(tr.notam)),
+                        json.dumps(notam_json(tr.notam, with_windows=False)),
                     )
                     for tr in ch.versions
                 ],

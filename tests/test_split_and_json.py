@@ -1,0 +1,63 @@
+"""split_notams' linear start finder, parse --json's orjson lines, the stored JSON."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from notam_log.cli import cli
+from notam_log.core.parse import icao
+from notam_log.core.parse.icao import parse_text
+from notam_log.core.validity import notam_json
+
+CORPUS = Path(__file__).parent / "data" / "corpus" / "notams.jsonl"
+
+
+def _texts(n: int) -> list[str]:
+    out: list[str] = []
+    for line in CORPUS.read_text(encoding="utf-8").splitlines():
+        rec = json.loads(line)
+        if rec.get("format") == "icao" and rec.get("text"):
+            out.append(rec["text"])
+        if len(out) >= n:
+            break
+    return out
+
+
+def test_fast_starts_are_the_pattern_s_matches() -> None:
+    texts = _texts(300)
+    variants = [
+        "\n\n".join(texts),
+        "  ".join(t.replace("\n", " ") for t in texts),  # flattened feed
+        "\nNNNN\nZCZC ABC123\nGG EGZZ\n".join(texts).lower(),
+        "Q) EGTT/QMRLC/IV/NBO/A/000/999/5129N00028W005\nA) EGLL E) RWY CLSD\n\n"
+        + "(A0001/25\n\n   NOTAMN Q) X E) Y)\n  (Q) EGTT/QFALC E) Z)",
+    ]
+    for text in variants:
+        want = [(m.start(), m.end()) for m in icao._START.finditer(text)]
+        got = [(m.start(), m.end()) for m in icao._fast_starts(text, text.upper())]
+        assert got == want and want
+
+
+def test_parse_json_lines_are_notam_json(tmp_path: Path) -> None:
+    src = tmp_path / "n.txt"
+    src.write_text("\n\n".join(_texts(200)), encoding="utf-8")
+    res = CliRunner().invoke(cli, ["parse", "--json", str(src)])
+    assert res.exit_code == 0, res.output
+    lines = res.stdout.splitlines()
+    want = [notam_json(n) for n in parse_text(src.read_text(encoding="utf-8"))]
+    assert [json.loads(x) for x in lines] == want and len(want) >= 150
+    assert all(list(json.loads(x)) == list(w) for x, w in zip(lines, want, strict=True))
+
+
+def test_stored_json_keeps_the_schedule_not_the_windows() -> None:
+    text = (
+        "(A0001/25 NOTAMN Q) EGTT/QMRLC/IV/NBO/A/000/999/5129N00028W005\n"
+        "A) EGLL B) 2501010000 C) 4801010000\nD) DAILY 0800-1000\nE) RWY 09L CLSD)"
+    )
+    (n,) = parse_text(text)
+    assert len(notam_json(n)["windows"]) > 1000  # the shown form has them all
+    stored = notam_json(n, with_windows=False)
+    assert "windows" not in stored and stored["schedule"] == "DAILY 0800-1000"
