@@ -8,6 +8,7 @@ taken as complete would show up at once as a false ``withdrawn`` or ``restrictio
 from __future__ import annotations
 
 import functools
+import gzip
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -17,6 +18,7 @@ from test_sources_adapters import MATRIX, MAX_ATTEMPTS, NOW, RETRIED, SECRETS, s
 
 from notam_log.core.config import SourceConfig
 from notam_log.core.diff import Rules
+from notam_log.core.parse.pib import parse_pib
 from notam_log.shell.http import make_client, run_source
 from notam_log.shell.poll import Poller
 from notam_log.shell.recorder import Recorder
@@ -35,6 +37,10 @@ def server_kwargs(kind: str) -> dict[str, Any]:
     return kwargs
 
 
+def gzip_or_plain(data: bytes) -> bytes:
+    return gzip.decompress(data) if data[:2] == b"\x1f\x8b" else data
+
+
 @functools.cache
 def in_force_time(kind: str) -> datetime:
     """A time at which most of the fixture's NOTAMs are in force (the payloads are of
@@ -51,7 +57,14 @@ def in_force_time(kind: str) -> datetime:
             1 for n in notams if n.start <= t and (n.end is None or n.end > t + 3 * setup.later)
         )
 
-    return max((n.start + timedelta(minutes=1) for n in notams), key=in_force, default=NOW)
+    # never before the bulletin's own issue time: a bulletin issued after the poll's
+    # clock is refused as suspect (a time from the future)
+    floor = NOW - timedelta(days=36500)
+    if kind == "nats_pib":
+        issued = parse_pib(gzip_or_plain(server_kwargs(kind)["pib_snapshots"][0])).issued
+        floor = issued or floor
+    candidates = [floor] + [n.start + timedelta(minutes=1) for n in notams]
+    return max((t for t in candidates if t >= floor), key=in_force)
 
 
 def run_polls(kind: str, db: Path, faults: list[str]) -> tuple[list[tuple[object, ...]], list[Any]]:

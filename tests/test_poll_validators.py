@@ -106,7 +106,9 @@ def test_a_failed_fetch_keeps_the_validators_of_the_last_bulletin(tmp_path: Path
         poller = Poller(Recorder(store), client, run_kwargs={"sleep": lambda s: None})
         poller.poll([src], NOW)
         server.fail("pib", *["500"] * 4)
-        assert poller.poll([src], NOW + timedelta(hours=1))[0].statuses == {"partial": 1}
+        assert poller.poll([src], NOW + timedelta(hours=1))[0].statuses == {
+            "failed": 1
+        }  # nothing came: failed, not "partial"
         server.clear_faults()
         third = poller.poll([src], NOW + timedelta(hours=2))[0]
         assert "if-none-match" in {k.lower() for k in server.requests[-1].headers}
