@@ -211,3 +211,23 @@ def test_the_watch_screen_shows_announced_episodes_with_their_verdicts(
         console.print(render_screen(view, z("2025-11-15T10:00Z"), 100, 40))
     (row,) = [ln for ln in cap.get().splitlines() if ln.startswith("UWKD")]
     assert "ANNOUNCED" in row and "30m" in row
+
+
+def test_history_shows_a_hostile_name_as_text(monkeypatch: pytest.MonkeyPatch) -> None:
+    import io
+
+    from notam_log.cli import output
+    from notam_log.core import known as cv
+    from notam_log.core.announced import Announced, Verdict
+
+    buf = io.StringIO()
+    monkeypatch.setattr(output, "console", Console(file=buf, force_terminal=True, width=200))
+    a = Announced("USII", z("2025-11-15T02:30Z"), ("favt_info/1",), "favt_info", name=HOSTILE)
+    now = z("2025-11-15T04:00Z")
+    cover = cv.coverage("USII", [], a.start, now, now)
+    output.place_history("USII", [], [(a, Verdict("no_coverage", (), cover))], now=now,
+                         cover=cover, as_json=False)  # fmt: skip
+    text = buf.getvalue()
+    assert "[bold red]PWNED[/]" in text  # the markup shown, not applied
+    assert "\x1b]0;" not in text and "\x07" not in text and "\x1b[31mRED" not in text
+    assert "not lifted (announced 1h 30m ago): no NOTAM coverage (unknown)" in text
