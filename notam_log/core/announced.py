@@ -3,9 +3,11 @@
 An authority's announcements ("restrictions imposed at Izhevsk airport", later "lifted")
 are logged as ``announced_imposed`` / ``announced_lifted`` / ``announced_coordination``
 events, one per airport per post (``key`` ``CHANNEL/ID``, ``effective_at`` the time the
-post states, ``detail.reply_to`` the post it answers). From them :func:`episodes` makes
-announced restriction episodes per airport, and :func:`verdict` compares each with the
-NOTAM log of that airport over the same period:
+post states, ``detail.reply_to`` the post it answers); the log makes announced episodes of
+them as they arrive (:mod:`notam_log.core.announce`, table ``announced_episodes``), which
+every answer reads through :func:`from_logged` (``notam_log.shell.announced.judged``, the
+one place). :func:`verdict` compares each with the NOTAM log of that airport over the same
+period (:func:`episodes` applies the same rules to events alone, without the log):
 
 * ``confirmed``: a restriction NOTAM was in force during it (named);
 * ``not_in_notams``: no restriction NOTAM, although NOTAM sources that cover the airport
