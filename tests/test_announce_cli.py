@@ -125,6 +125,15 @@ def test_poll_telegram_and_ru_ais_against_the_test_server(
         res = runner.invoke(cli, ["sources", "--json"])
         rows = {json.loads(line)["name"]: json.loads(line) for line in res.output.splitlines()}
         assert rows["rosaviatsia"]["interval_s"] == 300 and rows["ru-ais"]["interval_s"] == 3600
+        # one announced episode, both channels' posts, judged against the bulletin: it was
+        # issued at 00:53Z, before the announcement, and no NOTAM source polled during it
+        res = runner.invoke(cli, ["history", "USII", "--json"])
+        lines = [json.loads(line) for line in res.output.splitlines()]
+        (ann,) = [x["announced"] for x in lines if "announced" in x]
+        assert ann["keys"] == ["favt_info/8287", "korenyako/501"]
+        assert ann["end_key"] == "favt_info/8290" and ann["name"] == "Ижевск"
+        assert ann["verdict"] == "no_coverage" and ann["polls_inside"] == []
+        assert ann["coverage"]["covering"] == ["ru-ais (series C)"]
 
 
 def test_an_unknown_channel_is_a_failed_poll_in_the_cli(

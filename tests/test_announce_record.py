@@ -201,3 +201,27 @@ def test_hostile_post_text_is_shown_safely(store: Store) -> None:
     assert "\x1b" not in line and "announced imposed" in line and "USII" in line
     # the text is kept as it came (JSON escapes it)
     assert json.loads(json.dumps(ev.to_json()))["detail"]["text"] == text
+
+
+def test_a_second_channel_read_after_the_lift_joins_the_lifted_episode(store: Store) -> None:
+    """favt_info's imposition and lift are read first; the spokesman's post of the same
+    restriction, stated inside it, is read later: one episode, nothing left open."""
+    rec = _recorder(store)
+    imposed = Post("favt_info", 8287, T, IMPOSED)
+    lifted = Post("favt_info", 8290, T + timedelta(minutes=80), LIFTED, reply_to=8287)
+    rec.snapshot(_snap(T + timedelta(minutes=85), imposed, lifted))
+    echo = Post("korenyako", 501, T + timedelta(minutes=2), IMPOSED)
+    (ev,) = rec.snapshot(
+        _snap(T + timedelta(minutes=86), echo, source="kor", scope="korenyako")
+    ).events
+    assert ev.kind == "announced_imposed" and ev.detail["episode"] == "joins_lifted"
+    assert not store.announced_episodes(open_only=True)
+    (ep,) = store.announced_episodes(locations=["USII"])
+    assert ep.keys == ("favt_info/8287", "favt_info/8290", "korenyako/501")
+    assert (ep.start, ep.end) == (T, T + timedelta(minutes=80))
+    # stated after that lift: a new restriction
+    later = Post("korenyako", 502, T + timedelta(hours=3), IMPOSED)
+    rec.snapshot(_snap(T + timedelta(hours=3, minutes=1), echo, later, source="kor",
+                       scope="korenyako"))  # fmt: skip
+    (open_,) = store.announced_episodes(open_only=True)
+    assert open_.start_key == "korenyako/502"

@@ -214,3 +214,62 @@ def test_an_episode_the_log_recorded_is_judged_alike() -> None:
     )  # fmt: skip
     assert a.url == "https://t.me/favt_info/8287"
     assert an.verdict(a, [], cover(), NOW).kind == "no_coverage"
+
+
+def daily(*bulletins: str) -> cv.LocationCoverage:
+    """A daily bulletin series (about 00:53Z) covering Russian aerodromes."""
+    times = tuple(z(b) for b in bulletins)
+    scope = cv.ScopeHistory("ru-ais", "series C", cv.Reach(prefixes=("U",)), times, times,
+                            timedelta(days=1))  # fmt: skip
+    return cv.coverage("USII", [scope], ANN.start, ANN.end or NOW, NOW)
+
+
+def test_bulletins_before_and_after_only_are_no_coverage() -> None:
+    """A two-hour announced closure between two daily bulletins: they vouch for the day
+    around it, but a NOTAM published and cancelled between them is in neither."""
+    around = daily("2025-11-14T00:53Z", "2025-11-15T00:53Z", "2025-11-16T00:53Z")
+    assert around.covered and around.inside == ()
+    v = an.verdict(ANN, [], around, NOW)
+    assert v.kind == "no_coverage" and "no complete poll of a NOTAM source during it" in v.text
+    assert v.to_json()["polls_inside"] == []
+
+
+def test_a_bulletin_inside_the_announcement_makes_it_not_in_the_notams() -> None:
+    inside = daily("2025-11-14T00:53Z", "2025-11-15T00:53Z", "2025-11-15T03:00Z",
+                   "2025-11-16T00:53Z")  # fmt: skip
+    assert inside.inside == ((z("2025-11-15T03:00Z"), "ru-ais (series C)"),)
+    v = an.verdict(ANN, [], inside, NOW)
+    assert v.kind == "not_in_notams" and v.to_json()["polls_inside"] == [
+        {"at": "2025-11-15T03:00:00Z", "scope": "ru-ais (series C)"}
+    ]
+    # the same bulletins with a restriction NOTAM overlapping it: confirmed, named
+    closure = notam_episode("2025-11-15T03:30Z", "2025-11-15T05:00Z", key="UUUU:C1234/25")
+    v = an.verdict(ANN, [closure], inside, NOW)
+    assert v.kind == "confirmed" and v.notams == ("UUUU:C1234/25",)
+    assert v.short == "confirmed: C1234/25"
+
+
+def test_a_logged_episode_lists_its_announcing_posts_apart_from_its_lift() -> None:
+    from notam_log.core.models import AnnouncedEpisode
+
+    logged = AnnouncedEpisode(
+        location="USII", start=z("2025-11-15T02:30Z"), start_by=z("2025-11-15T02:35Z"),
+        start_key="favt_info/8287", end=z("2025-11-15T03:50Z"), end_key="favt_info/8290",
+        keys=("favt_info/8287", "korenyako/12", "favt_info/8290"), name="Ижевск",
+        states=((z("2025-11-15T02:30Z"), "imposed"),), end_reason="lifted",
+    )  # fmt: skip
+    a = an.from_logged(logged)
+    assert a.keys == ("favt_info/8287", "korenyako/12") and a.end_key == "favt_info/8290"
+    assert a.name == "Ижевск" and a.source == "favt_info"
+    assert an.line(a, None, NOW).startswith(
+        "announced 2025-11-15 02:30Z (favt_info/8287, korenyako/12), lifted"
+    )
+    retracted = an.from_logged(
+        AnnouncedEpisode(location="USII", start=z("2025-11-15T02:30Z"), start_by=z("2025-11-15T02:35Z"),
+                         start_key="favt_info/1", end=z("2025-11-15T02:40Z"), end_key="favt_info/1",
+                         keys=("favt_info/1",), end_reason="retracted",
+                         states=((z("2025-11-15T02:30Z"), "coordination"),))
+    )  # fmt: skip
+    assert an.line(retracted, None, NOW).startswith(
+        "announced coordination 2025-11-15 02:30Z (favt_info/1), retracted"
+    )

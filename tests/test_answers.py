@@ -5,16 +5,16 @@ announced restrictions with their verdicts; searches and times as users type the
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
 
 from notam_log.cli import State, cli
-from notam_log.core import diff
 from notam_log.core.known import EXIT_UNKNOWN
-from notam_log.core.models import Event
+from notam_log.core.models import Post, Snapshot
+from notam_log.shell.recorder import Recorder
 from notam_log.shell.store import Store
 
 HEATHROW = Path(__file__).parent / "data" / "nats-pib" / "heathrow-2025-03"
@@ -45,24 +45,31 @@ def setup(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
                  "--scope", "UK")  # fmt: skip
     assert res.exit_code == 0 and "replayed 8 snapshots" in res.output, res.output
 
-    def post(kind: str, key: str, at: str, loc: str) -> Event:
-        return Event(f"announced_{kind}", "favt", z(at), key, None, (loc,), None, None, z(at),
-                     {"url": f"https://t.me/{key}"})  # fmt: skip
+    # announcements recorded as the telegram source records them (posts -> events and
+    # announced episodes); EGKK's spans the 01:00Z bulletin, so NOTAMs were polled inside it
+    said = {
+        1: ("Ижевск", "Введены", "00:10"), 2: ("Ижевск", "Сняты", "01:20"),
+        3: ("Гатвик", "Введены", "00:10"), 4: ("Гатвик", "Сняты", "01:20"),
+        5: ("Хитроу", "Введены", "02:00"), 6: ("Хитроу", "Сняты", "03:10"),
+    }  # fmt: skip
+    posts = [
+        Post("favt_info", i, z(f"2025-03-21T{at}Z"),
+             f"Аэропорт {name}. {verb} ограничения на приём и выпуск воздушных судов")
+        for i, (name, verb, at) in said.items()
+    ]  # fmt: skip
+    codes = {"ижевск": "USII", "гатвик": "EGKK", "хитроу": "EGLL"}
+
+    class Codes:
+        def resolve_russian(self, name: str, hint: str | None) -> tuple[str, ...] | None:
+            code = codes.get(name.casefold())
+            return (code,) if code else None
 
     with Store(db) as store:
-        store.write(
-            diff.Changes(
-                world=store.load_world(),
-                events=[
-                    post("imposed", "favt_info/1", "2025-03-21T00:10Z", "USII"),
-                    post("lifted", "favt_info/2", "2025-03-21T01:20Z", "USII"),
-                    post("imposed", "favt_info/3", "2025-03-21T00:10Z", "EGKK"),
-                    post("lifted", "favt_info/4", "2025-03-21T00:50Z", "EGKK"),
-                    post("imposed", "favt_info/5", "2025-03-21T02:00Z", "EGLL"),
-                    post("lifted", "favt_info/6", "2025-03-21T03:00Z", "EGLL"),
-                ],
-            )
-        )
+        rec = Recorder(store, resolver=Codes())
+        for p in posts:
+            seen = tuple(q for q in posts if q.at <= p.at)
+            rec.snapshot(Snapshot("favt", "favt_info", p.at + timedelta(minutes=2), (), posts=seen))
+        assert len(store.announced_episodes()) == 3
     return db, cfg
 
 

@@ -196,3 +196,56 @@ def test_place_usage_errors(db: str, args: tuple[str, ...], message: str) -> Non
     res = invoke(*args, "--db", db)
     assert res.exit_code == 2, res.output
     assert len(res.output.strip().splitlines()) == 1 and message in res.output
+
+
+# --------------------------------------------------------------------------- [watch] locations
+
+
+def _watch_config(tmp_path: Path, *places: str) -> Path:
+    cfg = tmp_path / "c.toml"
+    listed = ", ".join(json.dumps(p, ensure_ascii=False) for p in places)
+    cfg.write_text(f'database = "{tmp_path / "c.db"}"\n[watch]\nlocations = [{listed}]\n',
+                   encoding="utf-8")  # fmt: skip
+    return cfg
+
+
+def test_watch_locations_are_resolved_like_location(tmp_path: Path) -> None:
+    """Codes, IATA codes, names in any case and language, Cyrillic in any grammatical
+    case, comma lists: the same airports as --location names, each once."""
+    from notam_log.shell.settings import load_config
+
+    cfg = _watch_config(tmp_path, "EGLL", "lgw", "Heathrow", "ижевска", "ИЖЕВСК", "EGTT",
+                        "Kazan, LED")  # fmt: skip
+    assert load_config(cfg).locations == ("EGLL", "EGKK", "USII", "EGTT", "UWKD", "ULLI")
+    res = invoke("check-config", "--config", str(cfg))
+    assert res.exit_code == 0 and ": ok (" in res.output
+
+
+@pytest.mark.parametrize(
+    ("place", "says"),
+    [
+        ("Heathro", "no airport by that name or code"),
+        ("London", "EGKK (LGW)"),  # ambiguous: the candidates
+        ("egtt", "no airport by that name or code"),
+        ("", "is not a place"),
+        ("EG\x1b[2JLL", "is not a place"),
+    ],
+)
+def test_check_config_refuses_an_unknown_or_ambiguous_watch_place(
+    tmp_path: Path, place: str, says: str
+) -> None:
+    res = invoke("check-config", "--config", str(_watch_config(tmp_path, "EGLL", place)))
+    assert res.exit_code != 0
+    lines = res.output.strip().splitlines()
+    assert len(lines) == 1 and "[watch]" in lines[0] and says in lines[0], res.output
+    assert "\x1b" not in res.output
+
+
+def test_the_watch_screen_reads_the_resolved_codes(tmp_path: Path) -> None:
+    from notam_log.shell.settings import load_config
+    from notam_log.shell.store import Store
+    from notam_log.shell.watch import load_screen
+
+    cfg = load_config(_watch_config(tmp_path, "Ижевск", "Heathrow"))
+    with Store(tmp_path / "c.db") as store:
+        assert load_screen(store, cfg).locations == ("USII", "EGLL")

@@ -48,7 +48,11 @@ def test_the_izhevsk_demo(tmp_path: Path, resolver: None) -> None:
     text = "\n".join(result.lines)
     assert "NOTAM digest for 2025-11-15" in text
     assert "USII (Ижевск): from 2025-11-15 05:30 MSK to 2025-11-15 06:50 MSK, 1h 20m" in text
-    assert "NOTAMs: " in text  # the verdict's line (issue 13, part 3)
+    # the verdict, in the digest's block and in the closing lines: the only bulletin is of
+    # 11 December, so no NOTAM source polled USII during the announcement: unknown
+    block = text.split("Announced by the authority (not NOTAMs):")[1].split("NOTAMs:")[0]
+    assert "korenyako/90001" in block and "no NOTAM coverage (unknown)" in block.replace("\n", " ")
+    assert text.rstrip().endswith("NOTAMs: no NOTAM coverage (unknown)")
 
 
 def test_the_cli_offers_the_scenario(tmp_path: Path, resolver: None) -> None:

@@ -375,3 +375,40 @@ def test_watch_quits_on_q(tmp_path: Path) -> None:
     assert sent, buf.decode("utf-8", "replace")[-2000:]
     assert ended, "still running after q"
     assert os.waitstatus_to_exitcode(status) == 0
+
+
+def _announced(name: str = "Ижевск", **over: object) -> tuple[object, object]:
+    from notam_log.core.announced import Announced, Verdict
+
+    a = Announced("USII", t(2, 30), ("favt_info/8287",), "favt_info", end=t(3, 50),
+                  end_key="favt_info/8290", name=name)  # fmt: skip
+    return replace(a, **over), Verdict("confirmed", ("UWUU:A1234/25",))  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(("width", "height"), [(80, 24), (120, 40)])
+def test_announced_episodes_beside_the_restrictions_with_their_verdicts(
+    width: int, height: int
+) -> None:
+    from notam_log.core.announced import Verdict
+
+    lifted, confirmed = _announced()
+    open_ = replace(lifted, location="UWKD", name=HOSTILE, end=None, end_key=None,  # type: ignore[type-var]
+                    start=t(16, 55))  # fmt: skip
+    view = sample_view(announced=((lifted, confirmed), (open_, Verdict("no_coverage"))))
+    text = capture(view, width, height)
+    lines = text.splitlines()
+    assert len(lines) <= height and max(len(line) for line in lines) <= width
+    assert "\x1b" not in text and "\x07" not in text and "\x00" not in text
+    assert "ANNOUNCED by the authority, not NOTAMs (2)" in text
+    (egll_force,) = [ln for ln in lines if ln.startswith("EGLL") and "AD closed" in ln]
+    (usii,) = [ln for ln in lines if ln.startswith("USII")]
+    (uwkd,) = [ln for ln in lines if ln.startswith("UWKD")]
+    assert lines.index(egll_force) < lines.index(uwkd) < lines.index(usii)  # in force first
+    assert "ANNOUNCED" in uwkd and "35m" in uwkd and "no NOTAM coverage" in uwkd
+    assert "lifted 03:50Z" in usii and "1h 20m" in usii
+    assert ("confirmed: A1234/25" if width < 110 else "confirmed by NOTAM UWUU:A1234/25") in usii
+    assert "[bold red]PWNED" in capture(view, 200, 40)  # markup shown as text, not applied
+
+
+def test_the_screen_without_announcements_has_no_such_section() -> None:
+    assert "ANNOUNCED" not in capture(sample_view(), 120, 40)

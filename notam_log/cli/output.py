@@ -374,6 +374,59 @@ def history(found: Sequence[History], *, as_json: bool) -> None:
             console.print(Text(f"  {e.seq:>6}  " + event_line(e), style=_STYLE.get(e.kind, "")))
 
 
+def place_history(
+    location: str,
+    eps: Sequence[Episode],
+    announced: Sequence[Judged],
+    *,
+    now: datetime,
+    cover: LocationCoverage,
+    as_json: bool,
+) -> None:
+    """A place's whole history in the log, oldest first: its NOTAM restriction episodes
+    and, marked ``ANNOUNCED``, its announced restrictions with their verdicts. With
+    ``as_json``: ``{"episode": ...}`` and ``{"announced": ...}`` lines, then the coverage."""
+    from notam_log.core.announced import line as announced_line
+    from notam_log.shell.airports import name_of
+
+    items: list[tuple[datetime, int, Any]] = [(ep.start_after or ep.start_by, 0, ep) for ep in eps]
+    items += [(a.start, 1, (a, v)) for a, v in announced]
+    items.sort(key=lambda x: (x[0], x[1]))
+    if as_json:
+        json_lines(
+            {"episode": {"location": location, **episode_json(x, now)}}
+            if kind == 0
+            else {"announced": {**x[0].to_json(), **x[1].to_json()}}
+            for _t, kind, x in items
+        )
+        coverage_json([cover])
+        return
+    title = f"{location} {name_of(location) or ''}".strip()
+    console.print(
+        Text(
+            f"{title}: {count(len(eps), 'NOTAM restriction episode')},"
+            f" {count(len(announced), 'announced restriction')} in the log",
+            style="bold",
+        )
+    )
+    for _t, kind, x in items:
+        if kind == 0:
+            console.print(Text("  NOTAM", style="bold red"))
+            _episode_lines(x, now, "  ")
+        else:
+            a, v = x
+            style = "bold cyan" if v.kind != "no_coverage" else "cyan"
+            head = Text("  ANNOUNCED (not a NOTAM)", style="bold magenta")
+            if a.name:
+                head.append(f"  as written: {clean(a.name, one_line=True, limit=80)}", style="dim")
+            console.print(head)
+            console.print(
+                Text("    " + clean(announced_line(a, v, now), one_line=True), style=style)
+            )
+    if not items:
+        console.print(Text("  nothing recorded at this place", style="dim"))
+
+
 def episode_json(ep: Episode, now: datetime) -> dict[str, Any]:
     out = ep.to_json()
     low, high = episode_duration(ep, now)

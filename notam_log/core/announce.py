@@ -254,6 +254,17 @@ class _State:
 
     def _impose(self, post: Post, r: Reading, place: str) -> dict[str, Any]:
         ep = self.open.get(place)
+        last = self.closed.get(place)
+        if ep is None and last is not None and last.end and last.start <= r.effective < last.end:
+            # another channel's word for a restriction already lifted (its lift read
+            # first): part of that episode, not a new one that nothing would close
+            keys = last.keys if post.key in last.keys else (*last.keys, post.key)
+            self._keep(dataclasses.replace(last, keys=keys))
+            return {
+                "episode": "joins_lifted",
+                "since": iso(last.start),
+                "opened_by": last.start_key,
+            }
         if ep is None:
             ep = AnnouncedEpisode(
                 location=place,

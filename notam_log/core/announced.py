@@ -3,15 +3,19 @@
 An authority's announcements ("restrictions imposed at Izhevsk airport", later "lifted")
 are logged as ``announced_imposed`` / ``announced_lifted`` / ``announced_coordination``
 events, one per airport per post (``key`` ``CHANNEL/ID``, ``effective_at`` the time the
-post states, ``detail.reply_to`` the post it answers). From them :func:`episodes` makes
-announced restriction episodes per airport, and :func:`verdict` compares each with the
-NOTAM log of that airport over the same period:
+post states, ``detail.reply_to`` the post it answers); the log makes announced episodes of
+them as they arrive (:mod:`notam_log.core.announce`, table ``announced_episodes``), which
+every answer reads through :func:`from_logged` (``notam_log.shell.announced.judged``, the
+one place). :func:`verdict` compares each with the NOTAM log of that airport over the same
+period (:func:`episodes` applies the same rules to events alone, without the log):
 
 * ``confirmed``: a restriction NOTAM was in force during it (named);
 * ``not_in_notams``: no restriction NOTAM, although NOTAM sources that cover the airport
-  had complete polls over the whole period;
-* ``no_coverage``: no restriction NOTAM and no NOTAM source vouches for the whole period:
-  unknown, never "not restricted".
+  had complete polls over the whole period, at least one of them *inside* it (a bulletin
+  of the day before and one of the day after cannot show a NOTAM of a two-hour closure
+  published and cancelled between them);
+* ``no_coverage``: no restriction NOTAM and no NOTAM source vouches for the whole period,
+  or none polled while it lasted: unknown, never "not restricted".
 
 An announcement repeated while one is open at that airport (another channel, a second
 post) joins the open one, so at most one is open per airport and a lift closes it: the one
@@ -53,6 +57,10 @@ class Announced:
     end_key: str | None = None
     url: str | None = None
     end_url: str | None = None
+    name: str = ""  # the airport as the posts wrote it
+    resolved: bool = True  # False: ``location`` is the name, no ICAO code was found
+    end_reason: str | None = None  # lifted, or retracted (the post was edited away)
+    kinds: tuple[str, ...] = ("imposed",)  # imposed / coordination, in order
 
     @property
     def open(self) -> bool:
@@ -71,6 +79,10 @@ class Announced:
             "source": self.source,
             "url": self.url,
             "end_url": self.end_url,
+            "name": self.name,
+            "resolved": self.resolved,
+            "end_reason": self.end_reason,
+            "kinds": list(self.kinds),
         }
 
 
@@ -84,20 +96,31 @@ class Verdict:
     def text(self) -> str:
         if self.kind == "confirmed":
             return f"confirmed by NOTAM {', '.join(self.notams)}"
-        if self.kind == "not_in_notams":
-            sources = ", ".join(self.coverage.sources) if self.coverage else ""
-            return f"not in the NOTAMs ({sources} had complete polls over it)"
         cov = self.coverage
+        if self.kind == "not_in_notams":
+            sources = ", ".join(cov.sources) if cov else ""
+            return f"not in the NOTAMs ({sources} had complete polls over it)"
         if cov is not None and cov.state == "partly":
             return "no NOTAM coverage for all of it (unknown)"
+        if cov is not None and cov.covered and not cov.inside:
+            return "no NOTAM coverage (unknown): no complete poll of a NOTAM source during it"
         return "no NOTAM coverage (unknown)"
 
+    @property
+    def short(self) -> str:
+        """``confirmed: A1234/25``, ``not in NOTAMs``, ``no NOTAM coverage`` (screens)."""
+        if self.kind == "confirmed":
+            return "confirmed: " + ", ".join(k.rsplit(":", 1)[-1] for k in self.notams)
+        return "not in NOTAMs" if self.kind == "not_in_notams" else "no NOTAM coverage"
+
     def to_json(self) -> dict[str, Any]:
+        cov = self.coverage
         return {
             "verdict": self.kind,
             "notams": list(self.notams),
             "text": self.text,
-            "coverage": self.coverage.to_json() if self.coverage else None,
+            "polls_inside": [{"at": iso(t), "scope": s} for t, s in cov.inside] if cov else [],
+            "coverage": cov.to_json() if cov else None,
         }
 
 
@@ -105,16 +128,21 @@ def from_logged(ep: AnnouncedEpisode, source: str = "") -> Announced:
     """An episode as the log recorded it (``announced_episodes``, made by
     :mod:`notam_log.core.announce` as announcements arrive: the source of truth once
     there), in the form the verdicts take."""
-    keys = ep.keys or (ep.start_key,)
+    keys = tuple(k for k in ep.keys if k != ep.end_key) or (ep.start_key,)
+    kinds = tuple(dict.fromkeys(k for _t, k in ep.states)) or ("imposed",)
     return Announced(
         location=ep.location,
         start=ep.start,
-        keys=tuple(keys),
-        source=source,
+        keys=keys,
+        source=source or keys[0].split("/", 1)[0],
         end=ep.end,
         end_key=ep.end_key,
-        url=f"https://t.me/{keys[0]}" if keys and "/" in keys[0] else None,
+        url=f"https://t.me/{keys[0]}" if "/" in keys[0] else None,
         end_url=f"https://t.me/{ep.end_key}" if ep.end_key and "/" in ep.end_key else None,
+        name=ep.name,
+        resolved=ep.resolved,
+        end_reason=ep.end_reason,
+        kinds=kinds,
     )
 
 
@@ -196,7 +224,7 @@ def verdict(
             keys.extend(k for k in ep.keys if k not in keys)
     if keys:
         return Verdict("confirmed", tuple(keys), cover)
-    if cover.covered:
+    if cover.covered and cover.inside:
         return Verdict("not_in_notams", (), cover)
     return Verdict("no_coverage", (), cover)
 
@@ -204,11 +232,13 @@ def verdict(
 def line(ann: Announced, v: Verdict | None, now: datetime) -> str:
     """``announced 02:30Z (favt_info/8287), lifted 03:50Z (favt_info/8290), 1h 20m:
     not in the NOTAMs (...)``: one plain line (feed text never enters it)."""
-    out = f"announced {fmt_time(ann.start)} ({', '.join(ann.keys) or '?'})"
+    what = "announced" if "imposed" in ann.kinds else "announced coordination"
+    out = f"{what} {fmt_time(ann.start)} ({', '.join(ann.keys) or '?'})"
     if ann.end is None:
         out += f", not lifted (announced {duration(ann.lasted(now))} ago)"
     else:
-        out += f", lifted {fmt_time(ann.end)} ({ann.end_key or '?'}), {duration(ann.lasted(now))}"
+        how = "retracted" if ann.end_reason == "retracted" else "lifted"
+        out += f", {how} {fmt_time(ann.end)} ({ann.end_key or '?'}), {duration(ann.lasted(now))}"
     if v is not None:
         out += f": {v.text}"
     return out

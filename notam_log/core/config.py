@@ -115,7 +115,7 @@ def parse_config(
 
     watch = _table(data, "watch", name)
     _no_unknown(watch, {"locations"}, f"{name}: [watch]")
-    locations = _locations(watch.get("locations", []), f"{name}: [watch]: locations")
+    locations = _watch_places(watch.get("locations", []), f"{name}: [watch]: locations")
     restrictions = _restrictions(_table(data, "classification", name), name)
     withdraw_after, suspect_ratio, tick = _detection(_table(data, "detection", name), name)
     sources = _sources(data.get("sources", []), name, env)
@@ -378,6 +378,29 @@ def _locations(value: Any, where: str) -> tuple[str, ...]:
         if not code.isalnum() or not 3 <= len(code) <= 4:
             raise ConfigError(f"{where}: {v!r} is not an ICAO or FAA location code")
         out.append(code)
+    return tuple(out)
+
+
+#: The most places a watch list may name.
+MAX_WATCHED = 1000
+
+
+def _watch_places(value: Any, where: str) -> tuple[str, ...]:
+    """The watch list as written: codes or names (EGLL, LHR, Heathrow, Ижевск), each a
+    place or a comma list; resolved to ICAO codes by the place index when the
+    configuration is loaded (:func:`notam_log.shell.settings.load_config`)."""
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise ConfigError(
+            f'{where}: expected a list of places such as ["USII", "Heathrow", "Ижевск"]'
+        )
+    if len(value) > MAX_WATCHED:
+        raise ConfigError(f"{where}: {len(value)} places, at most {MAX_WATCHED}")
+    out = []
+    for v in value:
+        place = v.strip()
+        if not place or len(place) > 200 or not _printable(place):
+            raise ConfigError(f"{where}: {v[:60]!r} is not a place (a code or a name)")
+        out.append(place)
     return tuple(out)
 
 

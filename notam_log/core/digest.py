@@ -87,7 +87,7 @@ def build(
     late_after: datetime | None = None,
     scopes: Sequence[cv.ScopeHistory] = (),
     positions: Mapping[str, tuple[float, float]] = {},
-    announced: Sequence[Event] = (),
+    announced: Sequence[tuple[an.Announced, an.Verdict]] = (),
 ) -> Digest:
     """The digest of ``period`` as known at ``now``.
 
@@ -105,8 +105,9 @@ def build(
         scopes: every source scope's reach and polls, for each location's coverage
             (a location no scope covers is unknown over the whole period).
         positions: airport positions (lat, lon), for sources that poll areas.
-        announced: the announced events (``announced_*``) from before the period on, for
-            the announced restrictions that overlap it.
+        announced: the announced restrictions, each with its verdict against the NOTAMs
+            (``notam_log.shell.announced.judged``, the one source of them); those that
+            overlap the period are shown.
     """
     end = min(period.until, now)
     mine = [ev for ev in events if _in_period(ev, period, late_after)]
@@ -142,9 +143,7 @@ def build(
             ),
             unknown=tuple(_fractions(covers[loc].unknown, period)),
             coverage=covers[loc],
-            announced=_announced(
-                loc, anns, episodes, scopes, end, now, position=positions.get(loc)
-            ),
+            announced=tuple((a, v) for a, v in anns if a.location == loc),
         )
         for loc in places
     )
@@ -161,17 +160,17 @@ def _texts(notams: Sequence[NotamRow]) -> dict[str, str]:
     return {k: clean(r.notam.text, one_line=True, limit=200) for k, r in by_key.items()}
 
 
-def _announced_in(announced: Sequence[Event], since: datetime, end: datetime) -> list[an.Announced]:
+def _announced_in(
+    announced: Sequence[tuple[an.Announced, an.Verdict]], since: datetime, end: datetime
+) -> list[tuple[an.Announced, an.Verdict]]:
     """The announced restriction episodes that overlap ``[since, end)``."""
-    return [
-        a for a in an.episodes(announced) if a.start < end and (a.end is None or a.end >= since)
-    ]
+    return [(a, v) for a, v in announced if a.start < end and (a.end is None or a.end >= since)]
 
 
 def _places_with_news(
     mine: Sequence[Event],
     episodes: Sequence[Episode],
-    anns: Sequence[an.Announced],
+    anns: Sequence[tuple[an.Announced, an.Verdict]],
     period: Period,
     end: datetime,
 ) -> list[str]:
@@ -181,7 +180,7 @@ def _places_with_news(
         if not ev.baseline and ev.kind not in ("source_down", "source_up"):
             found.update(ev.locations)
     found.update(ep.location for ep in episodes if _overlaps(ep, period.since, end))
-    found.update(a.location for a in anns)
+    found.update(a.location for a, _v in anns)
     return sorted(found)
 
 
@@ -203,32 +202,6 @@ def _by_location(
         if ep.location in by_loc and _overlaps(ep, period.since, end):
             eps_by_loc.setdefault(ep.location, []).append(ep)
     return by_loc, eps_by_loc
-
-
-def _announced(
-    loc: str,
-    anns: Sequence[an.Announced],
-    episodes: Sequence[Episode],
-    scopes: Sequence[cv.ScopeHistory],
-    end: datetime,
-    now: datetime,
-    *,
-    position: tuple[float, float] | None,
-) -> tuple[tuple[an.Announced, an.Verdict], ...]:
-    """The announced restrictions of ``loc``, each with what the NOTAMs say of it."""
-    return tuple(
-        (
-            a,
-            an.verdict(
-                a,
-                [ep for ep in episodes if ep.location == loc],
-                cv.coverage(loc, scopes, a.start, a.end or end, now, position=position),
-                end,
-            ),
-        )
-        for a in anns
-        if a.location == loc
-    )
 
 
 def _fractions(spans: Sequence[tuple[datetime, datetime]], period: Period) -> list[Span]:

@@ -171,6 +171,9 @@ class LocationCoverage:
     last_complete: datetime | None = None
     last_source: str | None = None
     reach: tuple[str, ...] = field(default=(), compare=False)
+    #: The complete polls of covering scopes inside the question (time, scope), oldest
+    #: first: what saw the location while it lasted, not only around it.
+    inside: tuple[tuple[datetime, str], ...] = field(default=(), compare=False)
 
     @property
     def instant(self) -> bool:
@@ -296,12 +299,14 @@ def coverage(
     mine = [s for s in scopes if location is None or s.reach.covers(location, position)]
     known: list[tuple[datetime, datetime]] = []
     used: list[str] = []
+    inside: list[tuple[datetime, str]] = []
     last: tuple[datetime, str] | None = None
     for s in mine:
         spans = _clip(s.windows(now), since, until)
         if spans:
             known.extend(spans)
             used.append(s.label)
+        inside.extend((t, s.label) for t in s.complete if since <= t <= min(until, now))
         done = [t for t in s.complete if t <= max(until, since) and t <= now]
         if done and (last is None or done[-1] > last[0]):
             last = (done[-1], s.label)
@@ -316,6 +321,7 @@ def coverage(
         last_complete=last[0] if last else None,
         last_source=last[1] if last else None,
         reach=tuple(sorted({s.reach.label for s in mine if s.reach.label})),
+        inside=tuple(sorted(inside)),
     )
 
 

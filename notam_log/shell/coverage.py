@@ -7,9 +7,7 @@ import os
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
-from notam_log.core import announced as an
 from notam_log.core import known as cv
-from notam_log.core.announced import Announced, Verdict
 from notam_log.core.config import Config, SourceConfig
 from notam_log.core.errors import NotamLogError
 from notam_log.shell.airports import position_of
@@ -73,27 +71,3 @@ def covers(
         cv.coverage(loc, scopes, since, until, now, position=position_of(loc) if loc else None)
         for loc in locations
     ]
-
-
-def judged_announcements(
-    store: Store, config: Config, location: str, since: datetime, until: datetime, now: datetime
-) -> list[tuple[Announced, Verdict]]:
-    """The announced restrictions at ``location`` that overlap ``since .. until``, each
-    with its verdict against the NOTAMs (see :mod:`notam_log.core.announced`)."""
-    logged = store.announced_episodes(locations=[location], since=since, until=until)
-    if logged:  # the episodes the log made as the announcements arrived
-        candidates = [an.from_logged(ep) for ep in logged]
-    else:  # else made here from the announced events
-        events = store.events(kinds=an.ANNOUNCED_KINDS, locations=[location], until=until)
-        candidates = an.episodes(events)
-    out: list[tuple[Announced, Verdict]] = []
-    for a in candidates:
-        if a.location != location or a.start >= until or (a.end is not None and a.end < since):
-            continue
-        a_end = a.end or now
-        (cover,) = covers(store, config, [location], a.start, a_end, now)
-        notam_eps = store.episodes(
-            location=location, since=a.start, until=a_end + timedelta(minutes=1)
-        )
-        out.append((a, an.verdict(a, notam_eps, cover, now)))
-    return out

@@ -318,6 +318,7 @@ def _show(
             lambda: load_screen(
                 view_store, config,
                 next_polls=_next(clock),
+                now=clock.now(),
                 note="demo: simulated clock, an hour of feed every"
                 f" {3600 / speed:.1f} s (Ctrl-C to stop)",
             ),

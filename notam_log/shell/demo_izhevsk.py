@@ -15,7 +15,7 @@ from __future__ import annotations
 import json
 import tempfile
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from importlib import resources
 from pathlib import Path
@@ -24,7 +24,7 @@ from typing import IO
 from notam_log.core.config import Config, SourceConfig
 from notam_log.core.display import clean, duration, event_line, fmt_time
 from notam_log.core.errors import NotamLogError
-from notam_log.core.models import AnnouncedEpisode, Post, parse_iso
+from notam_log.core.models import Post, parse_iso
 from notam_log.shell.demo import DemoResult, SimClock, quiet_scheduler
 from notam_log.shell.store import Store
 
@@ -43,15 +43,6 @@ AIS_STEP = datetime(2025, 12, 11, 1, 0, tzinfo=UTC)
 #: Simulated seconds per real second: five minutes of the morning every half second.
 SCREEN_SPEED = 600.0
 PLAIN_SPEED = 6000.0
-
-#: What the digest says of an announced episode beside the NOTAMs (issue 13, part 3):
-#: given the store and the episode, a verdict line, or None when none is available.
-Verdict = Callable[[Store, AnnouncedEpisode], str | None]
-
-
-def no_verdict(store: Store, episode: AnnouncedEpisode) -> str | None:
-    """The hook for the check of an announced episode against the NOTAM log."""
-    return None
 
 
 def _folder() -> Path:
@@ -123,7 +114,6 @@ def run_izhevsk_demo(
     screen: bool,
     out: IO[str],
     tz_mode: str = "utc",
-    verdict: Verdict = no_verdict,
 ) -> DemoResult:
     """Replay the morning through the loopback server, the sources and the poll path,
     with the watcher on screen (or the event lines); return the closing summary."""
@@ -192,7 +182,8 @@ def run_izhevsk_demo(
                                 live_loop(
                                     Console(),
                                     lambda: load_screen(
-                                        view, config, note=_note(view, speed, tz_mode)
+                                        view, config, note=_note(view, speed, tz_mode),
+                                        now=clock.now(),
                                     ),
                                     clock.now, stop, done=done, hold=3.0,
                                     tz_mode="local" if tz_mode == "local" else "utc",
@@ -203,7 +194,7 @@ def run_izhevsk_demo(
                     finally:
                         stop.set()
                         worker.join(timeout=30)
-                lines = closing(store, config, verdict)
+                lines = closing(store, config)
                 total = store.count_events()
         return DemoResult(db_path, polls, total, lines)
     finally:
@@ -245,35 +236,35 @@ def _print_events(db_path: str, out: IO[str], stop: threading.Event, done: threa
                 return
 
 
-def closing(store: Store, config: Config, verdict: Verdict = no_verdict) -> list[str]:
-    """The digest of the day, then the announced episodes of the day with their verdict."""
+def closing(store: Store, config: Config) -> list[str]:
+    """The digest of the day (its announced episodes with their verdicts), then the
+    announced episodes of the day in Moscow time, with the same verdicts."""
     from notam_log.shell.digests import render_day
 
     lines = render_day(store, config, DAY).splitlines()
-    return lines + announced_lines(store, DAY, verdict)
+    return lines + announced_lines(store, config, DAY)
 
 
 def announced_lines(
-    store: Store, day: datetime, verdict: Verdict = no_verdict, locations: Sequence[str] = ()
+    store: Store, config: Config, day: datetime, locations: Sequence[str] = ()
 ) -> list[str]:
     """One line per announced episode of a UTC day (Moscow times beside), and what the
-    NOTAM log says of it (``verdict``)."""
+    NOTAM log says of it (the verdicts every answer gives, :mod:`notam_log.shell.announced`)."""
+    from notam_log.shell.announced import judged
+
     since, until = day, day + timedelta(days=1)
-    eps = store.announced_episodes(locations=locations, since=since, until=until)
-    if not eps:
+    now = max(store.last_poll_finished() or until, until)
+    items = judged(store, config, now, locations=locations, since=since, until=until)
+    if not items:
         return ["", "Announced restrictions: none recorded that day."]
     out = ["", "Announced restrictions (Rosaviatsia's channels, times as stated or posted):"]
-    for ep in eps:
-        end = fmt_time(ep.end, "Europe/Moscow") if ep.end else "still in force"
-        took = f", {duration(ep.duration)}" if ep.duration is not None else ""
+    for a, v in items:
+        end = fmt_time(a.end, "Europe/Moscow") if a.end else "still in force"
+        took = f", {duration(a.end - a.start)}" if a.end is not None else ""
         out.append(
-            f"  {clean(ep.location)} ({clean(ep.name, one_line=True)}): from"
-            f" {fmt_time(ep.start, 'Europe/Moscow')} to {end}{took};"
-            f" {', '.join(ep.keys)}"
+            f"  {clean(a.location, one_line=True)} ({clean(a.name, one_line=True)}): from"
+            f" {fmt_time(a.start, 'Europe/Moscow')} to {end}{took};"
+            f" {clean(', '.join((*a.keys, *([a.end_key] if a.end_key else []))), one_line=True)}"
         )
-        said = verdict(store, ep)
-        out.append(
-            "    NOTAMs: "
-            + (said or "not compared with the NOTAM log in this build (issue 13, part 3)")
-        )
+        out.append(f"    NOTAMs: {v.text}")
     return out

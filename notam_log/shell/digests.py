@@ -17,7 +17,6 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from notam_log.core import digest_render as render
-from notam_log.core.announced import ANNOUNCED_KINDS
 from notam_log.core.channels import channels
 from notam_log.core.config import Config
 from notam_log.core.digest import LATE_GRACE, OVERDUE_LOOKBACK, Digest, build
@@ -25,6 +24,7 @@ from notam_log.core.errors import NotamLogError
 from notam_log.core.models import NotamRow
 from notam_log.core.periods import Period, day_period, previous_day, range_period
 from notam_log.shell.airports import name_of, position_of
+from notam_log.shell.announced import judged
 from notam_log.shell.coverage import scope_histories
 from notam_log.shell.delivery import SENDERS, Delivery, Message, Sender, deliver
 from notam_log.shell.store import Store
@@ -76,8 +76,13 @@ def load(
         late_after=late_after,
         scopes=scope_histories(store, config, period.since, min(period.until, now)),
         positions={loc: pos for loc in places if (pos := position_of(loc))},
-        announced=store.events(
-            since=period.since - OVERDUE_LOOKBACK, until=until, kinds=ANNOUNCED_KINDS
+        announced=judged(
+            store,
+            config,
+            now,
+            locations=config.locations,
+            since=period.since,
+            until=min(period.until, now),
         ),
     )
 

@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import re
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from importlib import resources
 from pathlib import Path
 
@@ -21,6 +22,8 @@ from notam_log.core.errors import ConfigError
 from notam_log.sources import checked
 
 DEFAULT_CONFIG_RESOURCE = "default_config.toml"
+#: An ICAO location indicator as written in capitals: taken as it is, no index needed.
+_ICAO = re.compile(r"[A-Z]{4}")
 
 
 def default_database() -> str:
@@ -66,5 +69,24 @@ def load_config(path: str | Path | None, env: Mapping[str, str] | None = None) -
     return dataclasses.replace(
         config,
         database=os.path.expanduser(config.database),
+        locations=watch_codes(config.locations, f"{name}: [watch] locations"),
         sources=tuple(checked(s) for s in config.sources),
     )
+
+
+def watch_codes(places: Sequence[str], where: str) -> tuple[str, ...]:
+    """The ICAO codes of the ``[watch] locations`` as written, resolved as ``--location``
+    resolves them (ICAO and IATA codes, airport and city names in any case and language
+    the airport data knows, comma lists); an unknown or ambiguous one is a one-line
+    :class:`ConfigError` naming the candidates or the nearest airports."""
+    if not places:
+        return ()
+    if all(_ICAO.fullmatch(p) for p in places):  # codes as the log writes them
+        return tuple(dict.fromkeys(places))
+    from notam_log.core.places import PlaceError, codes_for
+    from notam_log.shell.airports import place_index
+
+    try:
+        return tuple(codes_for(place_index(), places))
+    except PlaceError as exc:
+        raise ConfigError(f"{where}: {exc}") from None

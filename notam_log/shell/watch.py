@@ -27,6 +27,7 @@ from rich.live import Live
 from rich.table import Table
 from rich.text import Text
 
+from notam_log.core.announced import Announced, Verdict
 from notam_log.core.config import Config
 from notam_log.core.display import bounds, clean, duration, event_line, fmt_time
 from notam_log.core.errors import PollerBusy
@@ -57,6 +58,14 @@ SCREEN_KINDS: tuple[str, ...] = (
     "announced_coordination",
 )
 OUTAGE_KINDS: tuple[str, ...] = ("source_down", "source_up")
+
+#: Announced restrictions lifted this long ago still show (open ones always do).
+ANNOUNCED_RECENT = timedelta(hours=24)
+VERDICT_STYLE: Mapping[str, str] = {
+    "confirmed": "bold red",
+    "not_in_notams": "bold yellow",
+    "no_coverage": "yellow",
+}
 
 #: A source is stale when its last complete poll is older than this many intervals.
 STALE_INTERVALS = 3
@@ -145,6 +154,9 @@ class ScreenData:
     locations: tuple[str, ...] = ()  # the watch list; empty: all
     total_events: int = 0
     note: str | None = None  # e.g. "display only: process 123 polls this database"
+    #: Restrictions the authority announced (not NOTAMs), open or lifted lately, each
+    #: with its verdict against the NOTAMs (:func:`notam_log.shell.announced.judged`).
+    announced: tuple[tuple[Announced, Verdict], ...] = ()
 
 
 def load_screen(
@@ -156,9 +168,14 @@ def load_screen(
     event_limit: int = 60,
     row_limit: int = 200,
     locations: Sequence[str] | None = None,
+    now: datetime | None = None,
 ) -> ScreenData:
     """Read what the screen shows: source health, restrictions in force at the
-    watched locations (with their NOTAMs), and the newest events."""
+    watched locations (with their NOTAMs), the announced restrictions open or lifted in
+    the last day (with their verdicts, as of ``now``), and the newest events."""
+    from notam_log.shell.announced import judged
+
+    now = now or clock.now()
     watched = tuple(locations if locations is not None else config.locations)
     wanted = set(watched)
     in_force = [
@@ -201,6 +218,9 @@ def load_screen(
         locations=watched,
         total_events=store.count_events(),
         note=note,
+        announced=tuple(
+            judged(store, config, now, locations=watched, since=now - ANNOUNCED_RECENT)
+        ),
     )
 
 
@@ -269,6 +289,9 @@ def render_screen(
     header = render_header(view, now, width)
     banner = render_banner(view, now, width)
     used = len(header) + len(banner) + 2 + 2  # two section titles, two table headers
+    n_ann = len(view.announced)
+    ann_rows = min(n_ann, max(1, (height - used) // 4)) if n_ann else 0
+    used += ann_rows + 2 if n_ann else 0  # its title and table header
     room = max(2, height - used)
     n_force = len(view.restrictions)
     force_rows = min(n_force, max(room // 2, room - len(view.events)))
@@ -281,6 +304,10 @@ def render_screen(
     parts.append(render_in_force(view.restrictions[:force_rows], now, width, tz_mode))
     if force_rows < n_force:
         parts.append(Text(f"  ... and {n_force - force_rows} more", style="dim"))
+    if n_ann:
+        shown = _announced_in_force(view.announced, now)[:ann_rows]
+        parts.append(_section("ANNOUNCED by the authority, not NOTAMs", n_ann, width))
+        parts.append(render_announced(shown, now, width, tz_mode))
     parts.append(_section("Recent changes", view.total_events, width, noun="events in the log"))
     parts.append(render_events(view.events[:event_rows], now, width, tz_mode))
     return Group(*parts)
@@ -392,6 +419,55 @@ def render_in_force(
         )
     if not rows:
         table.add_row(Text("none", style="dim"), *[Text("")] * 6)
+    return table
+
+
+def _announced_in_force(
+    items: Sequence[tuple[Announced, Verdict]], now: datetime
+) -> list[tuple[Announced, Verdict]]:
+    """Those in force at ``now`` first, then the latest."""
+    return sorted(
+        items,
+        key=lambda av: (av[0].end is not None and av[0].end <= now, -av[0].start.timestamp()),
+    )
+
+
+def render_announced(
+    items: Sequence[tuple[Announced, Verdict]],
+    now: datetime,
+    width: int,
+    tz_mode: TzMode = "utc",
+) -> Table:
+    """Announced restrictions, one line each, marked ANNOUNCED: where, in force or
+    lifted, since when and for how long, and what the NOTAMs say of it (the verdict)."""
+    wide = width >= 110
+    table = _table(width)
+    table.add_column("where", no_wrap=True, max_width=24 if wide else 14, min_width=4)
+    table.add_column("what", no_wrap=True)
+    table.add_column("since", no_wrap=True, max_width=None if wide else 12)
+    table.add_column("for", no_wrap=True, max_width=None if wide else 8)
+    table.add_column("NOTAMs say", no_wrap=True, ratio=2 if wide else 1)
+    if wide:  # narrow screens: the verdict before the posts
+        table.add_column("posts", no_wrap=True, ratio=1)
+    for a, v in items:
+        tz = timezone_of(a.location) if tz_mode == "local" and a.resolved else None
+        where = Text(clean(a.location, one_line=True, limit=24), style="bold")
+        if a.name:
+            where.append(" " + clean(a.name, one_line=True, limit=40))
+        if a.end is None or a.end > now:  # in force now
+            what = Text("ANNOUNCED", style="bold magenta")
+            took = duration(now - a.start)
+        else:
+            took = duration(a.lasted(now))
+            how = "retracted" if a.end_reason == "retracted" else "lifted"
+            what = Text(f"{how} {_short(a.end, now, tz)}", style="magenta")
+        keys = [*a.keys, *([a.end_key] if a.end_key else [])]
+        said = Text(clean(v.text if wide else v.short, one_line=True))
+        said.stylize(VERDICT_STYLE.get(v.kind, ""))
+        cells = [where, what, Text(_short(a.start, now, tz)), Text(took), said]
+        if wide:
+            cells.append(Text(clean(", ".join(keys), one_line=True), style="dim"))
+        table.add_row(*cells)
     return table
 
 
@@ -697,7 +773,7 @@ def watch_database(
 
             def load() -> ScreenData:
                 nxt = running.next_polls() if running is not None else None
-                return load_screen(view, config, next_polls=nxt, note=note)
+                return load_screen(view, config, next_polls=nxt, note=note, now=clock.now())
 
             live_loop(Console(), load, clock.now, stop, tz_mode=tz_mode)
         else:

@@ -45,8 +45,8 @@ def active_cmd(
     """The NOTAMs (or with --restrictions the restrictions) in force at a time, with the
     restrictions announced then; says where the log does not cover that time (exit 3
     when nothing covers it)."""
-    from notam_log.core import announced as an
-    from notam_log.shell.coverage import covers, judged_announcements
+    from notam_log.shell import announced as an
+    from notam_log.shell.coverage import covers
     from notam_log.shell.store.queries import active
 
     one_format(as_json, as_csv)
@@ -66,15 +66,8 @@ def active_cmd(
             area=places.area(store, near, radius),
         )
         answers = covers(store, state.config, asked, when, when, now)
-        wanted = [c for c in asked if c] or sorted(
-            {loc for e in store.events(kinds=an.ANNOUNCED_KINDS, until=when) for loc in e.locations}
-        )
-        announced = [
-            (a, v)
-            for loc in wanted
-            for a, v in judged_announcements(store, state.config, loc, when, when, now)
-            if a.start <= when and (a.end is None or when < a.end)
-        ]
+        judged = an.judged(store, state.config, now, locations=[c for c in asked if c], since=when)
+        announced = an.in_force(judged, when)
     output.active(
         rows, when, as_json=as_json, as_csv=as_csv, local=local, answers=answers,
         announced=announced,

@@ -12,7 +12,8 @@ from notam_log.cli.base import State, command, exit_for, one_format, time_option
 from notam_log.core.known import LocationCoverage
 from notam_log.core.places import Airport
 from notam_log.shell import clock
-from notam_log.shell.coverage import covers, judged_announcements
+from notam_log.shell.announced import judged
+from notam_log.shell.coverage import covers
 
 
 @command("timeline")
@@ -68,7 +69,7 @@ def timeline_cmd(
         for code in location:
             eps = store.episodes(location=code, since=start, until=end)
             (cover,) = covers(store, state.config, [code], *_drawn(start, end), now)
-            announced = judged_announcements(store, state.config, code, start, end, now)
+            announced = judged(store, state.config, now, locations=[code], since=start, until=end)
             answers.append(cover)
             output.timeline(
                 code, eps, start, end, now=now, cover=cover, announced=announced,
