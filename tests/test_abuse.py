@@ -370,3 +370,15 @@ def test_fuzzed_oversize_inputs_are_refused_in_one_line(
         assert "over the limit" in str(exc) and "\n" not in str(exc)
     else:
         raise AssertionError("an input over the limit was read")
+
+
+@pytest.mark.parametrize("tag", ["txtLocalName", "txtNameAcctFac"])
+def test_a_tfr_identifier_of_thousands_of_characters_is_not_a_key(tag: str) -> None:
+    """Found by the fuzzing above: a TFR's local name of 4,000 digits became a NOTAM key
+    of 4,009 characters. It is now an issue of a record keyed by a hash."""
+    sample = SAMPLES["faa_tfr"].decode()
+    text = re.sub(rf"<{tag}>[^<]*</{tag}>", f"<{tag}>{'9' * 4000}/9513</{tag}>", sample)
+    assert text != sample
+    (notam,) = read_input(text.encode(), "huge.xml").notams
+    assert len(notam.key) < 60 and len(notam.id or "") < 60
+    assert any(tag in issue and "4005 characters" in issue for issue in notam.issues)

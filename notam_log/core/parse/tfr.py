@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import math
 import re
 from collections.abc import Mapping
@@ -107,8 +108,10 @@ def parse_detail(data: bytes, tfr_id: str, row: Mapping[str, Any]) -> Notam:
     zone = _zone(text("codeTimeZone"))
     start = local_time(text("dateEffective"), zone)
     end = local_time(text("dateExpire"), zone)
-    office = text("NotUid/txtNameAcctFac") or "FDC"
-    local_name = text("NotUid/txtLocalName") or tfr_id
+    office = _bounded(text("NotUid/txtNameAcctFac"), "NotUid/txtNameAcctFac", issues) or "FDC"
+    local_name = _bounded(text("NotUid/txtLocalName") or tfr_id, "NotUid/txtLocalName", issues)
+    if local_name is None:  # an id no TFR has: the record is keyed by a hash of it
+        local_name = "?" + hashlib.sha1(data).hexdigest()[:10]
     body = text("txtDescrTraditional") or text("txtDescrUSNS") or str(row.get("description") or "")
     lat = lon = None
     avx = node.find(".//abdMergedArea/Avx")
@@ -143,6 +146,18 @@ def parse_detail(data: bytes, tfr_id: str, row: Mapping[str, Any]) -> Notam:
         issues=tuple(issues),
     )
     return complete(notam)
+
+
+#: The longest office or local name kept as a key (real ones: ``FDC``, ``5/1234``).
+_NAME_MAX = 40
+
+
+def _bounded(value: str | None, where: str, issues: list[str]) -> str | None:
+    """``value``, or None (with an issue) when it is longer than any real identifier."""
+    if value is None or len(value) <= _NAME_MAX:
+        return value
+    issues.append(f"{where} of {len(value)} characters is not an identifier: {value[:20]!r}...")
+    return None
 
 
 def _limit(area: etree._Element, which: str) -> tuple[str | None, int | None]:
