@@ -9,6 +9,7 @@ from notam_log.core.item_d.expand import sun_windows
 from notam_log.core.item_d.rule import (
     DAY,
     H24,
+    HOLIDAYS_KEPT,
     NO_POLAR_DAYS,
     Exclusion,
     Fixed,
@@ -133,9 +134,13 @@ class _Reader:
         self.bare_state: tuple[date | None, int | None, bool] = (None, None, False)
         self.day_first = self.month_first = False  # the layout seen so far
         self.toks: tuple[Token, ...] = ()
+        self.holidays_kept = False  # ``EXC HOL``: holidays are not known, so not taken out
 
     def read(self) -> Rule:
         self.toks = tokens(self.text)
+        if not any(isinstance(t, (*TIMED, DateTimes)) or t == Word("h24") for t in self.toks):
+            # days and no time anywhere ("SAT AND SUN", "MAR 15 16"): the whole of each day
+            self.toks = (*self.toks, Word("h24"))
         for idx, tok in enumerate(self.toks):
             if isinstance(tok, TIMED) and self.excluding:
                 self._exclusion_ends()
@@ -151,6 +156,7 @@ class _Reader:
             (self.stop - self.epoch) // _SECOND,
             tuple(self.ops),
             tuple(self.exclude),
+            HOLIDAYS_KEPT if self.holidays_kept else None,
         )
 
     def _word(self, idx: int, tok: Token) -> None:
@@ -321,6 +327,12 @@ class _Reader:
             self._selection()
         elif kind == "exc":
             self._exc()
+        elif kind == "hol":
+            if not (self.excluding or self.sel_exc is not None):
+                raise Unreadable("public holidays (HOL) are not known")
+            # taken out: which days they are is not known, so their windows stay (the
+            # rule says so in its note)
+            self.holidays_kept = True
         elif kind == "sep" and self.excluding and (self.dates or self.weekdays):
             # the days taken out may end here: if times follow the next days, those days
             # are a group of their own ("EXC SUN, SUN 0900-1700"); if not, they are taken
@@ -365,6 +377,8 @@ class _Reader:
             dates = self.held[0] + self.dates
             weekdays = self.held[1] | self.weekdays
             if not dates and not weekdays:
+                if self.holidays_kept:
+                    return  # only holidays were taken out
                 raise Unreadable("EXC without days")
             self.exclude.append(
                 Exclusion(frozenset(dates), frozenset(weekdays), self.group, len(self.ops))
