@@ -258,7 +258,8 @@ def _read_time(value: str) -> tuple[datetime | None, bool, bool]:
     v = value.strip()
     if len(v) == 10 and v.isdigit() and v[0] not in "789":  # the clean layout
         return parse_yymmddhhmm(v), False, False
-    v = v.upper()
+    # a full stop or a closing bracket after the time (``1905312359 EST.``, ``(EST)``)
+    v = v.upper().rstrip(" .)")
     if v.startswith("PERM"):
         return None, False, True
     est = v.endswith("EST")
@@ -502,6 +503,8 @@ def _schedule(
         rule = item_d.read(sched, start, end, lat, lon)
         if isinstance(rule, str):
             issues.append(rule)
+        elif rule.note:
+            issues.append(rule.note)
     return sched
 
 
