@@ -28,7 +28,9 @@ def notam(item_d: str, b: str = "2504010000", c: str = "2504302359") -> str:
     )
 
 
-def windows_of(item_d: str, b: str = "2504010000", c: str = "2504302359") -> tuple:
+def windows_of(
+    item_d: str, b: str = "2504010000", c: str = "2504302359"
+) -> tuple[tuple[datetime, datetime], ...]:
     n = parse_icao(notam(item_d, b, c))
     assert n.issues == (), n.issues
     got = validity.windows(n)
