@@ -52,3 +52,25 @@ def test_issues_that_name_what_the_text_leaves_out() -> None:
     assert d.issues and not read_in_full(d) and not_read(d) == d.issues
     assert not is_omission("schedule not read: bad time 2460 in 'DAILY 0800-2460'")
     assert not read_in_full(parse_icao("A0001/25 NOTAMN\nQ) EGTT/QMRLC/IV/NBO/A/000/999/\nE) X"))
+
+
+@pytest.mark.parametrize(
+    ("q", "letters"),
+    [
+        ("OIIX/QFUXX/A/000/999/", (None, None, "A")),  # OINR B1114/22: scope only
+        ("EGTT/QMRLC/IV/A/000/999/5129N00028W005", ("IV", None, "A")),  # no purpose
+        ("EGTT/QMRLC/IV/NBO/000/999/5129N00028W005", ("IV", "NBO", None)),  # no scope
+        ("KZNY/undefined/NBO/A/000/999/4038N07346W005", (None, "NBO", "A")),
+        ("EGTT/QMRLC/IV/NBO/A/000/999/5129N00028W005", ("IV", "NBO", "A")),
+    ],
+)
+def test_q_line_letter_fields_go_where_their_letters_belong(
+    q: str, letters: tuple[str | None, ...]
+) -> None:
+    """A Q-line that leaves out one of traffic, purpose and scope: each field written
+    is the one its letters can only be (they used to fill from the right, making a
+    traffic ``IV`` the purpose when the purpose was left out)."""
+    n = parse_icao(f"A0001/25 NOTAMN\nQ) {q}\nA) EGLL B) 2504010000 C) 2504302359\nE) TEST")
+    assert (n.traffic, n.purpose, n.scope) == letters
+    assert read_in_full(n)
+    assert bool(n.issues) == (letters.count(None) > 0 or "undefined" in q)
