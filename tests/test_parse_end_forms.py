@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 
 import pytest
 
+from notam_log.core.parse.faa import parse_faa
 from notam_log.core.parse.icao import parse_icao
 from notam_log.core.parse.issues import is_omission, not_read, read_in_full
 
@@ -74,3 +75,19 @@ def test_q_line_letter_fields_go_where_their_letters_belong(
     assert (n.traffic, n.purpose, n.scope) == letters
     assert read_in_full(n)
     assert bool(n.issues) == (letters.count(None) > 0 or "undefined" in q)
+
+
+def test_an_fdc_effective_immediately_says_its_start_is_not_in_the_text() -> None:
+    """FDC 9/2934 (Dallas, national defense airspace) ends ``EFFECTIVE IMMEDIATELY UNTIL
+    FURTHER NOTICE``: no end, and a start (its issue time) that the text does not give."""
+    n = parse_faa(
+        "!FDC 9/2934 ZFW TX.. FLIGHT RESTRICTION. DALLAS, TEXAS. AIRCRAFT FLIGHT "
+        "OPERATIONS ARE PROHIBITED WITHIN A 1 NMR OF 325321N/0964835W UP TO AND "
+        "INCLUDING 1500 FT AGL EFFECTIVE IMMEDIATELY UNTIL FURTHER NOTICE."
+    )
+    assert (n.start, n.end, n.permanent) == (None, None, False)
+    assert n.issues == (
+        "no start time: effective immediately, from its issue time (not in the text),"
+        " until further notice",
+    )
+    assert not read_in_full(n)
