@@ -120,3 +120,30 @@ def test_month_names_written_out_are_read() -> None:
     got = windows_of("MARDI 0800-1000")
     assert [a.day for a, _ in got] == [1, 8, 15, 22, 29]
     assert isinstance(read("MARTES 0800-1000", t(4, 1), t(4, 30)), Rule)
+
+
+def test_days_first_with_several_months() -> None:
+    """``EXC 21 APR AND 01 MAY``: each month follows its days, and the last one has no
+    day after it, so the text can only be day first (read month first, ``APR AND 01``
+    left ``MAY`` with no day and the schedule was not read)."""
+    got = windows_of("MON-FRI 0700-1500 EXC 18 APR AND 01 MAY", "2504010000", "2505312359")
+    days = {a.date() for a, _ in got}
+    assert date(2025, 4, 18) not in days and date(2025, 5, 1) not in days
+    assert date(2025, 4, 17) in days and date(2025, 5, 2) in days
+    assert (
+        len(got)
+        == sum(
+            1 for k in range(61) if date.fromordinal(date(2025, 4, 1).toordinal() + k).weekday() < 5
+        )
+        - 2
+    )
+    assert windows_of("28 APR 01 MAY 0700-1500", "2504010000", "2505312359") == (
+        (t(4, 28, 7), t(4, 28, 15)),
+        (t(5, 1, 7), t(5, 1, 15)),
+    )
+    got = windows_of("DAILY 0800-1600 EXC 25 APR, 10 MAY", "2504200000", "2505152359")
+    assert {a.day for a, _ in got if a.month == 4} == {20, 21, 22, 23, 24, 26, 27, 28, 29, 30}
+    assert 10 not in {a.day for a, _ in got if a.month == 5}
+    # a month first anywhere, or days after the last month: not read as day first
+    for item_d in ("APR 15 0700-1500, 20 MAY 0800-1600", "15 APR 0700-1500 MAY"):
+        assert isinstance(read(item_d, t(4, 1), t(5, 31)), str), item_d

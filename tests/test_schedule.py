@@ -387,8 +387,7 @@ def test_day_first_real_uk_notam_keeps_its_april_days() -> None:
     [
         "MAR 0700-1500",  # a month and no day: not "every day"
         "MAR 15 0700-1500 APR",
-        "28 FEB 01 MAR 0700-1500",  # day first or month first? not guessed
-        "15 16 MAR 20 APR 0700-1500",
+        "MAR 15 16 0700-1500 20 APR",  # month first, then day first: not guessed
         "MAR 15 0700-1500, 20 APR 0800-1600",
     ],
 )

@@ -395,3 +395,31 @@ TIMES_FIRST = re.compile(
     rf"(?P<days>(?:(?:{M}|MAI|{W}|AND|TIL|DLY|DAILY|FM|FROM|TO|-|,|\d{{1,2}}(?!\d)|20\d\d(?!\d))\s*)+)"
 )
 DAYS_CHECK = re.compile(r"\d{1,2}(?!\d)|" + W)
+
+#: Days written before their month (``21 APR AND 01 MAY``, ``28 FEB 01 MAR``), one group.
+_DAY = r"(?<!\d)\d{1,2}(?!\d)"
+DAY_FIRST_GROUP = re.compile(
+    rf"(?P<days>{_DAY}(?:\s*(?:-|,|AND|TIL|TO|\s)\s*{_DAY})*)\s*(?P<mon>{M})(?![A-Z])"
+)
+_ANY_MONTH = re.compile(rf"(?<![A-Z])(?:{M})(?![A-Z])")
+_DAY_AFTER = re.compile(rf"\s*{_DAY}")
+
+
+def day_first(text: str) -> str | None:
+    """``text`` with every group of days written before its month rewritten month
+    first (``EXC 21 APR AND 01 MAY`` -> ``EXC APR 21 AND MAY 01``), when that is the
+    only way to read it: every month name follows its days, and the last one has no
+    day after it (so it cannot begin a group written month first). None otherwise."""
+    groups = list(DAY_FIRST_GROUP.finditer(text))
+    months = [m.start() for m in _ANY_MONTH.finditer(text)]
+    if not groups or months != [g.start("mon") for g in groups]:
+        return None
+    if _DAY_AFTER.match(text, groups[-1].end()):
+        return None
+    out, pos = [], 0
+    for g in groups:
+        out.append(text[pos : g.start()])
+        out.append(f"{g['mon']} {g['days']}")
+        pos = g.end()
+    out.append(text[pos:])
+    return "".join(out)
