@@ -76,9 +76,9 @@ def read(
     Sundays' hours taken out?) are not read, nor are public holidays with hours of
     their own (``SAT SUN HOL 0800-1200``: which days they are is not known); public
     holidays taken out (``EXC HOL``) are not taken out, and the rule's ``note`` says
-    so. French ``AU`` and Spanish ``A``/``AL`` join ranges of days and weekdays. Anything else unknown gives ``"schedule not read:
-    ..."``, as does a schedule that leaves no window between B and C: no window is
-    ever guessed.
+    so. French ``AU`` and Spanish ``A``/``AL`` join ranges of days and weekdays.
+    Anything else unknown gives ``"schedule not read: ..."``, as does a schedule that
+    leaves no window between B and C: no window is ever guessed.
     """
     text = item_d.strip().upper()
     if start is None:
