@@ -82,16 +82,18 @@ def test_a_range_into_the_next_month_with_to() -> None:
     assert len(got) == 12
 
 
-def test_days_with_no_time_are_whole_days() -> None:
+def test_weekdays_with_no_time_are_whole_days() -> None:
     """SAVY A0744/23 (fuel available) ``D) SAT AND SUN``: Saturdays and Sundays, all
-    day: the only reading of a schedule that names days and no time at all."""
+    day: the only reading of a schedule that names weekdays and nothing else."""
     got = windows_of("SAT AND SUN")
     assert got[0] == (t(4, 5), t(4, 7)) and got[-1] == (t(4, 26), t(4, 28))
     assert len(got) == 4
-    assert windows_of("15 16 17") == ((t(4, 15), t(4, 18)),)
-    # days with times elsewhere in the text are not given whole days: cut short?
-    why = read("MON 0800-1000 TUE", t(4, 1), t(4, 30))
-    assert isinstance(why, str) and "days without times" in why
+    assert windows_of("WEEKEND") == got
+    # days with times elsewhere, or dates (a number at the end may be a time cut
+    # short: "DAILY 05" of "DAILY 0500-1700"), are not given whole days
+    for item_d in ("MON 0800-1000 TUE", "15 16 17", "SEP 21, OCT 12 19 DAILY 05", "SAT 07"):
+        why = read(item_d, t(4, 1), t(4, 30))
+        assert isinstance(why, str) and "schedule not read" in why, item_d
 
 
 def test_public_holidays_taken_out_keep_their_windows_and_say_so() -> None:

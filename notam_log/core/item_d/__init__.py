@@ -63,8 +63,9 @@ def read(
     group of bare days just before it (day first), where the text has not named a
     month before its days; otherwise it is not read, unless every month name in the
     text follows its days and the last has no day after it (``EXC 21 APR AND 01
-    MAY``): then every group is day first. Days with no time anywhere in the text
-    (``SAT AND SUN``) are whole days.
+    MAY``): then every group is day first. Weekdays and nothing else (``SAT AND
+    SUN``) are those whole days; dates alone are not read (a number at the end may be
+    a time cut short).
 
     ``EXC`` (``EXCEPT``, ``SAUF``, ``EXCEPTO``) takes days out: after times, out of
     the windows of the group before it (from the start, or from the last ``EXC``

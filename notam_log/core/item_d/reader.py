@@ -138,8 +138,9 @@ class _Reader:
 
     def read(self) -> Rule:
         self.toks = tokens(self.text)
-        if not any(isinstance(t, (*TIMED, DateTimes)) or t == Word("h24") for t in self.toks):
-            # days and no time anywhere ("SAT AND SUN", "MAR 15 16"): the whole of each day
+        if self.toks and all(isinstance(t, Weekdays) for t in self.toks):
+            # weekdays and nothing else ("SAT AND SUN"): the whole of each day. Not dates
+            # alone: a number at the end may be a time cut short ("MAR 15 16 08")
             self.toks = (*self.toks, Word("h24"))
         for idx, tok in enumerate(self.toks):
             if isinstance(tok, TIMED) and self.excluding:
