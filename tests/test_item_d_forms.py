@@ -91,7 +91,13 @@ def test_weekdays_with_no_time_are_whole_days() -> None:
     assert windows_of("WEEKEND") == got
     # days with times elsewhere, or dates (a number at the end may be a time cut
     # short: "DAILY 05" of "DAILY 0500-1700"), are not given whole days
-    for item_d in ("MON 0800-1000 TUE", "15 16 17", "SEP 21, OCT 12 19 DAILY 05", "SAT 07"):
+    for item_d in (
+        "MON 0800-1000 TUE",
+        "15 16 17",
+        "SEP 21, OCT 12 19 DAILY 05",
+        "SAT 07",
+        "SAT AND",
+    ):
         why = read(item_d, t(4, 1), t(4, 30))
         assert isinstance(why, str) and "schedule not read" in why, item_d
 

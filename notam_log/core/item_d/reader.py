@@ -23,6 +23,7 @@ from notam_log.core.item_d.rule import (
     selected,
 )
 from notam_log.core.item_d.words import (
+    ENDS_WITH_A_WEEKDAY,
     TIMED,
     DateTimes,
     DayRange,
@@ -138,9 +139,14 @@ class _Reader:
 
     def read(self) -> Rule:
         self.toks = tokens(self.text)
-        if self.toks and all(isinstance(t, Weekdays) for t in self.toks):
-            # weekdays and nothing else ("SAT AND SUN"): the whole of each day. Not dates
-            # alone: a number at the end may be a time cut short ("MAR 15 16 08")
+        if (
+            self.toks
+            and all(isinstance(t, Weekdays) for t in self.toks)
+            and ENDS_WITH_A_WEEKDAY.search(self.text)
+        ):
+            # weekdays and nothing else ("SAT AND SUN"): the whole of each day. Not when
+            # the text ends otherwise ("SAT AND": cut short), nor dates alone: a number
+            # at the end may be a time cut short ("MAR 15 16 08")
             self.toks = (*self.toks, Word("h24"))
         for idx, tok in enumerate(self.toks):
             if isinstance(tok, TIMED) and self.excluding:

@@ -423,3 +423,7 @@ def day_first(text: str) -> str | None:
         pos = g.end()
     out.append(text[pos:])
     return "".join(out)
+
+
+#: An item D that ends with a weekday (``SAT AND SUN``, not ``SAT AND``: cut short).
+ENDS_WITH_A_WEEKDAY = re.compile(rf"(?:(?<![A-Z])(?:{W})|{_WORKDAYS}|{_WEEKEND})\.?\s*$")
