@@ -112,6 +112,14 @@ def test_public_holidays_taken_out_keep_their_windows_and_say_so() -> None:
     assert got is not None and [a.day for a, _ in got] == WORKDAYS_APRIL
     other = parse_icao(notam("MON-FRI EXC PUBLIC HOL 0700-1500"))
     assert validity.windows(other) == got and other.issues == n.issues
+    # French "jours feries", Spanish "festivos", "PH": the same
+    for item_d in (
+        "LUN-VEN 0700-1500 SAUF JF",
+        "LUN A VIE EXC FEST 0700-1500",
+        "MON-FRI EXC PH 0700-1500",
+    ):
+        other = parse_icao(notam(item_d))
+        assert validity.windows(other) == validity.windows(n) and other.issues == n.issues
     # days taken out with holidays are taken out
     got = validity.windows(parse_icao(notam("DAILY 0700-1500 EXC SUN AND HOL")))
     assert got is not None and all(a.weekday() != 6 for a, _ in got) and len(got) == 26
@@ -155,3 +163,10 @@ def test_days_first_with_several_months() -> None:
     # a month first anywhere, or days after the last month: not read as day first
     for item_d in ("APR 15 0700-1500, 20 MAY 0800-1600", "15 APR 0700-1500 MAY"):
         assert isinstance(read(item_d, t(4, 1), t(5, 31)), str), item_d
+
+
+def test_a_time_of_five_digits_is_not_read_as_a_time_and_a_day() -> None:
+    """WAAF B0650/23 ``DAILY 0000 - 08000``: not read, and said so in its own words
+    (it used to read ``0000 - 0800`` then a day ``0``: "no such date 04-00")."""
+    why = read("DAILY 0000 - 08000", t(4, 5), t(5, 31))
+    assert why == "schedule not read: cannot read '0000 - 08000' in 'DAILY 0000 - 08000'"

@@ -112,7 +112,7 @@ _TOKEN = re.compile(
       (?:(?P<sm2>{M})\s*)?(?P<sd2>\d{{1,2}})(?:\s*(?P<sa2>{M}))?\s+(?P<st2>\d{{4}})(?!\d))
     | (?P<K_t>(?P<t1>{T})(?:\s*(?P<s1>MINUS|PLUS)\s*(?P<o1>\d{{1,3}}))?
       \s*(?:-|TO|/)\s*
-      (?P<t2>{T})(?:\s*(?P<s2>MINUS|PLUS)\s*(?P<o2>\d{{1,3}}))?)
+      (?P<t2>{T})(?!\d)(?:\s*(?P<s2>MINUS|PLUS)\s*(?P<o2>\d{{1,3}}))?)
     | (?P<K_h24>(?:H24|24H(?:RS?)?)(?![A-Z0-9]))
     | (?P<K_mon>(?P<mon>{M}|MAI(?=\s*\d{{1,2}}(?!\d)))(?![A-Z]))
     | (?P<K_w>(?P<w1>{W})(?:\s*(?:-|TIL|TO|THRU|AU|AL|A)\s*(?P<w2>{W}))?(?![A-Z]))
@@ -127,7 +127,8 @@ _TOKEN = re.compile(
       (?![A-Z]))
     | (?P<K_hj>(?P<hj>HJ|HN)(?![A-Z]))
     | (?P<K_exc>(?:EXC(?:EPT)?|SAUF|EXCEPTO)(?![A-Z]))
-    | (?P<K_hol>(?:PUBLIC\s+)?HOL(?:IDAYS?|S)?(?![A-Z]))
+    | (?P<K_hol>(?:(?:PUBLIC\s+)?HOL(?:IDAYS?|S)?|PH|JF|(?:JOURS\s+)?FERIES|FEST(?:IVOS)?
+      |FERIADOS)(?![A-Z]))
     | (?P<skip>,|;|\.|\(?NEXT\s*DAY\)?|(?:AND|BTN|EVERY|EV|UTC|ET|Y|FM|FROM|DU|DEL|LE|LES|EL|LOS)
       (?![A-Z]))
     )""",
