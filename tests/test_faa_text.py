@@ -100,4 +100,5 @@ def test_older_fdc_effective_until_wording() -> None:
     n = parse_faa(head + "1101102040 UTC UNTIL 1101112040 UTC. SPECIAL SECURITY INSTRUCTIONS.")
     assert n.end == datetime(2011, 1, 11, 20, 40, tzinfo=UTC)
     n = parse_faa(head + "IMMEDIATELY UNTIL FURTHER NOTICE.")
-    assert n.start is None and n.issues == ("no validity range (YYMMDDhhmm-YYMMDDhhmm)",)
+    assert n.start is None and n.end is None and len(n.issues) == 1
+    assert n.issues[0].startswith("no start time: effective immediately")

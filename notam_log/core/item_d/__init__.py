@@ -17,7 +17,7 @@ from notam_log.core import sun
 from notam_log.core.item_d.expand import any_window, expand
 from notam_log.core.item_d.reader import read_rule
 from notam_log.core.item_d.rule import HORIZON, Rule, Unreadable, Window
-from notam_log.core.item_d.words import BILINGUAL, DAYS_CHECK, TIMES_FIRST, tokens
+from notam_log.core.item_d.words import BILINGUAL, DAYS_CHECK, TIMES_FIRST, day_first, tokens
 
 __all__ = ["HORIZON", "Rule", "Window", "clear_caches", "expand", "read", "windows"]
 
@@ -61,7 +61,11 @@ def read(
     list dates grouped by time of day, not in order); otherwise an earlier date after
     a month name means the next year. A month name with no day after it names the
     group of bare days just before it (day first), where the text has not named a
-    month before its days; otherwise it is not read.
+    month before its days; otherwise it is not read, unless every month name in the
+    text follows its days and the last has no day after it (``EXC 21 APR AND 01
+    MAY``): then every group is day first. Weekdays and nothing else (``SAT AND
+    SUN``) are those whole days; dates alone are not read (a number at the end may be
+    a time cut short).
 
     ``EXC`` (``EXCEPT``, ``SAUF``, ``EXCEPTO``) takes days out: after times, out of
     the windows of the group before it (from the start, or from the last ``EXC``
@@ -70,10 +74,12 @@ def read(
     and their times (``EV FRI AND SAT EXC APR 03 0600-1200``), out of those days.
     ``EXC SAT EXC SUN`` takes out both. Times right after the days taken out of
     earlier times (``DAILY 0700-1900 EXC SUN 0900-1700``: other hours on Sundays, or
-    Sundays' hours taken out?) are not read, nor are public holidays (``HOL``: which
-    days they are is not known). Anything else unknown gives ``"schedule not read:
-    ..."``, as does a schedule that leaves no window between B and C: no window is
-    ever guessed.
+    Sundays' hours taken out?) are not read, nor are public holidays with hours of
+    their own (``SAT SUN HOL 0800-1200``: which days they are is not known); public
+    holidays taken out (``EXC HOL``) are not taken out, and the rule's ``note`` says
+    so. French ``AU`` and Spanish ``A``/``AL`` join ranges of days and weekdays.
+    Anything else unknown gives ``"schedule not read: ..."``, as does a schedule that
+    leaves no window between B and C: no window is ever guessed.
     """
     text = item_d.strip().upper()
     if start is None:
@@ -99,6 +105,12 @@ def _other_layout(
 ) -> Rule | tuple[str, str] | None:
     """The rule of one of the layouts read only when the plain reading fails; (the
     text read, why it cannot be read) when it cannot; None when it is neither layout."""
+    alt = day_first(text)
+    if alt is not None and alt != text:
+        try:
+            return read_rule(alt, start, stop, lat, lon)
+        except Unreadable:
+            pass  # not that layout either: the others below, else the plain reason
     bm = BILINGUAL.fullmatch(text)
     if bm:
         return _bilingual(bm["en"].strip(), bm["fr"].strip(), start, stop, lat, lon)

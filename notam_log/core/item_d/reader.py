@@ -9,6 +9,7 @@ from notam_log.core.item_d.expand import sun_windows
 from notam_log.core.item_d.rule import (
     DAY,
     H24,
+    HOLIDAYS_KEPT,
     NO_POLAR_DAYS,
     Exclusion,
     Fixed,
@@ -22,6 +23,7 @@ from notam_log.core.item_d.rule import (
     selected,
 )
 from notam_log.core.item_d.words import (
+    ENDS_WITH_A_WEEKDAY,
     TIMED,
     DateTimes,
     DayRange,
@@ -133,9 +135,19 @@ class _Reader:
         self.bare_state: tuple[date | None, int | None, bool] = (None, None, False)
         self.day_first = self.month_first = False  # the layout seen so far
         self.toks: tuple[Token, ...] = ()
+        self.holidays_kept = False  # ``EXC HOL``: holidays are not known, so not taken out
 
     def read(self) -> Rule:
         self.toks = tokens(self.text)
+        if (
+            self.toks
+            and all(isinstance(t, Weekdays) for t in self.toks)
+            and ENDS_WITH_A_WEEKDAY.search(self.text)
+        ):
+            # weekdays and nothing else ("SAT AND SUN"): the whole of each day. Not when
+            # the text ends otherwise ("SAT AND": cut short), nor dates alone: a number
+            # at the end may be a time cut short ("MAR 15 16 08")
+            self.toks = (*self.toks, Word("h24"))
         for idx, tok in enumerate(self.toks):
             if isinstance(tok, TIMED) and self.excluding:
                 self._exclusion_ends()
@@ -151,6 +163,7 @@ class _Reader:
             (self.stop - self.epoch) // _SECOND,
             tuple(self.ops),
             tuple(self.exclude),
+            HOLIDAYS_KEPT if self.holidays_kept else None,
         )
 
     def _word(self, idx: int, tok: Token) -> None:
@@ -321,6 +334,12 @@ class _Reader:
             self._selection()
         elif kind == "exc":
             self._exc()
+        elif kind == "hol":
+            if not (self.excluding or self.sel_exc is not None):
+                raise Unreadable("public holidays (HOL) are not known")
+            # taken out: which days they are is not known, so their windows stay (the
+            # rule says so in its note)
+            self.holidays_kept = True
         elif kind == "sep" and self.excluding and (self.dates or self.weekdays):
             # the days taken out may end here: if times follow the next days, those days
             # are a group of their own ("EXC SUN, SUN 0900-1700"); if not, they are taken
@@ -365,6 +384,8 @@ class _Reader:
             dates = self.held[0] + self.dates
             weekdays = self.held[1] | self.weekdays
             if not dates and not weekdays:
+                if self.holidays_kept:
+                    return  # only holidays were taken out
                 raise Unreadable("EXC without days")
             self.exclude.append(
                 Exclusion(frozenset(dates), frozenset(weekdays), self.group, len(self.ops))

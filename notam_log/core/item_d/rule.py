@@ -24,6 +24,13 @@ DAY = 86400
 NO_POLAR_DAYS = 64.0
 
 
+#: The note of a rule whose text takes out public holidays (``EXC HOL``).
+HOLIDAYS_KEPT = (
+    "schedule read in part: public holidays (EXC HOL) are not taken out"
+    " (which days they are is not known)"
+)
+
+
 class Unreadable(Exception):
     """Why an item D text cannot be read (the reason is its message)."""
 
@@ -101,6 +108,9 @@ class Rule:
     ops: tuple[Op, ...]
     #: The days taken out by ``EXC``, each for the operations it applies to.
     exclude: tuple[Exclusion, ...] = ()
+    #: What the windows hold that the text takes out, when some days cannot be known
+    #: (``EXC HOL``): the parsers add it to the record's issues.
+    note: str | None = None
 
 
 def selected(sel: Selection, first_wd: int, last_k: int) -> Iterable[int]:

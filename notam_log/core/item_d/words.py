@@ -27,22 +27,45 @@ _ENGLISH_MONTHS = (
 _ENGLISH_DAYS = ("MON", "TUE", "WED", "THU", "FRI", "SAT", "SUN")
 _LONG_DAYS = ("MONDAY", "TUESDAY", "WEDNESDAY", "THURSDAY", "FRIDAY", "SATURDAY", "SUNDAY")
 #: Month names: English, and the French and Spanish ones that differ from them.
-MONTHS: dict[str, int] = {m: i + 1 for i, m in enumerate(_ENGLISH_MONTHS)} | {
-    "JANV": 1,
-    "FEVR": 2,
-    "FEV": 2,
-    "MARS": 3,
-    "AVR": 4,
-    "JUIN": 6,
-    "JUIL": 7,
-    "AOUT": 8,
-    "SEPT": 9,
-    "ENE": 1,
-    "ABR": 4,
-    "AGO": 8,
-    "DIC": 12,
-    "MAI": 5,  # French/German/Portuguese "May", read only before a day number
-}
+MONTHS: dict[str, int] = (
+    {m: i + 1 for i, m in enumerate(_ENGLISH_MONTHS)}
+    | {
+        "JANV": 1,
+        "FEVR": 2,
+        "FEV": 2,
+        "MARS": 3,
+        "AVR": 4,
+        "JUIN": 6,
+        "JUIL": 7,
+        "AOUT": 8,
+        "SEPT": 9,
+        "ENE": 1,
+        "ABR": 4,
+        "AGO": 8,
+        "DIC": 12,
+        "MAI": 5,  # French/German/Portuguese "May", read only before a day number
+    }
+    | {  # written out: English, French (with and without accents), Spanish
+        m: i + 1
+        for i, names in enumerate(
+            (
+                ("JANUARY", "JANVIER", "ENERO"),
+                ("FEBRUARY", "FEVRIER", "FÉVRIER", "FÉVR", "FÉV", "FEBRERO"),
+                ("MARCH", "MARZO"),
+                ("APRIL", "AVRIL", "ABRIL"),
+                ("MAYO",),
+                ("JUNE", "JUNIO"),
+                ("JULY", "JUILLET", "JULIO"),
+                ("AUGUST", "AOÛT", "AGOSTO"),
+                ("SEPTEMBER", "SEPTEMBRE", "SEPTIEMBRE", "SETIEMBRE"),
+                ("OCTOBER", "OCTOBRE", "OCTUBRE"),
+                ("NOVEMBER", "NOVEMBRE", "NOVIEMBRE"),
+                ("DECEMBER", "DECEMBRE", "DÉCEMBRE", "DICIEMBRE"),
+            )
+        )
+        for m in names
+    }
+)
 #: Weekday names: English (short and long), French and Spanish (``MAR``, their
 #: Tuesday, is always March).
 WEEKDAYS: dict[str, int] = (
@@ -51,7 +74,25 @@ WEEKDAYS: dict[str, int] = (
     | {"TUES": 1, "THUR": 3, "THURS": 3}
     | {"LUN": 0, "MER": 2, "JEU": 3, "VEN": 4, "SAM": 5, "DIM": 6}  # French
     | {"MIE": 2, "JUE": 3, "VIE": 4, "SAB": 5, "DOM": 6}  # Spanish
+    | {
+        d: i
+        for i, names in enumerate(
+            (
+                ("LUNDI", "LUNES"),
+                ("MARDI", "MARTES"),
+                ("MERCREDI", "MIERCOLES", "MIÉRCOLES"),
+                ("JEUDI", "JUEVES"),
+                ("VENDREDI", "VIERNES"),
+                ("SAMEDI", "SABADO", "SÁBADO"),
+                ("DIMANCHE", "DOMINGO"),
+            )
+        )
+        for d in names
+    }
 )
+#: Words for several weekdays: Monday to Friday, Saturday and Sunday.
+_WORKDAYS = r"WEEKDAYS|WKDAYS|WORKING\s+DAYS|JOURS\s+OUVRABLES|DIAS\s+LABORABLES"
+_WEEKEND = r"WEEKENDS?|WKENDS?|WEEK-ENDS?|FINS?\s+DE\s+SEMANA"
 
 
 def _alternatives(names: Iterable[str]) -> str:
@@ -71,21 +112,25 @@ _TOKEN = re.compile(
       (?:(?P<sm2>{M})\s*)?(?P<sd2>\d{{1,2}})(?:\s*(?P<sa2>{M}))?\s+(?P<st2>\d{{4}})(?!\d))
     | (?P<K_t>(?P<t1>{T})(?:\s*(?P<s1>MINUS|PLUS)\s*(?P<o1>\d{{1,3}}))?
       \s*(?:-|TO|/)\s*
-      (?P<t2>{T})(?:\s*(?P<s2>MINUS|PLUS)\s*(?P<o2>\d{{1,3}}))?)
+      (?P<t2>{T})(?!\d)(?:\s*(?P<s2>MINUS|PLUS)\s*(?P<o2>\d{{1,3}}))?)
     | (?P<K_h24>(?:H24|24H(?:RS?)?)(?![A-Z0-9]))
     | (?P<K_mon>(?P<mon>{M}|MAI(?=\s*\d{{1,2}}(?!\d)))(?![A-Z]))
-    | (?P<K_w>(?P<w1>{W})(?:\s*(?:-|TIL|TO|THRU)\s*(?P<w2>{W}))?(?![A-Z]))
+    | (?P<K_w>(?P<w1>{W})(?:\s*(?:-|TIL|TO|THRU|AU|AL|A)\s*(?P<w2>{W}))?(?![A-Z]))
+    | (?P<K_wk>(?P<wk>{_WORKDAYS})|{_WEEKEND})(?![A-Z])
     | (?P<K_dr>(?P<r_d1>\d{{1,2}})\s*(?P<r_m1>{M}){_YEAR.format("r_y1")}
       \s*(?:-|TO|TIL|THRU|AU|AL)\s*
       (?P<r_d2>\d{{1,2}})\s*(?P<r_m2>{M}){_YEAR.format("r_y2")}(?![A-Z]))
     | (?P<K_d>(?P<d1>\d{{1,2}})
-      (?:\s*(?:-|TIL(?![A-Z]))\s*(?:(?P<m2>{M})\s*)?(?P<d2>\d{{1,2}}))?(?![\d/]))
+      (?:\s*(?:-|(?:TIL|TO|THRU|AU|AL|A)(?![A-Z]))\s*(?:(?P<m2>{M})\s*)?(?P<d2>\d{{1,2}}))?
+      (?![\d/]))
     | (?P<K_daily>(?:DAILY|DLY|EVERY\s*DAYS?|TOUS\s+LES?\s+JOURS?|TLJ|DIARIO|TODOS\s+LOS\s+DIAS)
       (?![A-Z]))
     | (?P<K_hj>(?P<hj>HJ|HN)(?![A-Z]))
     | (?P<K_exc>(?:EXC(?:EPT)?|SAUF|EXCEPTO)(?![A-Z]))
-    | (?P<K_hol>(?:PUBLIC\s+)?HOL(?:IDAYS?|S)?(?![A-Z]))
-    | (?P<skip>,|;|\.|\(?NEXT\s*DAY\)?|(?:AND|BTN|EVERY|EV|UTC|ET|Y|FM|FROM|DU|DEL)(?![A-Z]))
+    | (?P<K_hol>(?:(?:PUBLIC\s+)?HOL(?:IDAYS?|S)?|PH|JF|(?:JOURS\s+)?FERIES|FEST(?:IVOS)?
+      |FERIADOS)(?![A-Z]))
+    | (?P<skip>,|;|\.|\(?NEXT\s*DAY\)?|(?:AND|BTN|EVERY|EV|UTC|ET|Y|FM|FROM|DU|DEL|LE|LES|EL|LOS)
+      (?![A-Z]))
     )""",
     re.X,
 )
@@ -277,6 +322,10 @@ def _weekdays(m: re.Match[str]) -> Token:
     return Weekdays(tuple(days))
 
 
+def _weekday_words(m: re.Match[str]) -> Token:
+    return Weekdays((0, 1, 2, 3, 4) if m["wk"] else (5, 6))
+
+
 def _exc(m: re.Match[str]) -> Token:
     return Word("exc")
 
@@ -298,7 +347,7 @@ def _month(m: re.Match[str]) -> Token:
 
 
 def _holidays(m: re.Match[str]) -> Token:
-    return Stop("public holidays (HOL) are not known")
+    return Word("hol")
 
 
 #: How each alternative of the word pattern is read.
@@ -314,6 +363,7 @@ _READ: dict[str, Callable[[re.Match[str]], Token]] = {
     "K_daily": _daily,
     "K_mon": _month,
     "K_w": _weekdays,
+    "K_wk": _weekday_words,
     "K_hol": _holidays,
 }
 
@@ -346,3 +396,35 @@ TIMES_FIRST = re.compile(
     rf"(?P<days>(?:(?:{M}|MAI|{W}|AND|TIL|DLY|DAILY|FM|FROM|TO|-|,|\d{{1,2}}(?!\d)|20\d\d(?!\d))\s*)+)"
 )
 DAYS_CHECK = re.compile(r"\d{1,2}(?!\d)|" + W)
+
+#: Days written before their month (``21 APR AND 01 MAY``, ``28 FEB 01 MAR``), one group.
+_DAY = r"(?<!\d)\d{1,2}(?!\d)"
+DAY_FIRST_GROUP = re.compile(
+    rf"(?P<days>{_DAY}(?:\s*(?:-|,|AND|TIL|TO|\s)\s*{_DAY})*)\s*(?P<mon>{M})(?![A-Z])"
+)
+_ANY_MONTH = re.compile(rf"(?<![A-Z])(?:{M})(?![A-Z])")
+_DAY_AFTER = re.compile(rf"\s*{_DAY}")
+
+
+def day_first(text: str) -> str | None:
+    """``text`` with every group of days written before its month rewritten month
+    first (``EXC 21 APR AND 01 MAY`` -> ``EXC APR 21 AND MAY 01``), when that is the
+    only way to read it: every month name follows its days, and the last one has no
+    day after it (so it cannot begin a group written month first). None otherwise."""
+    groups = list(DAY_FIRST_GROUP.finditer(text))
+    months = [m.start() for m in _ANY_MONTH.finditer(text)]
+    if not groups or months != [g.start("mon") for g in groups]:
+        return None
+    if _DAY_AFTER.match(text, groups[-1].end()):
+        return None
+    out, pos = [], 0
+    for g in groups:
+        out.append(text[pos : g.start()])
+        out.append(f"{g['mon']} {g['days']}")
+        pos = g.end()
+    out.append(text[pos:])
+    return "".join(out)
+
+
+#: An item D that ends with a weekday (``SAT AND SUN``, not ``SAT AND``: cut short).
+ENDS_WITH_A_WEEKDAY = re.compile(rf"(?:(?<![A-Z])(?:{W})|{_WORKDAYS}|{_WEEKEND})\.?\s*$")

@@ -27,6 +27,9 @@ _EFFECTIVE = re.compile(
     r"(?:(?P<ufn>FURTHER\s+NOTICE)|(?P<end>\d{10})(?:\s*UTC)?\b)",
     re.I,
 )
+#: ``EFFECTIVE IMMEDIATELY UNTIL FURTHER NOTICE``: from the issue time, which the text
+#: does not give.
+_IMMEDIATELY = re.compile(r"\bEFFECTIVE\s+IMMEDIATELY\s+UNTIL\s+FURTHER\s+NOTICE\b", re.I)
 _FOOTER = re.compile(r"\s*(?:CREATED:\s*\d{1,2}\s+[A-Za-z]{3}\s+\d{4}|SOURCE:\s*[A-Z]{8}\b)", re.I)
 _PART_HEAD = re.compile(r"PART\s+\d+\s+OF\s+\d+\s*", re.I)
 _END_PART = re.compile(r"\s*END\s+PART\s+\d+\s+OF\s+\d+\s*$", re.I)
@@ -204,6 +207,11 @@ def _validity(
             end = parse_yymmddhhmm(em["end"])
             if end is None:
                 issues.append(f"bad end date {em['end']!r}")
+    elif _IMMEDIATELY.search(body):
+        issues.append(
+            "no start time: effective immediately, from its issue time (not in the text),"
+            " until further notice"
+        )
     else:
         issues.append("no validity range (YYMMDDhhmm-YYMMDDhhmm)")
     return start, end, est, perm

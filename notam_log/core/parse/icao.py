@@ -66,10 +66,8 @@ _FAA_START = re.compile(r"\s*(?:NOTAM-D\s+\S+\s+\S+\s+)?!", re.I)
 _FAA_PART = re.compile(r"(?P<head>![A-Z0-9]{2,5}\s+\d{1,2}/\d{1,4})\s+\S+\s+PART\s+\d", re.I)
 #: The AFTN end of message (``NNNN``) and what follows it (the next message's heading),
 #: on its own line or, in a flattened feed, after blanks; in any case.
-_AFTN_TAIL = re.compile(r"(?<=\S)\s+(?:NNNN|ZCZC)\b.*$", re.S | re.I)
+_AFTN_TAIL = re.compile(r"(?<=\S)\s+(?:NNNN|ZCZC)\b", re.I)
 _E_MARK = re.compile(r"(?<![^\s(])E\)", re.I)
-#: Item E's mark just before the end (``E) NNNN``: NNNN is then item E's text).
-_ITEM_MARK_BEFORE = re.compile(r"(?<![^\s(])E\)\s*$", re.I)
 
 _ORDER: Mapping[str, int] = {"Q": 0, "A": 1, "B": 2, "C": 3, "D": 4, "E": 5, "F": 6, "G": 7}
 _GAP = " \t\n\r("
@@ -133,7 +131,7 @@ def split_notams(text: str) -> list[str]:
     for a, b in zip(bounds, bounds[1:], strict=False):
         chunk = text[a:b]
         if not fast or upper.find("NNNN", a, b) >= 0 or upper.find("ZCZC", a, b) >= 0:
-            chunk = _AFTN_TAIL.sub("", chunk)
+            chunk = _cut_aftn(chunk)
         chunk = chunk.strip()
         if not chunk:
             continue
@@ -145,6 +143,24 @@ def split_notams(text: str) -> list[str]:
                 continue
         chunks.append(chunk)
     return chunks
+
+
+def _says_nnnn(s: str, at: int) -> bool:
+    """Whether the ``NNNN`` at ``at`` is item E's text: right after the first ``E)``
+    mark of its NOTAM (``E) NNNN``), not the AFTN end of message."""
+    head = 0
+    for head_m in _HEADER.finditer(s, 0, at):
+        head = head_m.end()
+    e = _E_MARK.search(s, head, at)
+    return e is not None and not s[e.end() : at].strip()
+
+
+def _cut_aftn(chunk: str) -> str:
+    """``chunk`` without the AFTN end of message and what follows it."""
+    for m in _AFTN_TAIL.finditer(chunk):
+        if not _says_nnnn(chunk, m.end() - 4):
+            return chunk[: m.start()]
+    return chunk
 
 
 def parse_text(text: str) -> list[Notam]:
@@ -258,7 +274,8 @@ def _read_time(value: str) -> tuple[datetime | None, bool, bool]:
     v = value.strip()
     if len(v) == 10 and v.isdigit() and v[0] not in "789":  # the clean layout
         return parse_yymmddhhmm(v), False, False
-    v = v.upper()
+    # a full stop or a closing bracket after the time (``1905312359 EST.``, ``(EST)``)
+    v = v.upper().rstrip(" .)")
     if v.startswith("PERM"):
         return None, False, True
     est = v.endswith("EST")
@@ -397,7 +414,7 @@ def _clean(raw: str) -> tuple[str, int]:
     if "\r" in s:
         s = s.replace("\r\n", "\n").replace("\r", "\n")
     s = s.rstrip()
-    if s[-4:].upper() == "NNNN" and not _ITEM_MARK_BEFORE.search(s, 0, len(s) - 4):
+    if s[-4:].upper() == "NNNN" and not _says_nnnn(s, len(s) - 4):
         s = s[:-4].rstrip()  # the AFTN end of message (not an item E that says NNNN)
     lead = s.lstrip()
     wrapped = lead.startswith("(") or (
@@ -502,6 +519,8 @@ def _schedule(
         rule = item_d.read(sched, start, end, lat, lon)
         if isinstance(rule, str):
             issues.append(rule)
+        elif rule.note:
+            issues.append(rule.note)
     return sched
 
 

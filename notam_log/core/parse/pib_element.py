@@ -291,6 +291,8 @@ def _schedule(
         rule = item_d.read(d_line, start, end, lat, lon)
         if isinstance(rule, str):
             issues.append(f"item D: {rule}")
+        elif rule.note:
+            issues.append(f"item D: {rule.note}")
     return d_line
 
 

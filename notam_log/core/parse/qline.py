@@ -108,18 +108,52 @@ def _qcode(q: str, rest: list[str], issues: list[str]) -> tuple[str | None, list
     return None, rest
 
 
+#: What each letter field may hold, in the order they are written.
+_LETTER_FIELDS = (
+    ("traffic", re.compile(r"IV|I|V|K")),
+    ("purpose", re.compile(r"[NBOMK]{1,3}")),
+    ("scope", re.compile(r"[AEWK]{1,3}")),
+)
+
+
 def _letters(
     q: str, letters: list[str], issues: list[str]
 ) -> tuple[str | None, str | None, str | None]:
-    """Traffic, purpose and scope: the letter fields before the levels, filled from
-    the right (scope last)."""
-    if sum(1 for t in letters if t) > 3 or (len(letters) < 3 and any(letters)):
+    """Traffic, purpose and scope: the letter fields before the levels. Where fewer
+    than three are written, each is given the field its letters can only be (``A`` is
+    a scope, ``IV`` a traffic); where that is not one way, they fill from the right
+    (scope last). Fewer than three, or more, is an issue (the text leaves one out)."""
+    written = [t for t in letters if t]
+    if len(written) > 3 or (len(letters) < 3 and written):
         issues.append(f"Q-line: {len(letters)} of traffic/purpose/scope in {q.strip()!r}")
     found: dict[str, str] = {}
+    fits = _by_content(written) if len(written) < 3 else None
+    if fits is not None:
+        return fits
     for name, value in zip(("scope", "purpose", "traffic"), reversed(letters), strict=False):
         if value:
             found[name] = value
     return found.get("traffic"), found.get("purpose"), found.get("scope")
+
+
+def _by_content(written: list[str]) -> tuple[str | None, str | None, str | None] | None:
+    """The one way to give fewer than three letter fields, in order, to the fields
+    whose letters they are; None when there is none or more than one."""
+    ways: list[tuple[str | None, ...]] = []
+
+    def place(k: int, slot: int, got: tuple[str | None, ...]) -> None:
+        if k == len(written):
+            ways.append(got + (None,) * (3 - len(got)))
+            return
+        for s in range(slot, 3):
+            if _LETTER_FIELDS[s][1].fullmatch(written[k]):
+                place(k + 1, s + 1, got + (None,) * (s - len(got)) + (written[k],))
+
+    place(0, 0, ())
+    if len(ways) != 1:
+        return None
+    traffic, purpose, scope = ways[0]
+    return traffic, purpose, scope
 
 
 def _levels(tail: list[str]) -> tuple[int | None, int | None, list[str]]:
