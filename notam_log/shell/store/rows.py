@@ -81,7 +81,15 @@ def row_from_db(r: Sequence[Any]) -> NotamRow:
     )
 
 
-def notam_to_row(tr: Tracked, t: datetime | None, poll_id: int | None) -> tuple[Any, ...]:
+def notam_data(n: Notam) -> str:
+    """The ``data`` column of a NOTAM (and of its version): all its fields as JSON."""
+    return json.dumps(notam_json(n, with_windows=False))
+
+
+def notam_to_row(
+    tr: Tracked, t: datetime | None, poll_id: int | None, data: str | None = None
+) -> tuple[Any, ...]:
+    """The ``notams`` row of a tracked NOTAM (``data``: its :func:`notam_data`, if made)."""
     n = tr.notam
     return (
         n.key,
@@ -107,7 +115,7 @@ def notam_to_row(tr: Tracked, t: datetime | None, poll_id: int | None) -> tuple[
         n.text,
         n.raw,
         json.dumps(list(n.issues)),
-        json.dumps(notam_json(n, with_windows=False)),
+        notam_data(n) if data is None else data,
         geometry_json(n),
         poll_id,
     )

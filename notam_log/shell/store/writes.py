@@ -16,13 +16,13 @@ from notam_log.core.diff import Changes, World
 from notam_log.core.digest import Digest
 from notam_log.core.errors import StoreError
 from notam_log.core.models import Event, PollRecord, iso
-from notam_log.core.validity import notam_json
 from notam_log.shell.store import announcements
 from notam_log.shell.store.rows import (
     categories_json,
     describe_sqlite_error,
     iso_or_none,
     last_seen_sql,
+    notam_data,
     notam_to_row,
     with_seq,
 )
@@ -129,6 +129,8 @@ class Writes:
         """New and changed NOTAMs, missing marks, new versions, and NOTAMs that ended.
         A NOTAM that stops being listed (marked missing, ended) keeps the last poll
         that listed it as its own ``last_seen`` (see ``rows.last_seen_sql``)."""
+        # a new NOTAM's JSON goes in its row and its first version: made once
+        data = {id(tr.notam): notam_data(tr.notam) for tr in ch.upserts.values()}
         if ch.upserts:
             self.db.conn.executemany(
                 "INSERT INTO notams (key, id, source, scope, status, hash, version, first_seen,"
@@ -146,7 +148,7 @@ class Writes:
                 " end_estimated=excluded.end_estimated, text=excluded.text, raw=excluded.raw,"
                 " issues=excluded.issues, data=excluded.data, geometry=excluded.geometry,"
                 " seen_poll=excluded.seen_poll, ended_at=NULL",
-                [notam_to_row(tr, t, poll_id) for tr in ch.upserts.values()],
+                [notam_to_row(tr, t, poll_id, data[id(tr.notam)]) for tr in ch.upserts.values()],
             )
         marks = [tr for key, tr in ch.marks.items() if key not in ch.upserts]
         if marks:
@@ -175,7 +177,7 @@ class Writes:
                         iso(t or tr.first_seen),
                         tr.source,
                         tr.notam.raw,
-                        json.dumps(notam_json(tr.notam, with_windows=False)),
+                        data.get(id(tr.notam)) or notam_data(tr.notam),
                     )
                     for tr in ch.versions
                 ],
