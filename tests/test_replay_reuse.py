@@ -156,3 +156,23 @@ def test_last_seen_is_the_last_poll_that_listed_each_notam(tmp_path: Path) -> No
         }
         listed = {r.notam.id for r in store.notams_listed_at(h(8))}
         assert listed == {"A1/25"}
+
+
+def test_one_per_key_keeps_one_record_per_key_whatever_the_order() -> None:
+    """The grouping that skips keys listed once or with the very same record keeps
+    the rules: copies that differ give one record chosen by content, said in issues."""
+    from notam_log.core.checks import DUPLICATE, one_per_key
+
+    a, b = notam("A1/25"), notam("B2/25")
+    b2 = Notam(**{**{f: getattr(b, f) for f in b.__slots__}, "text": "OTHER TEXT"})  # type: ignore[attr-defined]
+    b_equal = Notam(**{f: getattr(b, f) for f in b.__slots__})  # type: ignore[attr-defined]
+    assert one_per_key([a, b, a]) == (a, b)
+    assert one_per_key([a, b, a])[0] is a
+    assert one_per_key([b, b_equal, a]) == (b, a)
+    kept = [one_per_key(order) for order in ([a, b, b2], [b2, a, b], [a, b2, b, b2])]
+    by_key = [{n.key: n for n in k} for k in kept]
+    assert by_key[0] == by_key[1] == by_key[2]
+    assert [n.key for n in kept[0]] == ["EGGN:A1/25", "EGGN:B2/25"]
+    assert kept[0][0] is a
+    assert any(i.startswith(DUPLICATE) for i in kept[0][1].issues)
+    assert kept[1][0].key == "EGGN:B2/25"  # keys in the order they first appear
