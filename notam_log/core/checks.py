@@ -47,14 +47,25 @@ def one_per_key(notams: Iterable[Notam]) -> tuple[Notam, ...]:
     one is the copy without parse issues, then the one whose content hash sorts first,
     whatever the order of the listing, and its ``issues`` say how many versions came.
     """
+    listed = notams if isinstance(notams, tuple | list) else tuple(notams)
+    # the first copy of each key; the keys listed again with another record (most
+    # snapshots have none: the same record listed under several aerodromes is one)
+    first: dict[str, Notam] = {}
+    differ: set[str] = set()
+    for notam in listed:
+        if first.setdefault(notam.key, notam) is not notam:
+            differ.add(notam.key)
+    if not differ:
+        return tuple(map(checked, first.values()))
     groups: dict[str, list[Notam]] = {}
-    for notam in notams:
-        groups.setdefault(notam.key, []).append(notam)
+    for notam in listed:
+        if notam.key in differ:
+            groups.setdefault(notam.key, []).append(notam)
     out: list[Notam] = []
-    for copies in groups.values():
-        first = copies[0]
-        if len(copies) == 1 or all(c is first for c in copies):  # one reading, listed again
-            out.append(checked(first))
+    for key, one in first.items():
+        copies = groups.get(key)
+        if copies is None:  # one reading, listed once or again
+            out.append(checked(one))
             continue
         by_content = {n.content_hash(): n for n in sorted(copies, key=_order)}
         kept = min(by_content.items(), key=lambda item: (bool(item[1].issues), item[0]))[1]

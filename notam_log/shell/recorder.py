@@ -141,7 +141,8 @@ class Recorder:
         poll: PollRecord | None,
         said: announce.AnnounceChanges | None = None,
     ) -> list[Event]:
-        events = self.store.write(changes, poll, announce=said)
+        # what did not change since self.world (the store's state) is not written again
+        events = self.store.write(changes, poll, announce=said, before=self.world)
         self.world = changes.world
         if said is not None:
             self._announce_world = said.world

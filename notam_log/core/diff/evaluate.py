@@ -23,9 +23,7 @@ def evaluate(ch: Changes, world: World, t: datetime, step: Step | None = None) -
     """Expire what has ended by ``t``, then compare the restrictions in force with the
     last evaluation and open or close episodes."""
     step = step or Step()
-    active = dict(world.active)
-    terminal = dict(world.terminal)
-    ended = _expire(ch, world, active, terminal, t, step)
+    active, terminal, ended = _expire(ch, world, t, step)
     now = _in_force_now(active, world.in_force, t)
     in_force, imposed = _impose(ch, world, active, now, t, step)
     lifted = _lift(ch, world, now, ended, t)
@@ -38,36 +36,44 @@ def evaluate(ch: Changes, world: World, t: datetime, step: Step | None = None) -
 
 
 def _expire(
-    ch: Changes,
-    world: World,
-    active: dict[str, Tracked],
-    terminal: dict[str, str],
-    t: datetime,
-    step: Step,
-) -> dict[str, Bounds]:
+    ch: Changes, world: World, t: datetime, step: Step
+) -> tuple[Mapping[str, Tracked], Mapping[str, str], dict[str, Bounds]]:
     """``expired`` for each NOTAM whose end has come (but those held until their scope's
-    next complete snapshot); returns where every NOTAM that ended in this step did."""
+    next complete snapshot); returns the active and terminal NOTAMs after that (the
+    world's own when none expired) and where every NOTAM that ended in this step did."""
     ended: dict[str, Bounds] = {}
-    for key, tr in sorted(active.items()):
-        end = tr.notam.end
-        if end is None or end > t or tr.held(t):
-            continue
-        after = world.last_eval
-        back = step.returned.get(key)
-        if back is not None and (after is None or after >= end):
-            after = back  # held past its end, listed again: it ended after its first absence
-        del active[key]
-        ch.removed[key] = tr
-        terminal[key] = "expired"
-        ch.finals[key] = "expired"
-        ch.events.append(
-            notam_event("expired", tr.notam, tr.source, t, after, end, {"end": iso(end)})
-        )
-        ended[key] = (after, t, end)
+    due = sorted(
+        key
+        for key, tr in world.active.items()
+        if tr.notam.end is not None and tr.notam.end <= t and not tr.held(t)
+    )
+    active: dict[str, Tracked] | None = None
+    terminal: dict[str, str] | None = None
+    if due:  # copies (most evaluations expire nothing, and leave both as they were)
+        active, terminal = dict(world.active), dict(world.terminal)
+        for key in due:
+            tr = active.pop(key)
+            end = tr.notam.end
+            assert end is not None
+            after = world.last_eval
+            back = step.returned.get(key)
+            if back is not None and (after is None or after >= end):
+                after = back  # held past its end, listed again: it ended after its first absence
+            ch.removed[key] = tr
+            terminal[key] = "expired"
+            ch.finals[key] = "expired"
+            ch.events.append(
+                notam_event("expired", tr.notam, tr.source, t, after, end, {"end": iso(end)})
+            )
+            ended[key] = (after, t, end)
     for ev in ch.events:
         if ev.kind in ("replaced", "cancelled", "withdrawn") and ev.key:
             ended[ev.key] = (ev.after, ev.observed_at, ev.effective_at)
-    return ended
+    return (
+        world.active if active is None else active,
+        world.terminal if terminal is None else terminal,
+        ended,
+    )
 
 
 def _in_force_now(
@@ -244,10 +250,13 @@ def _short_spans(
     after the last one that knew the NOTAM (for a NOTAM first listed now, ended after
     its scope's last complete snapshot) and ended by ``t``."""
     found: dict[Pair, list[tuple[datetime, datetime, str, datetime]]] = {}
-    for key, tr in sorted(world.active.items()):
+    restrictions = [
+        (key, tr)
+        for key, tr in world.active.items()
+        if tr.notam.restriction and tr.notam.type != "C"
+    ]
+    for key, tr in sorted(restrictions):
         n = tr.notam
-        if not n.restriction or n.type == "C":
-            continue
         new = key in step.new_keys
         lower = step.scope_after if new else world.last_eval
         if lower is None:

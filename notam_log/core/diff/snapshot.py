@@ -50,12 +50,31 @@ class _Poll:
 
 @dataclass(slots=True)
 class _Work:
-    """The active and terminal NOTAMs as one ingest changes them."""
+    """The active and terminal NOTAMs as one ingest changes them. ``terminal`` is the
+    world's own mapping until the first change to it (:meth:`end`, :meth:`revive`),
+    then a copy: it holds every NOTAM that ever ended, and most snapshots end none."""
 
     active: dict[str, Tracked]
-    terminal: dict[str, str]
+    terminal: Mapping[str, str]
     new_keys: set[str] = field(default_factory=set)
     returned: dict[str, datetime] = field(default_factory=dict)
+    copied: bool = False
+
+    def _own(self) -> dict[str, str]:
+        if not self.copied:
+            self.terminal = dict(self.terminal)
+            self.copied = True
+        assert isinstance(self.terminal, dict)
+        return self.terminal
+
+    def end(self, key: str, status: str) -> None:
+        """``key`` ended with ``status``."""
+        self._own()[key] = status
+
+    def revive(self, key: str) -> None:
+        """``key`` is active again (no longer ended)."""
+        if key in self.terminal:
+            del self._own()[key]
 
 
 def ingest(world: World, snap: Snapshot, rules: Rules | None = None) -> Changes:
@@ -73,12 +92,21 @@ def ingest(world: World, snap: Snapshot, rules: Rules | None = None) -> Changes:
     # run while this poll was fetching): evaluate at the later of the two, never backwards.
     t = poll.t
     evaluate_at = t if world.last_eval is None else max(t, world.last_eval)
-    work = _Work(active=dict(world.active), terminal=dict(world.terminal))
+    work = _Work(active=dict(world.active), terminal=world.terminal)
     notams = {n.key: n for n in snap.notams}
     ch.seen = set(info.present) if poll.unchanged else set(notams)
+    active = work.active
     for key, n in notams.items():
+        tr = active.get(key)
+        # listed again as it was (the same record, or one that says the same), not
+        # missing: nothing changes, as _listed would find
+        if tr is not None and not tr.missing:
+            was = tr.notam
+            if n is was or _content_of(n) == _content_of(was):
+                continue
         _listed(ch, world, work, poll, key, n, evaluate_at)
-    _ended_by_notams(ch, work, poll, notams)
+    if work.new_keys:
+        _ended_by_notams(ch, work, poll, notams)
     if poll.complete:
         _absences(ch, work, poll, rules)
     ch.status, ch.reason = poll.status, poll.reason
@@ -182,7 +210,7 @@ def _first_listed(ch: Changes, work: _Work, poll: _Poll, key: str, n: Notam) -> 
         return
     tr = Tracked(n, n.content_hash(), poll.source, poll.scope, first_seen=t)
     work.active[key] = tr
-    work.terminal.pop(key, None)
+    work.revive(key)
     ch.upserts[key] = tr
     ch.versions.append(tr)
     work.new_keys.add(key)
@@ -206,7 +234,7 @@ def _ended_by_notams(ch: Changes, work: _Work, poll: _Poll, notams: Mapping[str,
         kind = "replaced" if n.type == "R" else "cancelled"
         old = work.active.pop(target)
         ch.removed[target] = old
-        work.terminal[target] = kind
+        work.end(target, kind)
         ch.finals[target] = kind
         detail = {"by": key, "by_id": n.id}
         ch.events.append(
@@ -220,8 +248,10 @@ def _absences(ch: Changes, work: _Work, poll: _Poll, rules: Rules) -> None:
     absence] once ``withdraw_after`` complete snapshots in a row missed it, whenever that
     is; one first missed at or after its end time is left to expire."""
     t = poll.t
-    for key, tr in sorted(work.active.items()):
-        if tr.source != poll.source or tr.scope != poll.scope or key in ch.seen:
+    seen = ch.seen
+    for key in sorted(k for k in work.active if k not in seen):
+        tr = work.active[key]
+        if tr.source != poll.source or tr.scope != poll.scope:
             continue
         end = tr.notam.end
         if not tr.missing and end is not None and end <= t:
@@ -238,7 +268,7 @@ def _absences(ch: Changes, work: _Work, poll: _Poll, rules: Rules) -> None:
             continue
         del work.active[key]
         ch.removed[key] = tr
-        work.terminal[key] = "withdrawn"
+        work.end(key, "withdrawn")
         ch.finals[key] = "withdrawn"
         detail = {"confirmed_at": iso(t), "absent_polls": tr.missing}
         ch.events.append(

@@ -20,7 +20,9 @@ Decisions:
 * A body that is not XML, or XML whose root is not ``Pib``, raises
   :class:`~notam_log.core.errors.InputError` with a one-line message.
 * Reading bulletins in turn (hourly), pass the same :class:`PibMemo` to each read:
-  the records of the bulletin read before are reused where an element reads the same.
+  the records of the bulletin read before are reused where an element is written
+  byte for byte as it was (found without reading it: :mod:`.pib_spans`), or reads the
+  same.
 * A **truncated** body (XML or gzip stream cut short) is read as far as it goes with
   lxml's recovering parser: the items before the cut are returned, the last item (the
   one the cut may have gone through) is dropped, and the bulletin's ``issues`` starts
@@ -38,6 +40,7 @@ from notam_log.core.errors import InputError
 from notam_log.core.limits import DEFAULT_MAX_BYTES, GZIP_MAGIC, gunzip
 from notam_log.core.models import Notam, parse_iso
 from notam_log.core.parse.pib_element import BulletinCache, Readings, element_notam, readings
+from notam_log.core.parse.pib_spans import element_spans
 from notam_log.core.parse.safe_xml import parse_xml
 
 __all__ = ["PibBulletin", "PibMemo", "parse_pib"]
@@ -64,19 +67,29 @@ class PibBulletin:
 
 #: Records by their id fields (NOF, series, number, year), with what they were read from.
 _Seen = dict[tuple[str | None, ...], list[tuple[Readings, Notam]]]
+#: Records by the bytes of the element they were read from.
+_Written = dict[bytes, Notam]
+#: What the meaning of an element's bytes depends on: the root's namespace, the
+#: namespaces it declares, and the document's encoding.
+_Context = tuple[str, tuple[tuple[str, str], ...], str]
 
 
 class PibMemo:
     """The records of the bulletin read last, owned by whoever reads bulletins in turn
     (a source, a replay). An hourly bulletin repeats most of the one before, and a
-    record read from the same readings is the same (records are immutable), so such an
-    element is not read again. One bulletin's worth is kept (replaced at each read), so
-    memory stays bounded. Not for sharing between threads."""
+    record read from the same element is the same (records are immutable), so such an
+    element is not read again: one written byte for byte as before is not even looked
+    at (``written``, kept when the bytes of every element could be told exactly, see
+    :mod:`.pib_spans`); one that reads the same is not made again (``previous``).
+    One bulletin's worth is kept (replaced at each read), so memory stays bounded.
+    Not for sharing between threads."""
 
-    __slots__ = ("previous",)
+    __slots__ = ("context", "previous", "written")
 
     def __init__(self) -> None:
         self.previous: _Seen = {}
+        self.written: _Written = {}
+        self.context: _Context | None = None
 
 
 def parse_pib(data: bytes, memo: PibMemo | None = None) -> PibBulletin:
@@ -87,24 +100,40 @@ def parse_pib(data: bytes, memo: PibMemo | None = None) -> PibBulletin:
     Raises :class:`InputError` only when the body is not XML or not a PIB.
     """
     issues: list[str] = []
-    root, truncated = _document(data, issues)
+    xml, root, truncated = _document(data, issues)
     ns = _namespace(root.tag)
     issued, valid_from, valid_to = _header(root, ns, issues)
-    elements = _current_elements(root, ns, issues)
+    elements, count, plain = _current_elements(root, ns, issues)
     if truncated and elements:
         elements.pop()
         issues.append("truncated: last NOTAM element dropped")
-    previous: _Seen = memo.previous if memo is not None else {}
+    context = _context(root, ns)
+    spans = None
+    if memo is not None and plain and not truncated:
+        spans = element_spans(xml, count, len(root.nsmap))
+    before = memo if memo is not None and memo.context == context else None
     seen: _Seen = {}
-    notams = _records(elements, ns, previous, seen)
+    written: _Written = {}
+    notams = _records(
+        elements,
+        ns,
+        _ByReadings(before.previous if before else {}, seen),
+        _ByBytes(before.written if before else {}, written, spans),
+    )
     if memo is not None:
-        memo.previous = seen
+        memo.previous, memo.written, memo.context = seen, written, context
     return PibBulletin(issued, valid_from, valid_to, notams, tuple(issues))
 
 
-def _document(data: bytes, issues: list[str]) -> tuple[etree._Element, bool]:
-    """The ``Pib`` root element, and whether the body was cut short (gzip stream or
-    XML), which is said in ``issues``."""
+def _context(root: etree._Element, ns: str) -> _Context:
+    """What the bytes of an element mean besides themselves (see :class:`PibMemo`)."""
+    declared = tuple(sorted((k or "", v) for k, v in root.nsmap.items()))
+    return ns, declared, str(root.getroottree().docinfo.encoding or "")
+
+
+def _document(data: bytes, issues: list[str]) -> tuple[bytes, etree._Element, bool]:
+    """The XML (gzip undone), its ``Pib`` root element, and whether the body was cut
+    short (gzip stream or XML), which is said in ``issues``."""
     truncated = False
     if data[:2] == GZIP_MAGIC:  # undone within the size limit (a bomb is refused)
         data, cut = gunzip(data, DEFAULT_MAX_BYTES, "PIB XML: gzip body")
@@ -116,7 +145,7 @@ def _document(data: bytes, issues: list[str]) -> tuple[etree._Element, bool]:
         truncated = True
     if _local(root.tag) != "Pib":
         raise InputError(f"PIB XML: root element is <{_local(root.tag)}>, not <Pib>")
-    return root, truncated
+    return data, root, truncated
 
 
 def _header(
@@ -136,49 +165,97 @@ def _header(
     return issued, valid_from, valid_to
 
 
-def _current_elements(root: etree._Element, ns: str, issues: list[str]) -> list[etree._Element]:
+def _current_elements(
+    root: etree._Element, ns: str, issues: list[str]
+) -> tuple[list[tuple[int, etree._Element]], int, bool]:
     """The ``Notam`` elements in document order, less those of a non-empty
-    ``ObsoleteNotamList`` (which come right after it): one walk over both tags."""
+    ``ObsoleteNotamList`` (which come right after it), each with its place among all
+    the ``Notam`` elements; how many there are in all; whether each is unprefixed
+    and has child elements (see :func:`element_spans`). One walk over both tags."""
     notam_tag = f"{ns}Notam"
     obsolete_tag = f"{ns}ObsoleteNotamList"
-    elements: list[etree._Element] = []
+    elements: list[tuple[int, etree._Element]] = []
     obsolete: set[etree._Element] = set()
+    count = 0
+    plain = True
     for el in root.iter(notam_tag, obsolete_tag):
         if el.tag == notam_tag:
             if el not in obsolete:
-                elements.append(el)
+                elements.append((count, el))
+            count += 1
+            if plain and (el.prefix is not None or not len(el)):
+                plain = False
         elif len(el):
             obsolete.update(el.iter(notam_tag))
     if obsolete:
         issues.append(f"{len(obsolete)} NOTAM(s) in ObsoleteNotamList skipped")
-    return elements
+    return elements, count, plain
+
+
+@dataclass(frozen=True, slots=True)
+class _ByReadings:
+    """Records by what their elements read: the bulletin before's, and this one's
+    (filled in as elements are read)."""
+
+    before: _Seen
+    now: _Seen
+
+
+@dataclass(frozen=True, slots=True)
+class _ByBytes:
+    """Records by their elements' bytes: the bulletin before's, this one's (filled in),
+    and the bytes of every ``Notam`` element of this one (None: not known exactly)."""
+
+    before: _Written
+    now: _Written
+    spans: list[bytes] | None
 
 
 def _records(
-    elements: list[etree._Element], ns: str, previous: _Seen, seen: _Seen
+    elements: list[tuple[int, etree._Element]], ns: str, known: _ByReadings, written: _ByBytes
 ) -> tuple[Notam, ...]:
-    """One record per element. A NOTAM listed under several aerodromes or sections is
-    read once, and one that the bulletin before read (``previous``) is not read again:
-    the same readings of an element give the same (immutable) record. Elements are
-    grouped by their id fields, then compared whole; ``seen`` is filled with this
-    bulletin's."""
+    """One record per element. An element written as one before it in this bulletin
+    or in the bulletin before is not looked at: its record is that one's. Else it is
+    read, and a NOTAM listed under several aerodromes or sections is made once, as is
+    one that the bulletin before read the same (``known``): the same readings of an
+    element give the same (immutable) record. Elements are grouped by their id
+    fields, then compared whole."""
     cache = BulletinCache()
     out: list[Notam] = []
-    for el in elements:
-        read = readings(el, ns)
-        get = read[0].get
-        ident = (get("NOF"), get("Series"), get("Number"), get("Year"))
-        same = seen.get(ident)
-        if same is None:
-            same = seen[ident] = []
-        notam = next((n for earlier, n in same if earlier == read), None)
-        if notam is None:
-            notam = next((n for earlier, n in previous.get(ident, ()) if earlier == read), None)
+    spans = written.spans
+    for index, el in elements:
+        raw = spans[index] if spans is not None else None
+        if raw is not None:
+            notam = written.now.get(raw)
             if notam is None:
-                notam = element_notam(*read, cache)
-            same.append((read, notam))
+                notam = written.before.get(raw)
+            if notam is not None:
+                written.now[raw] = notam
+                out.append(notam)
+                continue
+        notam = _read(el, ns, known, cache)
+        if raw is not None:
+            written.now[raw] = notam
         out.append(notam)
     return tuple(out)
+
+
+def _read(el: etree._Element, ns: str, known: _ByReadings, cache: BulletinCache) -> Notam:
+    """The record of one element, made unless an element that reads the same was
+    (in this bulletin or the one before)."""
+    read = readings(el, ns)
+    get = read[0].get
+    ident = (get("NOF"), get("Series"), get("Number"), get("Year"))
+    same = known.now.get(ident)
+    if same is None:
+        same = known.now[ident] = []
+    notam = next((n for earlier, n in same if earlier == read), None)
+    if notam is None:
+        notam = next((n for earlier, n in known.before.get(ident, ()) if earlier == read), None)
+        if notam is None:
+            notam = element_notam(*read, cache)
+        same.append((read, notam))
+    return notam
 
 
 def _root(data: bytes, issues: list[str]) -> etree._Element:

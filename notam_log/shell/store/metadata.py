@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from notam_log.shell.store.rows import last_seen_sql
+
 #: The database's timestamps: ISO 8601 UTC, ``2025-03-21T01:43:00Z`` (sortable as text).
 _T = "ISO 8601 UTC, e.g. 2025-03-21T01:43:00Z"
 #: A time given to a canned query, in the database's form (SQLite reads ISO 8601 and Z).
@@ -31,7 +33,12 @@ TABLES: dict[str, tuple[str, str, dict[str, str], bool]] = {
             "hash": "SHA-1 of what the NOTAM says (changes mean an amendment)",
             "version": "How many distinct contents it has had (see notam_versions)",
             "first_seen": f"The first poll that listed it ({_T})",
-            "last_seen": f"The last poll that listed it ({_T})",
+            "last_seen": f"The last poll that listed it ({_T}), as written when it was"
+            " listed on its own (new, amended, in a partial poll) or stopped being listed;"
+            " while its scope still lists it (active, missing 0), its scope's seen_at when"
+            " that poll came after seen_poll (a complete poll writes only its scope; the"
+            " 'feed_at_time' query and every command give the resulting time)",
+            "seen_poll": "The poll (polls.id) that wrote last_seen",
             "ended_at": "When it stopped being active (C time when it expired, else the poll"
             " that showed the end); empty while active",
             "missing": "Complete polls in a row that no longer listed it",
@@ -124,6 +131,9 @@ TABLES: dict[str, tuple[str, str, dict[str, str], bool]] = {
             "last_count": "How many NOTAMs it listed",
             "present": "Their keys (JSON list)",
             "last_poll": "The last poll, complete or not",
+            "seen_at": "The last complete poll that listed NOTAMs: when every NOTAM of the"
+            " scope still listed (active, missing 0) was last seen (see notams.last_seen)",
+            "seen_poll": "That poll (polls.id)",
         },
         False,
     ),
@@ -304,7 +314,7 @@ QUERIES: dict[str, tuple[str, str, str]] = {
         " listed, whether in force or not (like 'notam-log active --feed --at').",
         'SELECT n.key, n.id, n.locations, n.category, n.restriction, n.start, n."end",'
         " n.text, n.source, n.scope, n.first_seen, n.status, n.geometry FROM notams n"
-        f" WHERE n.first_seen <= {_AT.format(':at')} AND n.last_seen >= (SELECT"
+        f" WHERE n.first_seen <= {_AT.format(':at')} AND {last_seen_sql('n')} >= (SELECT"
         " max(p.started_at) FROM polls p WHERE p.source = n.source AND p.scope = n.scope"
         f" AND p.started_at <= {_AT.format(':at')} AND p.status IN ('complete', 'unchanged'))"
         " ORDER BY n.locations, n.key",
@@ -323,7 +333,7 @@ def metadata(database: str) -> dict[str, Any]:
         }
         for name, (title, description, columns, hidden) in TABLES.items()
     }
-    tables["notams"]["sort_desc"] = "last_seen"
+    tables["notams"]["sort_desc"] = "first_seen"  # last_seen: see its description
     tables["events"]["sort_desc"] = "seq"
     queries = {
         name: {"title": title, "description": description, "sql": sql}

@@ -35,7 +35,9 @@ from notam_log.core.search import OPERATORS_HELP, fts_query
 from notam_log.core.validity import in_force, notam_json
 from notam_log.shell.store import announcements
 from notam_log.shell.store.rows import (
+    NOTAM_ROW_COLUMNS,
     event_from_row,
+    last_seen_sql,
     row_from_db,
     stored_time,
 )
@@ -245,10 +247,7 @@ class Queries:
         if statuses:
             where.append(f"status IN ({','.join('?' * len(statuses))})")
             args.extend(statuses)
-        sql = (
-            "SELECT key, status, source, scope, first_seen, last_seen, ended_at, version, data"
-            " FROM notams"
-        )
+        sql = f"SELECT {NOTAM_ROW_COLUMNS} FROM notams n"
         if where:
             sql += " WHERE " + " AND ".join(where)
         return [row_from_db(r) for r in self.db.execute(sql, args).fetchall()]
@@ -256,24 +255,24 @@ class Queries:
     def notams_known_at(self, at: datetime) -> list[NotamRow]:
         """NOTAMs the log held as current at ``at``: first seen by then and not ended before."""
         sql = (
-            "SELECT key, status, source, scope, first_seen, last_seen, ended_at, version, data"
-            " FROM notams WHERE first_seen <= ? AND (ended_at IS NULL OR ended_at > ?)"
+            f"SELECT {NOTAM_ROW_COLUMNS} FROM notams n"
+            " WHERE first_seen <= ? AND (ended_at IS NULL OR ended_at > ?)"
         )
         return [row_from_db(r) for r in self.db.execute(sql, [iso(at), iso(at)]).fetchall()]
 
     def notams_known_between(self, since: datetime, until: datetime) -> list[NotamRow]:
         """NOTAMs the log held as current at some time in ``[since, until)``."""
         sql = (
-            "SELECT key, status, source, scope, first_seen, last_seen, ended_at, version, data"
-            " FROM notams WHERE first_seen < ? AND (ended_at IS NULL OR ended_at > ?)"
+            f"SELECT {NOTAM_ROW_COLUMNS} FROM notams n"
+            " WHERE first_seen < ? AND (ended_at IS NULL OR ended_at > ?)"
         )
         return [row_from_db(r) for r in self.db.execute(sql, [iso(until), iso(since)]).fetchall()]
 
     def notams_listed_at(self, at: datetime) -> list[NotamRow]:
         """NOTAMs that the last complete poll of their scope at or before ``at`` listed."""
         sql = (
-            "SELECT key, status, source, scope, first_seen, last_seen, ended_at, version, data"
-            " FROM notams n WHERE first_seen <= ? AND last_seen >= (SELECT max(started_at)"
+            f"SELECT {NOTAM_ROW_COLUMNS} FROM notams n WHERE first_seen <= ?"
+            f" AND {last_seen_sql('n')} >= (SELECT max(started_at)"
             " FROM polls p WHERE p.source = n.source AND p.scope = n.scope"
             " AND p.started_at <= ? AND p.status IN ('complete', 'unchanged'))"
         )
@@ -407,6 +406,7 @@ class Queries:
     def load_in_force(self) -> Iterator[tuple[tuple[str, str], InForce]]:
         for loc, cat, k, by, af, ef in self.db.execute(
             "SELECT location, category, keys, since_by, since_after, since_effective FROM in_force"
+            " ORDER BY location, category"
         ):
             yield (
                 (loc, cat),
@@ -480,8 +480,7 @@ class Queries:
             raise StoreError(f"search: {exc}") from None
         try:
             rows = self.db.execute(
-                "SELECT n.key, n.status, n.source, n.scope, n.first_seen, n.last_seen,"
-                " n.ended_at, n.version, n.data FROM notams_fts f JOIN notams n"
+                f"SELECT {NOTAM_ROW_COLUMNS} FROM notams_fts f JOIN notams n"
                 " ON n.rowid = f.rowid WHERE notams_fts MATCH ? ORDER BY rank LIMIT ?",
                 [query, limit],
             ).fetchall()

@@ -27,6 +27,29 @@ def describe_sqlite_error(exc: sqlite3.DatabaseError) -> str:
     return text
 
 
+def last_seen_sql(row: str) -> str:
+    """The SQL of a NOTAM's last poll that listed it, for the ``notams`` row named
+    ``row`` (an alias, or the table's name in an UPDATE, where it reads the values
+    before the update): for a NOTAM its scope still lists (active, not missing), its
+    scope's last complete poll when that came after the NOTAM's own ``seen_poll``;
+    else its own ``last_seen``. A complete poll writes only its scope (``seen_at``),
+    not each NOTAM it listed again."""
+    return (
+        f"CASE WHEN {row}.status = 'active' AND {row}.missing = 0 THEN coalesce((SELECT"
+        f" s.seen_at FROM scopes s WHERE s.source = {row}.source AND s.scope = {row}.scope"
+        f" AND s.seen_poll > coalesce({row}.seen_poll, 0)), {row}.last_seen)"
+        f" ELSE {row}.last_seen END"
+    )
+
+
+#: The columns of a :class:`NotamRow`, from ``notams n`` (see :func:`row_from_db`).
+NOTAM_ROW_COLUMNS = (
+    "n.key, n.status, n.source, n.scope, n.first_seen, "
+    + last_seen_sql("n")
+    + ", n.ended_at, n.version, n.data"
+)
+
+
 def event_from_row(r: Sequence[Any]) -> Event:
     seq, kind, key, nid, locs, cat, src, obs, after, eff, detail = r
     return Event(
@@ -58,7 +81,15 @@ def row_from_db(r: Sequence[Any]) -> NotamRow:
     )
 
 
-def notam_to_row(tr: Tracked, t: datetime | None) -> tuple[Any, ...]:
+def notam_data(n: Notam) -> str:
+    """The ``data`` column of a NOTAM (and of its version): all its fields as JSON."""
+    return json.dumps(notam_json(n, with_windows=False))
+
+
+def notam_to_row(
+    tr: Tracked, t: datetime | None, poll_id: int | None, data: str | None = None
+) -> tuple[Any, ...]:
+    """The ``notams`` row of a tracked NOTAM (``data``: its :func:`notam_data`, if made)."""
     n = tr.notam
     return (
         n.key,
@@ -84,8 +115,9 @@ def notam_to_row(tr: Tracked, t: datetime | None) -> tuple[Any, ...]:
         n.text,
         n.raw,
         json.dumps(list(n.issues)),
-        json.dumps(notam_json(n, with_windows=False)),
+        notam_data(n) if data is None else data,
         geometry_json(n),
+        poll_id,
     )
 
 

@@ -205,3 +205,39 @@ def m004_notam_geometry(db: Database) -> None:
 
 def _number(value: object) -> float | None:
     return float(value) if isinstance(value, int | float) else None
+
+
+@migrations()
+def m005_fts_update_trigger(db: Database) -> None:
+    """Keep the search index in step only when a searched column changes: sqlite-utils'
+    ``notams_au`` trigger re-indexes a row on any UPDATE, so marking a poll's NOTAMs
+    seen (``last_seen``) or missing re-tokenised every listed NOTAM's text each poll.
+    The index holds the same rows either way."""
+    db.executescript(
+        """
+        DROP TRIGGER IF EXISTS notams_au;
+        CREATE TRIGGER notams_au AFTER UPDATE OF id, locations, text ON notams BEGIN
+          INSERT INTO notams_fts (notams_fts, rowid, id, locations, text)
+            VALUES ('delete', old.rowid, old.id, old.locations, old.text);
+          INSERT INTO notams_fts (rowid, id, locations, text)
+            VALUES (new.rowid, new.id, new.locations, new.text);
+        END;
+        """
+    )
+
+
+@migrations()
+def m006_seen_by_scope(db: Database) -> None:
+    """A complete poll says once, on its scope (``seen_at``, ``seen_poll``), that it saw
+    every NOTAM of the scope still listed, instead of rewriting each one's
+    ``last_seen``; a NOTAM's own ``last_seen`` is written with its ``seen_poll`` when
+    it is listed on its own (new, amended, in a partial poll) and when it stops being
+    listed (see ``rows.last_seen_sql``). The ``last_seen`` values already stored are
+    exact, and stay so."""
+    db.executescript(
+        """
+        ALTER TABLE notams ADD COLUMN seen_poll INTEGER;
+        ALTER TABLE scopes ADD COLUMN seen_at TEXT;
+        ALTER TABLE scopes ADD COLUMN seen_poll INTEGER;
+        """
+    )
