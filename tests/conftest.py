@@ -12,9 +12,16 @@ from typing import Any
 import pytest
 from hypothesis import settings
 
+# No per-example deadline anywhere: a busy machine (or xdist's other worker) makes timing
+# noise, and a test fails for what it asserts, never for how long an example took.
 settings.register_profile("ci", derandomize=True, deadline=None)
-if os.environ.get("CI"):
-    settings.load_profile("ci")
+settings.register_profile("local", deadline=None)
+settings.load_profile("ci" if os.environ.get("CI") else "local")
+
+# pytest-xdist's workers set COLUMNS=80 and LINES=24; the commands' output is tested as a
+# pipe shows it (no terminal, no COLUMNS), which must not depend on how pytest was started.
+for _name in ("COLUMNS", "LINES"):
+    os.environ.pop(_name, None)
 
 _real_connect = socket.socket.connect
 

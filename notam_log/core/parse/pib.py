@@ -183,7 +183,8 @@ def _current_elements(
             if el not in obsolete:
                 elements.append((count, el))
             count += 1
-            if plain and (el.prefix is not None or not len(el)):
+            # getattr: lxml-stubs say str, lxml gives None (mypyc would check the str)
+            if plain and (getattr(el, "prefix", None) is not None or not len(el)):  # noqa: B009
                 plain = False
         elif len(el):
             obsolete.update(el.iter(notam_tag))
