@@ -229,3 +229,59 @@ def test_the_first_source_no_longer_vouches_once_it_stops_listing_or_fails() -> 
     # the first source's scope is not known at all (a world rebuilt without it)
     unknown = dataclasses.replace(base, scopes={})
     assert _amended_by_b(unknown, t(3), b)
+
+
+def test_a_missing_notam_before_its_end_still_loses_its_closed_window() -> None:
+    """Absent once (not yet withdrawn) and before its end: not held, so its D) window
+    closes as the NOTAM states."""
+    runway = n("X:A0001/25", t(8), t(40), schedule="DAILY 0800-1600", category="runway_closed")
+    world, _ = run(diff.World(), snap(t(9), OTHER, runway), snap(t(10), OTHER))
+    assert world.active["X:A0001/25"].missing == 1
+    ch = diff.tick(world, t(17))
+    assert [(e.kind, e.effective_at) for e in ch.events] == [("restriction_lifted", t(16))]
+
+
+def test_a_missing_notam_is_held_from_the_instant_of_its_end() -> None:
+    closure = n("X:A0001/25", t(8), t(12))
+    world, _ = run(diff.World(), snap(t(9), OTHER, closure), snap(t(11), OTHER))
+    ch = diff.tick(world, t(12))
+    assert ch.events == [] and "X:A0001/25" in ch.world.active
+    ch = diff.ingest(ch.world, snap(t(13), OTHER))
+    assert [(e.kind, e.after, e.observed_at) for e in ch.events] == [
+        ("withdrawn", t(9), t(11)),
+        ("restriction_lifted", t(9), t(11)),
+    ]
+
+
+def test_a_restriction_without_an_end_stays_in_force() -> None:
+    perm = n("X:A0001/25", t(8), None)
+    world, evs = run(diff.World(), snap(t(9), OTHER, perm), snap(t(10), OTHER, perm))
+    assert evs[1] == []
+    ch = diff.tick(world, t(30))
+    assert ch.events == [] and ("EGLL", "aerodrome_closed") in ch.world.in_force
+
+
+def test_a_window_opening_at_the_tick_is_imposed_at_its_start() -> None:
+    runway = n("X:A0001/25", t(8), t(40), schedule="DAILY 0800-1600", category="runway_closed")
+    world = diff.ingest(diff.World(), snap(t(9), OTHER, runway)).world
+    world = diff.tick(world, t(17)).world
+    ch = diff.tick(world, t(32))
+    assert [(e.kind, e.after, e.effective_at) for e in ch.events] == [
+        ("restriction_imposed", t(17), t(32))
+    ]
+
+
+def test_an_episode_opens_at_a_short_restriction_that_runs_into_it() -> None:
+    """Runway closed 12:10-12:40 between two polls, an area restricted from 12:30: one
+    episode from 12:10, its most severe category the runway closure, both NOTAMs."""
+    runway = n("X:A0001/25", t(12, 10), t(12, 40), category="runway_closed")
+    area = n("X:A0002/25", t(12, 30), t(20), category="airspace_restricted")
+    world, _ = run(diff.World(), snap(t(11), OTHER), snap(t(12), OTHER, runway, area))
+    ch = diff.ingest(world, snap(t(13), OTHER, area))
+    assert ch.closed_episodes == []
+    ep = ch.world.episodes["EGLL"]
+    assert (ep.location, ep.start_after, ep.start_by, ep.start_effective) == (
+        "EGLL", t(12), t(13), t(12, 10),
+    )  # fmt: skip
+    assert ep.categories == ((t(12, 10), "runway_closed"),)
+    assert ep.keys == ("X:A0001/25", "X:A0002/25")

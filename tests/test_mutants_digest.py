@@ -5,8 +5,10 @@ check of issue 14: each assertion is something a reader relies on)."""
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, date, datetime, timedelta
 
+from notam_log.core import announced as an
 from notam_log.core import digest as dg
 from notam_log.core import digest_render as render
 from notam_log.core import known as cv
@@ -374,52 +376,23 @@ def one_location_day() -> dg.Digest:
     notable = (
         Notable("cancelled", "EGGN:A8/25", "A8/25", None, Bounded(z(7), z(6)), "", "A9/25"),
         Notable("withdrawn", "EGGN:A7/25", None, "taxiway", Bounded(z(8)), "AD LIMITED"),
+        Notable("expired", None, None, "apron", Bounded(z(9)), "STAND 1"),
     )
+    unnamed = Lifted("EGLL", "taxiway", "EGGN:A2/25", None, Bounded(z(0)), Bounded(z(6)),
+                     (timedelta(hours=6), timedelta(hours=6)))  # fmt: skip
+    announced = (
+        (an.Announced("EGLL", z(2, 30), ("favt_info/8287",), "favt_info", z(3, 50),
+                      "favt_info/8290"), an.Verdict("confirmed", ("A1918/25",))),
+        (an.Announced("EGLL", z(20), ("favt_info/8300",), "favt_info"),
+         an.Verdict("not_in_notams", (), _covered("EGLL"))),
+    )  # fmt: skip
     loc = LocationDigest(
-        "EGLL", None, lifted=(lifted,), episodes=(ended, old), counts={"cancelled": 1},
+        "EGLL", None, announced=announced, lifted=(lifted, unnamed), episodes=(ended, old),
+        counts={"cancelled": 1},
         baseline=4, notable=notable, notable_more=3, overdue=(overdue,),
         coverage=_covered("EGLL"),
     )  # fmt: skip
     return dg.Digest(DAY, z(6, day=22), (loc,), (), (), True)
-
-
-ONE_MD = """\
-# NOTAM digest for 2025-03-21
-
-2025-03-21 00:00Z to 2025-03-22 00:00Z; made 2025-03-22 06:00Z
-
-Every source was polled as expected: the record is complete.
-
-1 location: 0 restrictions imposed, 1 lifted, 1 still in force, 1 overdue
-
-## EGLL
-
-**Restriction episodes**
-
-- aerodrome closed → aerodrome limited: from 01:43Z (seen between 01:00Z and 02:00Z) to 2025-03-22 00:30Z (seen between 2025-03-22 00:00Z and 2025-03-22 01:00Z), lasted 22h 00m to 23h 00m
-- runway closed: since before watching began (2025-03-20 09:00Z (seen by 00:00Z)), still in force at the end (1d 0h 00m so far); lifted later, 2025-03-22 03:00Z
-
-**Lifted**
-
-- runway closed 04:30Z (seen between 04:00Z and 05:00Z) \\[A1/25\\], in force 4h 00m to 5h 00m
-
-**Overdue (estimated end passed, no replacement or cancellation)**
-
-- A7/25: EST 2025-03-21 06:00Z: "AD LIMITED"
-
-**Notable NOTAMs**
-
-- cancelled by A9/25: A8/25 (other) between 06:00Z and 07:00Z
-- withdrawn: EGGN:A7/25 (taxiway) by 08:00Z
-- and 3 more
-
-NOTAMs: 1 cancelled (4 already in force when watching began, not counted)
-
-## Coverage
-
-| source | polls | gaps |
-|---|---|---|
-"""
 
 
 def test_one_location_line_for_line() -> None:
@@ -430,5 +403,51 @@ def test_one_location_line_for_line() -> None:
     page = render.render_html(d)
     for line in ONE_MD.splitlines():
         if line.startswith("- "):
-            item = line[2:].replace("\\[", "[").replace("\\]", "]")
+            item = re.sub(r"\\(.)", r"\1", line[2:])  # the Markdown escapes undone
             assert f"<li>{render.h(item)}</li>" in page
+
+
+ONE_MD = """\
+# NOTAM digest for 2025-03-21
+
+2025-03-21 00:00Z to 2025-03-22 00:00Z; made 2025-03-22 06:00Z
+
+Every source was polled as expected: the record is complete.
+
+1 location: 0 restrictions imposed, 2 lifted, 1 still in force, 1 overdue
+
+## EGLL
+
+**Restriction episodes**
+
+- aerodrome closed → aerodrome limited: from 01:43Z (seen between 01:00Z and 02:00Z) to 2025-03-22 00:30Z (seen between 2025-03-22 00:00Z and 2025-03-22 01:00Z), lasted 22h 00m to 23h 00m
+- runway closed: since before watching began (2025-03-20 09:00Z (seen by 00:00Z)), still in force at the end (1d 0h 00m so far); lifted later, 2025-03-22 03:00Z
+
+**Announced by the authority (not NOTAMs)**
+
+- announced 2025-03-21 02:30Z (favt\\_info/8287), lifted 2025-03-21 03:50Z (favt\\_info/8290), 1h 20m: confirmed by NOTAM A1918/25
+- announced 2025-03-21 20:00Z (favt\\_info/8300), not lifted (announced 10h 00m ago): not in the NOTAMs (nats-uk/UK had complete polls over it)
+
+**Lifted**
+
+- runway closed 04:30Z (seen between 04:00Z and 05:00Z) \\[A1/25\\], in force 4h 00m to 5h 00m
+- taxiway by 06:00Z \\[EGGN:A2/25\\], in force 6h 00m
+
+**Overdue (estimated end passed, no replacement or cancellation)**
+
+- A7/25: EST 2025-03-21 06:00Z: "AD LIMITED"
+
+**Notable NOTAMs**
+
+- cancelled by A9/25: A8/25 (other) between 06:00Z and 07:00Z
+- withdrawn: EGGN:A7/25 (taxiway) by 08:00Z
+- expired: ? (apron) by 09:00Z: "STAND 1"
+- and 3 more
+
+NOTAMs: 1 cancelled (4 already in force when watching began, not counted)
+
+## Coverage
+
+| source | polls | gaps |
+|---|---|---|
+"""
