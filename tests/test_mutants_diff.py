@@ -285,3 +285,23 @@ def test_an_episode_opens_at_a_short_restriction_that_runs_into_it() -> None:
     )  # fmt: skip
     assert ep.categories == ((t(12, 10), "runway_closed"),)
     assert ep.keys == ("X:A0001/25", "X:A0002/25")
+
+
+def test_a_short_restriction_running_on_past_the_end_of_an_episode_extends_it() -> None:
+    """Aerodrome closed to 12:10; its runway closed 12:00-12:40 (or 12:10-12:40) between
+    two polls: the location was restricted to 12:40, not 12:10 (a bug the mutation
+    check found: the episode ended at 12:10 and the runway closure was in no episode).
+    One that ends before the episode does changes nothing."""
+    long = n("X:A0001/25", t(8), t(12, 10))
+    for start, end, ends_at, cats in (
+        (t(12), t(12, 40), t(12, 40), ("aerodrome_closed", "runway_closed")),
+        (t(12, 10), t(12, 40), t(12, 40), ("aerodrome_closed", "runway_closed")),
+        (t(11, 40), t(12, 5), t(12, 10), ("aerodrome_closed",)),
+    ):
+        runway = n("X:A0002/25", start, end, category="runway_closed")
+        world, _ = run(diff.World(), snap(t(9), OTHER, long), snap(t(11), OTHER, long, runway))
+        world = diff.tick(world, t(11, 30)).world
+        (ep,) = diff.ingest(world, snap(t(13), OTHER)).closed_episodes
+        assert (ep.location, ep.start_effective, ep.end_effective) == ("EGLL", t(8), ends_at)
+        assert tuple(c for _, c in ep.categories) == cats
+        assert ep.keys == ("X:A0001/25", "X:A0002/25")
