@@ -305,3 +305,27 @@ def test_a_short_restriction_running_on_past_the_end_of_an_episode_extends_it() 
         assert (ep.location, ep.start_effective, ep.end_effective) == ("EGLL", t(8), ends_at)
         assert tuple(c for _, c in ep.categories) == cats
         assert ep.keys == ("X:A0001/25", "X:A0002/25")
+
+
+def test_short_restrictions_of_several_categories_at_one_place_are_one_episode() -> None:
+    """Between two polls at EGLL: runway closed and aerodrome closed overlapping (in
+    either order of ending), and a runway limitation later, apart: two episodes."""
+    for (a0, a1), (b0, b1), end in (
+        ((t(12, 5), t(12, 30)), (t(12, 20), t(12, 40)), t(12, 40)),
+        ((t(12, 5), t(12, 40)), (t(12, 10), t(12, 20)), t(12, 40)),
+        ((t(12, 5), t(12, 20)), (t(12, 20), t(12, 30)), t(12, 30)),
+    ):
+        runway = n("X:A0001/25", a0, a1, category="runway_closed")
+        closed = n("X:A0002/25", b0, b1)
+        later = n("X:A0003/25", t(12, 50), t(12, 55), category="runway_limited")
+        world, _ = run(diff.World(), snap(t(11), OTHER), snap(t(12), OTHER, runway, closed, later))
+        eps = diff.ingest(world, snap(t(13), OTHER)).closed_episodes
+        assert [
+            (e.location, e.start_effective, e.end_effective, e.start_after, e.end_by, e.categories, e.keys)
+            for e in eps
+        ] == [
+            ("EGLL", t(12, 5), end, t(12), t(13), ((t(12, 5), "aerodrome_closed"),),
+             ("X:A0001/25", "X:A0002/25")),
+            ("EGLL", t(12, 50), t(12, 55), t(12), t(13), ((t(12, 50), "runway_limited"),),
+             ("X:A0003/25",)),
+        ]  # fmt: skip
