@@ -329,3 +329,19 @@ def test_short_restrictions_of_several_categories_at_one_place_are_one_episode()
             ("EGLL", t(12, 50), t(12, 55), t(12), t(13), ((t(12, 50), "runway_limited"),),
              ("X:A0003/25",)),
         ]  # fmt: skip
+
+
+def test_a_restriction_moved_earlier_is_named_after_the_short_notam_and_its_bounds() -> None:
+    """The short closure comes from another source, first listed after a tick: the
+    imposed event is its NOTAM's, from its source, bounded by its scope's last poll."""
+    short = n("X:A0001/25", t(12, 10), t(12, 40))
+    long = n("X:A0002/25", t(12, 30), t(20))
+    world = diff.ingest(diff.World(), snap(t(11), OTHER)).world
+    world = diff.ingest(world, Snapshot("b", "B", t(11), (), complete=True)).world
+    world = diff.ingest(world, snap(t(12), OTHER, long)).world
+    world = diff.tick(world, t(12, 20)).world
+    ch = diff.ingest(world, Snapshot("b", "B", t(13), (short,), complete=True))
+    assert restrictions(ch) == [
+        ("restriction_imposed", "X:A0001/25", "A0001/25", "b", ("EGLL",), "aerodrome_closed",
+         t(11), t(13), t(12, 10), {"keys": ["X:A0001/25", "X:A0002/25"]}),
+    ]  # fmt: skip
