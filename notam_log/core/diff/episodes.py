@@ -71,6 +71,13 @@ def update(ch: Changes, before: Mapping[str, Episode], between: Sequence[Interva
             last = max(lifted.get(loc, ()), key=lambda e: e.observed_at)
             closes = _when(last)
             ep = _fold(ep, [p for p in short if p.start <= closes])
+            # a short restriction that began by then and ran on keeps the episode going
+            on = [p for p in short if p.start <= closes < p.end]
+            if on:
+                last = max((p.last for p in on), key=_when)
+                top = dominant(c for p in on for c in p.categories)
+                if ep.categories[-1][1] != top:
+                    ep = dataclasses.replace(ep, categories=(*ep.categories, (closes, top)))
             ch.closed_episodes.append(
                 dataclasses.replace(
                     ep,
