@@ -51,7 +51,7 @@ class LazyCli(Cli):
         self._loaded: dict[str, click.Command] = {}
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
 
-    @property  # type: ignore[override]
+    @property
     def commands(self) -> MutableMapping[str, click.Command]:
         for name in COMMANDS:
             self._load(name)

@@ -28,6 +28,7 @@ from datetime import datetime
 
 from notam_log.core import classify, item_d
 from notam_log.core.models import DEFAULT_RESTRICTIONS, Notam
+from notam_log.core.parse.build import parsed_notam
 from notam_log.core.parse.faa import parse_faa
 from notam_log.core.parse.qline import NO_FIELDS, read_q
 from notam_log.core.values import cut_at_end, format_id, full_year, make_key, parse_yymmddhhmm
@@ -363,10 +364,7 @@ def _parse_icao(raw: str, source_format: str) -> tuple[Notam, tuple[int, int] | 
     )
     if part is not None:
         key = f"{key}#{part[0]}"
-    subject, condition, category, restriction, all_issues = classify.fields(
-        qcode, body, source_format, issues
-    )
-    notam = Notam(
+    notam = parsed_notam(
         key=key,
         id=notam_id,
         series=series,
@@ -376,8 +374,6 @@ def _parse_icao(raw: str, source_format: str) -> tuple[Notam, tuple[int, int] | 
         ref=ref,
         fir=fir,
         qcode=qcode,
-        subject=subject,
-        condition=condition,
         traffic=traffic,
         purpose=purpose,
         scope=scope,
@@ -395,11 +391,9 @@ def _parse_icao(raw: str, source_format: str) -> tuple[Notam, tuple[int, int] | 
         text=body,
         lower_limit=_one_line(items.get("F")),
         upper_limit=_one_line(items.get("G")),
-        category=category,
-        restriction=restriction,
         source_format=source_format,
         raw=raw,
-        issues=all_issues,
+        issues=issues,
     )
     return notam, part
 
