@@ -37,10 +37,15 @@ def test_fast_starts_are_the_pattern_s_matches() -> None:
         "Q) EGTT/QMRLC/IV/NBO/A/000/999/5129N00028W005\nA) EGLL E) RWY CLSD\n\n"
         + "(A0001/25\n\n   NOTAMN Q) X E) Y)\n  (Q) EGTT/QFALC E) Z)",
     ]
+    kinds: set[bool] = set()
     for text in variants:
-        want = [(m.start(), m.end()) for m in icao._START.finditer(text)]
-        got = [(m.start(), m.end()) for m in icao._fast_starts(text, text.upper())]
-        assert got == want and want
+        want = [
+            (m.start(), m.group().lstrip(" \t(")[:2].upper() == "Q)")
+            for m in icao._START.finditer(text)
+        ]
+        assert icao._fast_starts(text, text.upper()) == want and want
+        kinds.update(q for _, q in want)
+    assert kinds == {True, False}  # header starts and header-less Q) lines both met
 
 
 def test_parse_json_lines_are_notam_json(tmp_path: Path) -> None:
