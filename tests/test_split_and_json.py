@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 from click.testing import CliRunner
@@ -35,10 +37,15 @@ def test_fast_starts_are_the_pattern_s_matches() -> None:
         "Q) EGTT/QMRLC/IV/NBO/A/000/999/5129N00028W005\nA) EGLL E) RWY CLSD\n\n"
         + "(A0001/25\n\n   NOTAMN Q) X E) Y)\n  (Q) EGTT/QFALC E) Z)",
     ]
+    kinds: set[bool] = set()
     for text in variants:
-        want = [(m.start(), m.end()) for m in icao._START.finditer(text)]
-        got = [(m.start(), m.end()) for m in icao._fast_starts(text, text.upper())]
-        assert got == want and want
+        want = [
+            (m.start(), m.group().lstrip(" \t(")[:2].upper() == "Q)")
+            for m in icao._START.finditer(text)
+        ]
+        assert icao._fast_starts(text, text.upper()) == want and want
+        kinds.update(q for _, q in want)
+    assert kinds == {True, False}  # header starts and header-less Q) lines both met
 
 
 def test_parse_json_lines_are_notam_json(tmp_path: Path) -> None:
@@ -61,3 +68,41 @@ def test_stored_json_keeps_the_schedule_not_the_windows() -> None:
     assert len(notam_json(n)["windows"]) > 1000  # the shown form has them all
     stored = notam_json(n, with_windows=False)
     assert "windows" not in stored and stored["schedule"] == "DAILY 0800-1000"
+
+
+def test_parse_json_escapes_c1_controls_del_and_line_separators(tmp_path: Path) -> None:
+    src = tmp_path / "n.txt"
+    src.write_text(
+        "(A0001/25 NOTAMN\nQ) EGTT/QFALC/IV/NBO/A/000/999/5129N00028W005\n"
+        "A) EGLL B) 2503210143 C) 2503212359\nE) AD CLSD \u009b2J\u0085 \u007f \u2028 END)\n",
+        encoding="utf-8",
+    )
+    res = CliRunner().invoke(cli, ["parse", "--json", str(src)])
+    assert res.exit_code == 0, res.output
+    for ch in ("\u009b", "\u0085", "\u007f", "\u2028"):
+        assert ch not in res.stdout
+    assert "\\u009b2J\\u0085 \\u007f \\u2028 END" in res.stdout
+    (record,) = [json.loads(line) for line in res.stdout.splitlines()]
+    assert record["text"] == "AD CLSD \u009b2J\u0085 \u007f \u2028 END"  # the same text, read back
+
+
+#: Libraries that ``parse`` has no use for (the terminal, HTTP, the database, the
+#: scheduler, geometry): loading them is start-up time for nothing.
+NOT_FOR_PARSE = ("rich", "httpx", "sqlite_utils", "apscheduler", "pyproj", "numpy", "shapely")
+
+
+def test_parse_json_loads_no_library_it_does_not_use(tmp_path: Path) -> None:
+    src = tmp_path / "n.txt"
+    src.write_text("\n\n".join(_texts(20)), encoding="utf-8")
+    code = (
+        "import sys\n"
+        f"sys.argv = ['notam-log', 'parse', '--json', {str(src)!r}]\n"
+        "from notam_log.cli import main\n"
+        "try:\n    main()\nexcept SystemExit as exc:\n    assert not exc.code, exc.code\n"
+        f"print([m for m in {NOT_FOR_PARSE!r} if m in sys.modules], file=sys.stderr)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=True
+    )
+    assert len(done.stdout.splitlines()) >= 15
+    assert done.stderr.strip().splitlines()[-1] == "[]", done.stderr[-2000:]

@@ -25,16 +25,15 @@ from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
 import click
 
-from notam_log.cli import output
 from notam_log.cli.places import location_option, near_options
-from notam_log.core.config import Config
 from notam_log.core.errors import NotamLogError
-from notam_log.core.known import EXIT_UNKNOWN, LocationCoverage, nothing_covers
 from notam_log.core.models import CATEGORIES, EVENT_KINDS
 from notam_log.core.when import parse_day, parse_time
 from notam_log.shell import clock
 
 if TYPE_CHECKING:
+    from notam_log.core.config import Config
+    from notam_log.core.known import LocationCoverage
     from notam_log.shell.runtime import Runtime
     from notam_log.shell.store import Store
 
@@ -150,7 +149,7 @@ def command(*args: Any, **kwargs: Any) -> Callable[[F], click.Command]:
             except NotamLogError as exc:
                 if state.verbose:
                     raise
-                output.error(str(exc))
+                _error(str(exc))
                 sys.exit(exc.exit_code)
             except KeyboardInterrupt:
                 sys.exit(130)
@@ -196,15 +195,15 @@ class Cli(click.Group):
             if _verbose(exc.ctx, argv):
                 exc.show()
             else:
-                output.error(_usage_line(exc))
+                _error(_usage_line(exc))
             sys.exit(exc.exit_code)
         except click.ClickException as exc:
-            output.error(exc.format_message())
+            _error(exc.format_message())
             sys.exit(exc.exit_code)
         except click.Abort as exc:
             if isinstance(exc.__cause__, KeyboardInterrupt):
                 sys.exit(130)
-            output.error("aborted")
+            _error("aborted")
             sys.exit(1)
         # Non-standalone click returns the exit code of a ``ctx.exit(code)`` (``--help``,
         # ``--version``) and otherwise what ``invoke`` returns, which is None here.
@@ -226,6 +225,14 @@ class Cli(click.Group):
             _flush_stdout(status)
             raise
         _flush_stdout(0)
+
+
+def _error(message: str) -> None:
+    """One red line on standard error (:func:`notam_log.cli.output.error`), the terminal
+    library loaded only then: commands that need none (``parse``) start without it."""
+    from notam_log.cli import output
+
+    output.error(message)
 
 
 def _flush_stdout(code: int) -> None:
@@ -345,6 +352,9 @@ def exit_for(answers: Sequence[LocationCoverage], *, warn: bool = True) -> None:
     """Say which places and times are not covered (one warning line each, unless
     ``warn`` is False: JSON and CSV carry it as fields); exit with
     :data:`~notam_log.core.coverage.EXIT_UNKNOWN` when nothing at all covers the question."""
+    from notam_log.cli import output
+    from notam_log.core.known import EXIT_UNKNOWN, nothing_covers
+
     if warn:
         for a in answers:
             line = a.warning()

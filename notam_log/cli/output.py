@@ -16,7 +16,6 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-import orjson
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
@@ -27,7 +26,7 @@ from notam_log.core.jsontext import dumps
 from notam_log.core.known import LocationCoverage
 from notam_log.core.models import Episode, Event, Notam, NotamRow, iso, parse_iso
 from notam_log.core.timeline import episode_duration
-from notam_log.core.validity import notam_fields, notam_json
+from notam_log.core.validity import notam_json
 
 if TYPE_CHECKING:
     from notam_log.core.announced import Announced, Verdict
@@ -77,25 +76,6 @@ def line(text: str, *, err: bool = False) -> None:
     stream = sys.stderr if err else sys.stdout
     stream.write(text + "\n")
     stream.flush()
-
-
-#: orjson writes datetimes as ``notam_json`` does: UTC with ``Z``, whole seconds.
-_ORJSON = orjson.OPT_UTC_Z | orjson.OPT_OMIT_MICROSECONDS | orjson.OPT_APPEND_NEWLINE
-
-
-def notam_lines(notams: Iterable[Notam]) -> None:
-    """One compact JSON line per NOTAM (``notam_json``'s fields and values, windows
-    included), written as it is made in blocks of bytes (orjson)."""
-    sys.stdout.flush()
-    out = sys.stdout.buffer
-    block: list[bytes] = []
-    for n in notams:
-        block.append(orjson.dumps(notam_fields(n), option=_ORJSON))
-        if len(block) >= 512:
-            out.write(b"".join(block))
-            block.clear()
-    out.write(b"".join(block))
-    out.flush()
 
 
 def json_lines(objects: Iterable[dict[str, Any]]) -> None:

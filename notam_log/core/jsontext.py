@@ -11,11 +11,16 @@ the same character. U+2028 and U+2029 are escaped too (line breaks to JavaScript
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
-__all__ = ["dumps", "escape_controls"]
+__all__ = ["dumps", "escape_controls", "escape_controls_utf8"]
 
 _ESCAPES = {c: f"\\u{c:04x}" for c in (0x7F, *range(0x80, 0xA0), 0x2028, 0x2029)}
+#: The same characters in UTF-8: DEL, C2 80-9F (C1: C2 is only ever a lead byte),
+#: E2 80 A8/A9; and their escapes.
+_UTF8 = re.compile(b"\x7f|\xc2[\x80-\x9f]|\xe2\x80[\xa8\xa9]")
+_UTF8_ESCAPES = {chr(c).encode(): e.encode() for c, e in _ESCAPES.items()}
 
 
 def escape_controls(text: str) -> str:
@@ -24,6 +29,18 @@ def escape_controls(text: str) -> str:
     These characters can only stand inside JSON strings, where the escape means the
     same character, so the result is the same JSON value."""
     return text.translate(_ESCAPES)
+
+
+def escape_controls_utf8(data: bytes) -> bytes:
+    """:func:`escape_controls` for JSON text in UTF-8 bytes (orjson's)."""
+    if (
+        b"\x7f" not in data
+        and b"\xc2" not in data
+        and b"\xe2\x80\xa8" not in data
+        and b"\xe2\x80\xa9" not in data
+    ):  # the common case, told by the fast byte search of each lead byte or sequence
+        return data
+    return _UTF8.sub(lambda m: _UTF8_ESCAPES[m[0]], data)
 
 
 def dumps(obj: Any, **kwargs: Any) -> str:

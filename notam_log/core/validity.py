@@ -8,15 +8,20 @@ Q-line position) by the item D reader, worked out on first use and memoised ther
 
 from __future__ import annotations
 
+import dataclasses
 import operator
+from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
 from typing import Any
 
+import orjson
+
 from notam_log.core import item_d
 from notam_log.core.item_d import Window
+from notam_log.core.jsontext import escape_controls_utf8
 from notam_log.core.models import NOTAM_FIELDS, Notam, to_jsonable
 
-__all__ = ["Window", "in_force", "notam_json", "windows"]
+__all__ = ["Window", "in_force", "json_lines", "notam_json", "windows"]
 
 
 def windows(notam: Notam) -> tuple[Window, ...] | None:
@@ -53,20 +58,65 @@ def notam_json(notam: Notam, *, with_windows: bool = True) -> dict[str, Any]:
     return out
 
 
-def notam_fields(notam: Notam) -> dict[str, Any]:
-    """``notam_json`` with the values as they are (UTC datetimes, tuples), for a
-    serialiser that writes datetimes itself: orjson with ``OPT_UTC_Z`` and
-    ``OPT_OMIT_MICROSECONDS`` writes the very text ``notam_json`` holds."""
-    values = _ALL_FIELDS(notam)
-    out = dict(zip(NOTAM_FIELDS[:_AFTER_SCHEDULE], values[:_AFTER_SCHEDULE], strict=True))
-    out["windows"] = windows(notam)
-    out.update(zip(NOTAM_FIELDS[_AFTER_SCHEDULE:], values[_AFTER_SCHEDULE:], strict=True))
-    for name in ("start", "end"):  # UTC by construction; made so if ever not
-        value = out[name]
-        if value is not None and value.tzinfo is not UTC:
-            out[name] = value.astimezone(UTC)
-    return out
+def json_lines(notams: Iterable[Notam], *, per_block: int = 512) -> Iterator[bytes]:
+    """Each record as one compact JSON line: :func:`notam_json`'s fields, order and
+    values (windows included), made by orjson and yielded in blocks of ``per_block``
+    lines; DEL, C1 controls, U+2028 and U+2029 escaped as everywhere else
+    (:mod:`notam_log.core.jsontext`).
+
+    orjson writes the datetimes itself (UTC with ``Z``, whole seconds: ``notam_json``'s
+    text). The windows of one schedule (with its B, C and position) are written once per
+    call and reused as they are (records repeat their schedules: a bulletin read
+    hourly, a schedule shared by a series of NOTAMs)."""
+    written: dict[_WindowsKey, orjson.Fragment] = {}
+    block: list[bytes] = []
+    for notam in notams:
+        block.append(orjson.dumps(_line_fields(notam, written), option=_LINE))
+        if len(block) >= per_block:
+            yield escape_controls_utf8(b"".join(block))
+            block.clear()
+    if block:
+        yield escape_controls_utf8(b"".join(block))
 
 
+#: What a record's windows follow from: (schedule, start, end, lat, lon).
+_WindowsKey = tuple[str, datetime | None, datetime | None, float | None, float | None]
+#: orjson writes datetimes as ``notam_json`` does: UTC with ``Z``, whole seconds.
+_TIMES = orjson.OPT_UTC_Z | orjson.OPT_OMIT_MICROSECONDS
+_LINE = _TIMES | orjson.OPT_APPEND_NEWLINE
 _ALL_FIELDS = operator.attrgetter(*NOTAM_FIELDS)
 _AFTER_SCHEDULE = NOTAM_FIELDS.index("schedule") + 1
+_START, _END = NOTAM_FIELDS.index("start"), NOTAM_FIELDS.index("end")
+#: ``notam_json``'s keys: the fields, ``windows`` right after ``schedule``.
+_LINE_KEYS = (*NOTAM_FIELDS[:_AFTER_SCHEDULE], "windows", *NOTAM_FIELDS[_AFTER_SCHEDULE:])
+
+
+def _line_fields(notam: Notam, written: dict[_WindowsKey, orjson.Fragment]) -> dict[str, Any]:
+    """``notam_json``'s keys with the values as they are (datetimes, tuples; orjson
+    writes them), the windows as JSON text already written (``written``)."""
+    values = _ALL_FIELDS(notam)
+    start, end = values[_START], values[_END]
+    if (start is not None and start.tzinfo is not UTC) or (
+        end is not None and end.tzinfo is not UTC
+    ):  # UTC by construction; made so if ever not
+        return _line_fields(
+            dataclasses.replace(
+                notam,
+                start=None if start is None else start.astimezone(UTC),
+                end=None if end is None else end.astimezone(UTC),
+            ),
+            written,
+        )
+    shown: orjson.Fragment | None = None
+    if notam.schedule is not None:
+        key = (notam.schedule, start, end, notam.lat, notam.lon)
+        shown = written.get(key)
+        if shown is None:
+            shown = written[key] = orjson.Fragment(orjson.dumps(windows(notam), option=_TIMES))
+    return dict(
+        zip(
+            _LINE_KEYS,
+            (*values[:_AFTER_SCHEDULE], shown, *values[_AFTER_SCHEDULE:]),
+            strict=True,
+        )
+    )

@@ -11,35 +11,48 @@ and builds the adapter.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Mapping
+import importlib
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 from notam_log.core.config import SOURCE_KEYS, SourceConfig, type_name
 from notam_log.core.errors import ConfigError
 from notam_log.core.known import Reach
 from notam_log.sources.base import NOT_MODIFIED, Poll, Source, SourceFactory
-from notam_log.sources.faa_api_v1 import FaaApiV1Source
-from notam_log.sources.faa_nms import FaaNmsSource
-from notam_log.sources.faa_search import FaaSearchSource
-from notam_log.sources.faa_tfr import FaaTfrSource
-from notam_log.sources.file import FileSource
-from notam_log.sources.icao_api import IcaoApiSource
-from notam_log.sources.nats_pib import NatsPibSource
-from notam_log.sources.ru_ais import RuAisSource
-from notam_log.sources.telegram import TelegramSource
+
+#: Every kind of ``[[sources]]`` table -> (its module in this package, its adapter class).
+KINDS: Mapping[str, tuple[str, str]] = {
+    "nats_pib": ("nats_pib", "NatsPibSource"),
+    "faa_search": ("faa_search", "FaaSearchSource"),
+    "faa_nms": ("faa_nms", "FaaNmsSource"),
+    "faa_api_v1": ("faa_api_v1", "FaaApiV1Source"),
+    "icao_api": ("icao_api", "IcaoApiSource"),
+    "faa_tfr": ("faa_tfr", "FaaTfrSource"),
+    "file": ("file", "FileSource"),
+    "telegram": ("telegram", "TelegramSource"),
+    "ru_ais": ("ru_ais", "RuAisSource"),
+}
+
+
+class _Registry(Mapping[str, SourceFactory]):
+    """:data:`SOURCES`: each kind's adapter class, its module imported on first use (so
+    that importing this package, as ``parse`` does to read files, loads no adapter and
+    no HTTP library)."""
+
+    def __getitem__(self, kind: str) -> SourceFactory:
+        module, name = KINDS[kind]
+        factory: SourceFactory = getattr(importlib.import_module(f"{__name__}.{module}"), name)
+        return factory
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(KINDS)
+
+    def __len__(self) -> int:
+        return len(KINDS)
+
 
 #: Every kind of ``[[sources]]`` table and the adapter class that reads it.
-SOURCES: Mapping[str, SourceFactory] = {
-    "nats_pib": NatsPibSource,
-    "faa_search": FaaSearchSource,
-    "faa_nms": FaaNmsSource,
-    "faa_api_v1": FaaApiV1Source,
-    "icao_api": IcaoApiSource,
-    "faa_tfr": FaaTfrSource,
-    "file": FileSource,
-    "telegram": TelegramSource,
-    "ru_ais": RuAisSource,
-}
+SOURCES: Mapping[str, SourceFactory] = _Registry()
 
 
 def checked(cfg: SourceConfig) -> SourceConfig:
@@ -93,6 +106,7 @@ def _of_type(value: Any, want: type, where: str) -> Any:
 
 
 __all__ = [
+    "KINDS",
     "NOT_MODIFIED",
     "SOURCES",
     "Poll",

@@ -41,18 +41,19 @@ from __future__ import annotations
 
 from collections.abc import Generator, Mapping
 from datetime import datetime
-from typing import Any, ClassVar, Protocol
-
-import httpx
+from typing import TYPE_CHECKING, Any, ClassVar, Protocol
 
 from notam_log.core.config import SourceConfig
 from notam_log.core.known import Reach
 from notam_log.core.models import Snapshot
 
+if TYPE_CHECKING:  # for the types only: importing the package loads no HTTP library
+    import httpx
+
 #: The reason of a snapshot that stands for "same as the last complete one" (HTTP 304).
 NOT_MODIFIED = "not modified"
 
-Poll = Generator[httpx.Request, httpx.Response, list[Snapshot]]
+Poll = Generator["httpx.Request", "httpx.Response", list[Snapshot]]
 
 
 class Source(Protocol):

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 import click
 
-from notam_log.cli import output
 from notam_log.cli.base import State, command
-from notam_log.core.models import Notam
+
+if TYPE_CHECKING:
+    from notam_log.core.models import Notam
+    from notam_log.core.parse.inputs import Parsed
 
 
 @command("parse")
@@ -19,23 +23,46 @@ def parse_cmd(state: State, files: tuple[str, ...], as_json: bool) -> None:
     bulletins; gzip ok; - for stdin)."""
     from notam_log.core.parse.inputs import read_input
 
+    # The terminal library (Rich) is loaded only for the table or a warning: --json
+    # writes bytes, and a command that parses a file should start at once.
     notams: list[Notam] = []  # for the table, which sizes its columns on all of them
     for name in files or ("-",):
         label = name if name != "-" else "<stdin>"
         parsed = read_input(_read(name), label)  # both within the size limit
         if as_json:  # streamed: each file's records as soon as they are read
-            output.notam_lines(parsed.notams)
+            _json_lines(parsed.notams)
         else:
             notams.extend(parsed.notams)
-        if parsed.incomplete:  # a bulletin cut short: what it holds, and that it is not all
-            output.warn(f"{label}: read in part: {parsed.incomplete}")
-        if parsed.format == "telegram":  # announcements, not NOTAMs: replay records them
-            output.warn(
-                f"{label}: a Telegram channel page of {output.count(len(parsed.posts), 'post')}"
-                " (no NOTAMs; replay records its announcements)"
-            )
+        if parsed.incomplete or parsed.format == "telegram":
+            _warnings(label, parsed)
     if not as_json:
+        from notam_log.cli import output
+
         output.notam_table(notams)
+
+
+def _warnings(label: str, parsed: Parsed) -> None:
+    from notam_log.cli import output
+
+    if parsed.incomplete:  # a bulletin cut short: what it holds, and that it is not all
+        output.warn(f"{label}: read in part: {parsed.incomplete}")
+    if parsed.format == "telegram":  # announcements, not NOTAMs: replay records them
+        output.warn(
+            f"{label}: a Telegram channel page of {output.count(len(parsed.posts), 'post')}"
+            " (no NOTAMs; replay records its announcements)"
+        )
+
+
+def _json_lines(notams: Iterable[Notam]) -> None:
+    """One compact JSON line per record (:func:`notam_log.core.validity.json_lines`),
+    written in blocks as they are made."""
+    from notam_log.core.validity import json_lines
+
+    sys.stdout.flush()
+    out = sys.stdout.buffer
+    for block in json_lines(notams):
+        out.write(block)
+    out.flush()
 
 
 def _read(name: str) -> bytes:

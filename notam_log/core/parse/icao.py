@@ -28,6 +28,7 @@ from datetime import datetime
 
 from notam_log.core import classify, item_d
 from notam_log.core.models import DEFAULT_RESTRICTIONS, Notam
+from notam_log.core.parse.build import parsed_notam
 from notam_log.core.parse.faa import parse_faa
 from notam_log.core.parse.qline import NO_FIELDS, read_q
 from notam_log.core.values import cut_at_end, format_id, full_year, make_key, parse_yymmddhhmm
@@ -61,6 +62,8 @@ _START = re.compile(
 #: ``_ID_SPAN`` is more than the longest ``(`` + id.
 _HEAD_START = re.compile(rf"(?<![^\s(])\(?(?:{_ID})\s*NOTAM[NRC]?(?![A-Z])", re.I)
 _Q_START = re.compile(r"(?m:^)[ \t]*\(?Q\)", re.I)
+#: ``_Q_START`` after a line break (the break included): a literal first, found fast.
+_Q_LINE = re.compile(r"\n[ \t]*\(?Q\)", re.I)
 _ID_SPAN = 16
 _FAA_START = re.compile(r"\s*(?:NOTAM-D\s+\S+\s+\S+\s+)?!", re.I)
 _FAA_PART = re.compile(r"(?P<head>![A-Z0-9]{2,5}\s+\d{1,2}/\d{1,4})\s+\S+\s+PART\s+\d", re.I)
@@ -76,27 +79,26 @@ _GAP = " \t\n\r("
 _FG_TAIL = 160
 
 
-def _fast_starts(text: str, upper: str) -> list[re.Match[str]]:
-    """The matches ``_START.finditer(text)`` gives for a text without FAA ``!`` starts,
-    found in linear time: instead of trying the pattern at every character, it is tried
-    only near each ``NOTAM`` and each ``Q)`` (``upper`` is ``text.upper()``, of the
-    same length), the two literals that every ICAO start and header-less Q-line holds."""
-    found: dict[int, re.Match[str]] = {}
+def _fast_starts(text: str, upper: str) -> list[tuple[int, bool]]:
+    """Where ``_START.finditer(text)`` finds a start, and whether it is a header-less
+    ``Q)`` line, for a text without FAA ``!`` starts, found in linear time: instead of
+    trying the pattern at every character, the header is tried only near each
+    ``NOTAM`` (``upper`` is ``text.upper()``, of the same length), the literal every
+    ICAO start holds, and ``Q)`` lines are found after each line break."""
+    found: dict[int, bool] = {}
     hit = upper.find("NOTAM")
     while hit >= 0:
         j = hit
         while j > 0 and text[j - 1].isspace():
             j -= 1
         for m in _HEAD_START.finditer(text, max(0, j - _ID_SPAN), hit + 7):
-            found.setdefault(m.start(), m)
+            found.setdefault(m.start(), False)
         hit = upper.find("NOTAM", hit + 5)
-    hit = upper.find("Q)")
-    while hit >= 0:
-        q = _Q_START.search(text, max(0, text.rfind("\n", 0, hit) + 1), hit + 2)
-        if q is not None:
-            found.setdefault(q.start(), q)
-        hit = upper.find("Q)", hit + 2)
-    return [found[k] for k in sorted(found)]
+    if _Q_START.match(text):  # a Q) line first in the text: no line break before it
+        found.setdefault(0, True)
+    for q in _Q_LINE.finditer(text):
+        found.setdefault(q.start() + 1, True)
+    return sorted(found.items())
 
 
 def split_notams(text: str) -> list[str]:
@@ -111,13 +113,15 @@ def split_notams(text: str) -> list[str]:
     upper = text.upper()
     fast = len(upper) == len(text) and "!" not in text
     starts: list[int] = []
-    for m in _fast_starts(text, upper) if fast else _START.finditer(text):
-        pos = m.start()
-        if (
-            starts
-            and m.group().lstrip(" \t(")[:2].upper() == "Q)"
-            and not _E_MARK.search(text, starts[-1], pos)
-        ):
+    found = (
+        _fast_starts(text, upper)
+        if fast
+        else [
+            (m.start(), m.group().lstrip(" \t(")[:2].upper() == "Q)") for m in _START.finditer(text)
+        ]
+    )
+    for pos, q_line in found:
+        if q_line and starts and not _E_MARK.search(text, starts[-1], pos):
             continue  # the Q-line of the NOTAM that just started
         starts.append(pos)
     if not starts:
@@ -363,10 +367,7 @@ def _parse_icao(raw: str, source_format: str) -> tuple[Notam, tuple[int, int] | 
     )
     if part is not None:
         key = f"{key}#{part[0]}"
-    subject, condition, category, restriction, all_issues = classify.fields(
-        qcode, body, source_format, issues
-    )
-    notam = Notam(
+    notam = parsed_notam(
         key=key,
         id=notam_id,
         series=series,
@@ -376,8 +377,6 @@ def _parse_icao(raw: str, source_format: str) -> tuple[Notam, tuple[int, int] | 
         ref=ref,
         fir=fir,
         qcode=qcode,
-        subject=subject,
-        condition=condition,
         traffic=traffic,
         purpose=purpose,
         scope=scope,
@@ -395,11 +394,9 @@ def _parse_icao(raw: str, source_format: str) -> tuple[Notam, tuple[int, int] | 
         text=body,
         lower_limit=_one_line(items.get("F")),
         upper_limit=_one_line(items.get("G")),
-        category=category,
-        restriction=restriction,
         source_format=source_format,
         raw=raw,
-        issues=all_issues,
+        issues=issues,
     )
     return notam, part
 

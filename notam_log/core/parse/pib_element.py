@@ -11,9 +11,10 @@ from datetime import datetime
 
 from lxml import etree
 
-from notam_log.core import classify, item_d
+from notam_log.core import item_d
 from notam_log.core.models import Notam
 from notam_log.core.numbers import LEVEL_DIGITS, NUMBER_DIGITS, RADIUS_DIGITS, YEAR_DIGITS, read_int
+from notam_log.core.parse.build import parsed_notam
 from notam_log.core.values import format_id, full_year, make_key, parse_coords, parse_yymmddhhmm
 
 __all__ = ["BulletinCache", "Readings", "element_notam", "readings"]
@@ -107,9 +108,6 @@ def element_notam(
     locations = tuple(items_a)
     if not locations:
         issues.append("no item A")
-    subject, condition, category, restriction, all_issues = classify.fields(
-        qcode, text, SOURCE_FORMAT, issues
-    )
     traffic = q.get("Traffic", "").strip() or None
     purpose = q.get("Purpose", "").strip() or None
     scope = q.get("Scope", "").strip() or None
@@ -121,7 +119,7 @@ def element_notam(
         )
     head = f"({notam_id or ''} NOTAM{ntype or 'N'}" + (f" {ref}" if ref else "")
     a_line = f"A) {' '.join(locations)} B) {start_text} C) {c_text}".rstrip()
-    return Notam(
+    return parsed_notam(
         key=make_key(
             notam_id,
             office=get("NOF", "").strip() or None,
@@ -137,8 +135,6 @@ def element_notam(
         ref=ref,
         fir=fir,
         qcode=qcode,
-        subject=subject,
-        condition=condition,
         traffic=traffic,
         purpose=purpose,
         scope=scope,
@@ -156,11 +152,9 @@ def element_notam(
         text=text,
         lower_limit=lower_limit,
         upper_limit=upper_limit,
-        category=category,
-        restriction=restriction,
         source_format=SOURCE_FORMAT,
         raw=_icao_text(head, q_line, a_line, d_line, text, lower_limit, upper_limit),
-        issues=all_issues,
+        issues=issues,
     )
 
 
