@@ -8,7 +8,8 @@ module of ``[tool.notam-log] compiled``, whether it was loaded compiled.
 Inputs: every corpus text (through its own parser and through ``parse_text``), the
 same texts lower-cased and cut short at a third and two thirds of their length (the
 error paths), every shared bulletin in order (so that the reuse of the hour before
-takes part), and one bulletin cut short, as XML and as gzip. Each record is dumped
+takes part: a record reused from the hour before is
+named, not dumped again), and one bulletin cut short, as XML and as gzip. Each record is dumped
 with all its fields and its ``windows``.
 """
 
@@ -65,11 +66,16 @@ def main(out_path: str) -> None:
                 out.write(_line("text", [_record(n) for n in parse_text(v)]))
         memo = PibMemo()
         bulletins = sorted((HERE / "data" / "nats-pib" / "heathrow-2025-03").glob("*.xml*"))
+        dumped: dict[int, Any] = {}  # id -> the record itself (kept alive: ids stay unique)
         for path in bulletins:
             bulletin = parse_pib(path.read_bytes(), memo)
             out.write(_line("pib", [bulletin.issued, bulletin.valid_to, bulletin.issues]))
             for n in bulletin.notams:
-                out.write(_line("pib-notam", _record(n)))
+                if dumped.get(id(n)) is n:  # reused from the bulletin before: said so, once
+                    out.write(_line("pib-reused", n.key))
+                else:
+                    dumped[id(n)] = n
+                    out.write(_line("pib-notam", _record(n)))
         xml = gzip.decompress(bulletins[0].read_bytes())
         for cut in (xml[: len(xml) // 2], gzip.compress(xml)[:40_000], b"<Pib>", b"not xml"):
             try:
