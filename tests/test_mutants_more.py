@@ -421,3 +421,15 @@ def test_a_notam_without_a_place_does_not_stop_episodes_opening() -> None:
     ch = diff.ingest(diff.World(), tdiff.snap(tdiff.t(1), nowhere, closed))
     assert [e.kind for e in ch.events][:1] == ["published"] and ch.events[0].locations == ()
     assert ch.world.episodes["EGLL"].start_effective == tdiff.t(0)
+
+
+def test_a_notam_first_listed_after_its_end_expired_after_the_scopes_last_poll() -> None:
+    """Listed for the first time at 04:00, valid 01:30-02:00: it expired in (01:00, 04:00]
+    (the scope's last complete poll), not after the tick of 03:00, which never knew it."""
+    w = diff.ingest(diff.World(), tdiff.snap(tdiff.t(1), tdiff.OTHER)).world
+    w = diff.tick(w, tdiff.t(3)).world
+    late = tdiff.n("X:A0002/25", tdiff.t(1, 30), tdiff.t(2))
+    ch = diff.ingest(w, tdiff.snap(tdiff.t(4), tdiff.OTHER, late))
+    bounds = {e.kind: (e.after, e.observed_at, e.effective_at) for e in ch.events}
+    assert bounds["expired"] == (tdiff.t(1), tdiff.t(4), tdiff.t(2))
+    assert bounds["restriction_lifted"] == (tdiff.t(1), tdiff.t(4), tdiff.t(2))
