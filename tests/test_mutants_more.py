@@ -433,3 +433,15 @@ def test_a_notam_first_listed_after_its_end_expired_after_the_scopes_last_poll()
     bounds = {e.kind: (e.after, e.observed_at, e.effective_at) for e in ch.events}
     assert bounds["expired"] == (tdiff.t(1), tdiff.t(4), tdiff.t(2))
     assert bounds["restriction_lifted"] == (tdiff.t(1), tdiff.t(4), tdiff.t(2))
+
+
+def test_a_location_with_only_notams_already_in_force_says_no_changes() -> None:
+    from notam_log.core.digest_model import LocationDigest
+
+    quiet = LocationDigest("EGLL", None, baseline=4)
+    assert words.counts_text(quiet) == (
+        "no NOTAM changes (4 already in force when watching began, not counted)"
+    )
+    assert words.counts_text(
+        LocationDigest("EGLL", None, counts={"published": 0, "expired": 2})
+    ) == ("2 expired")
