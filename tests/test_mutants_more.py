@@ -14,7 +14,7 @@ from notam_log.core import diff, periods
 from notam_log.core import digest as dg
 from notam_log.core import digest_words as words
 from notam_log.core.diff.state import NOT_MODIFIED
-from notam_log.core.digest_model import Span
+from notam_log.core.digest_model import LocationDigest, Span
 from notam_log.core.models import Event, Snapshot
 
 
@@ -436,8 +436,6 @@ def test_a_notam_first_listed_after_its_end_expired_after_the_scopes_last_poll()
 
 
 def test_a_location_with_only_notams_already_in_force_says_no_changes() -> None:
-    from notam_log.core.digest_model import LocationDigest
-
     quiet = LocationDigest("EGLL", None, baseline=4)
     assert words.counts_text(quiet) == (
         "no NOTAM changes (4 already in force when watching began, not counted)"
