@@ -1,6 +1,9 @@
-"""More tests for mutants that survived the first mutation check of issue 14: the colour of
-the digest bar's cells and the title of a digest that is not one day (each assertion is
-something a reader relies on, and each was seen to fail against its mutant)."""
+"""More tests for mutants that survived the first mutation check of issue 14 (the second
+pass, README "Mutation testing"): the digest bar's closed/limited tones and the title of a
+digest that is not one day; what change detection hands the store (rows, versions, final
+statuses, hashes), the suspect-poll bounds, the fields and bounds of published, amended,
+replaced, withdrawn, expired and lifted events; episodes around short restrictions. mutmut's
+re-run shows the mutants they were written for killed."""
 
 from __future__ import annotations
 
