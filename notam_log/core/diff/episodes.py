@@ -68,7 +68,7 @@ def update(ch: Changes, before: Mapping[str, Episode], between: Sequence[Interva
             ep = _fold(ep, short)
             episodes[loc] = _recategorised(ep, cats, keys, imposed, lifted, loc, world.last_eval)
         elif ep is not None:
-            last = max(lifted.get(loc, ()), key=lambda e: e.observed_at)
+            last = max(lifted.get(loc, ()), key=_when)  # the restriction that ended last
             closes = _when(last)
             ep = _fold(ep, [p for p in short if p.start <= closes])
             # a short restriction that began by then and ran on keeps the episode going

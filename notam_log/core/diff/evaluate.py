@@ -56,6 +56,8 @@ def _expire(
             end = tr.notam.end
             assert end is not None
             after = world.last_eval
+            if key in step.new_keys and after is not None and after >= end:
+                after = step.scope_after  # first listed now, ended before the last evaluation
             back = step.returned.get(key)
             if back is not None and (after is None or after >= end):
                 after = back  # held past its end, listed again: it ended after its first absence
