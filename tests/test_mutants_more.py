@@ -2,8 +2,9 @@
 pass, README "Mutation testing"): the digest bar's closed/limited tones and the title of a
 digest that is not one day; what change detection hands the store (rows, versions, final
 statuses, hashes), the suspect-poll bounds, the fields and bounds of published, amended,
-replaced, withdrawn, expired and lifted events; episodes around short restrictions. mutmut's
-re-run shows the mutants they were written for killed."""
+replaced, withdrawn, expired and lifted events; episodes around short restrictions; the text
+digest's coverage gaps, its last newline and the lines of a location. mutmut's re-run shows
+the mutants they were written for killed."""
 
 from __future__ import annotations
 
