@@ -2,22 +2,25 @@
 pass, README "Mutation testing"): the digest bar's closed/limited tones and the title of a
 digest that is not one day; what change detection hands the store (rows, versions, final
 statuses, hashes), the suspect-poll bounds, the fields and bounds of published, amended,
-replaced, withdrawn, expired and lifted events; episodes around short restrictions. mutmut's
-re-run shows the mutants they were written for killed."""
+replaced, withdrawn, expired and lifted events; episodes around short restrictions; the text
+digest's coverage gaps, its last newline and the lines of a location. mutmut's re-run shows
+the mutants they were written for killed."""
 
 from __future__ import annotations
 
 import dataclasses
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import test_diff as tdiff
 
 from notam_log.core import diff, periods
 from notam_log.core import digest as dg
+from notam_log.core import digest_render as render
 from notam_log.core import digest_words as words
+from notam_log.core.coverage import Coverage, Gap
 from notam_log.core.diff.state import NOT_MODIFIED
-from notam_log.core.digest_model import LocationDigest, Span
+from notam_log.core.digest_model import Bounded, Imposed, Lifted, LocationDigest, Notable, Span
 from notam_log.core.models import Event, Snapshot
 
 
@@ -446,3 +449,58 @@ def test_a_location_with_only_notams_already_in_force_says_no_changes() -> None:
     assert words.counts_text(
         LocationDigest("EGLL", None, counts={"published": 0, "expired": 2})
     ) == ("2 expired")
+
+
+# --- the text digest: coverage gaps, the last line, the lines of a location ------------
+
+
+def _day_digest(*locations: LocationDigest, coverage: tuple[Coverage, ...] = ()) -> dg.Digest:
+    return dg.Digest(dg.day_period(_z(21).date()), _z(22, 6), locations, coverage, (), True)
+
+
+def test_two_coverage_gaps_are_two_lines_of_the_gaps_cell() -> None:
+    gaps = (Gap(_z(21, 1), _z(21, 2)), Gap(_z(21, 5), _z(21, 8), "timeout"))
+    cov = Coverage("faa", "US", timedelta(hours=1), False, 24, 20, 0, 4, gaps)
+    lines = render.render_text(_day_digest(coverage=(cov,))).splitlines()
+    cells = [ln.split("│")[3].strip() for ln in lines if ln.count("│") == 4]
+    assert cells == ["01:00Z to 02:00Z (1.0 h)", "05:00Z to 08:00Z (3.0 h): timeout"]
+
+
+def test_the_text_digest_ends_with_one_newline() -> None:
+    out = render.render_text(_day_digest(LocationDigest("EGLL", None)))
+    assert out.endswith("┘\n") and out.count("\n") == len(out.splitlines())
+
+
+def _when(hh: int) -> Bounded:
+    """Seen between ``hh``:00Z and the next hour, no NOTAM time of its own."""
+    return Bounded(_z(21, hh + 1), _z(21, hh))
+
+
+def test_a_notam_imposed_twice_is_quoted_once_and_a_nameless_one_is_a_question_mark() -> None:
+    """A NOTAM whose D) window opens twice in the period: its text is quoted the first time
+    only, also among the notable NOTAMs; a lift of a restriction with neither id nor key
+    says ``[?]``; a category reads with spaces, a NOTAM without one is ``other``."""
+    key, text = "X:A0001/25", "AD CLSD"
+    again = (Imposed("EGLL", "aerodrome_closed", key, "A0001/25", _when(h), text) for h in (1, 5))
+    lasted = (timedelta(hours=1), timedelta(hours=2))
+    loc = LocationDigest(
+        "EGLL",
+        None,
+        imposed=tuple(again),
+        lifted=(Lifted("EGLL", "runway_closed", None, None, _when(0), _when(3), lasted),),
+        notable=(
+            Notable("published", key, "A0001/25", "aerodrome_closed", _when(0), text),
+            Notable("published", None, None, None, _when(7), "GPS OUTAGES"),
+        ),
+    )
+    assert words._lines_for(loc, _day_digest(loc)) == [
+        ("Imposed", [
+            'aerodrome closed between 01:00Z and 02:00Z [A0001/25]: "AD CLSD"',
+            "aerodrome closed between 05:00Z and 06:00Z [A0001/25]",
+        ]),
+        ("Lifted", ["runway closed between 03:00Z and 04:00Z [?], in force 1h 00m to 2h 00m"]),
+        ("Notable NOTAMs", [
+            "published: A0001/25 (aerodrome closed) between 00:00Z and 01:00Z",
+            'published: ? (other) between 07:00Z and 08:00Z: "GPS OUTAGES"',
+        ]),
+    ]  # fmt: skip
