@@ -552,10 +552,17 @@ class _Handler(BaseHTTPRequestHandler):
         return None
 
     def do_GET(self) -> None:
-        self._serve()
+        self._answer()
 
     def do_POST(self) -> None:
-        self._serve()
+        self._answer()
+
+    def _answer(self) -> None:
+        try:
+            self._serve()
+        except (BrokenPipeError, ConnectionResetError):
+            # the client gave up on purpose (a size limit, a deadline): not a server error
+            self.close_connection = True
 
     def _serve(self) -> None:
         split = urlsplit(self.path)
