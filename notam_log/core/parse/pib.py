@@ -33,6 +33,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from xml.sax.saxutils import quoteattr
 
 from lxml import etree
 
@@ -40,7 +41,7 @@ from notam_log.core.errors import InputError
 from notam_log.core.limits import DEFAULT_MAX_BYTES, GZIP_MAGIC, gunzip
 from notam_log.core.models import Notam, parse_iso
 from notam_log.core.parse.pib_element import BulletinCache, Readings, element_notam, readings
-from notam_log.core.parse.pib_spans import element_spans
+from notam_log.core.parse.pib_spans import element_spans, notam_spans, skeleton
 from notam_log.core.parse.safe_xml import parse_xml
 
 __all__ = ["PibBulletin", "PibMemo", "parse_pib"]
@@ -100,7 +101,12 @@ def parse_pib(data: bytes, memo: PibMemo | None = None) -> PibBulletin:
     Raises :class:`InputError` only when the body is not XML or not a PIB.
     """
     issues: list[str] = []
-    xml, root, truncated = _document(data, issues)
+    xml, truncated = _gunzip(data, issues)
+    if memo is not None and not truncated and _reusable(memo.context):
+        again = _again(xml, memo)
+        if again is not None:
+            return again
+    root, truncated = _document(xml, issues, truncated)
     ns = _namespace(root.tag)
     issued, valid_from, valid_to = _header(root, ns, issues)
     elements, count, plain = _current_elements(root, ns, issues)
@@ -131,21 +137,97 @@ def _context(root: etree._Element, ns: str) -> _Context:
     return ns, declared, str(root.getroottree().docinfo.encoding or "")
 
 
-def _document(data: bytes, issues: list[str]) -> tuple[bytes, etree._Element, bool]:
-    """The XML (gzip undone), its ``Pib`` root element, and whether the body was cut
-    short (gzip stream or XML), which is said in ``issues``."""
-    truncated = False
+def _gunzip(data: bytes, issues: list[str]) -> tuple[bytes, bool]:
+    """The XML (gzip undone), and whether the gzip stream was cut short (said in
+    ``issues``)."""
     if data[:2] == GZIP_MAGIC:  # undone within the size limit (a bomb is refused)
         data, cut = gunzip(data, DEFAULT_MAX_BYTES, "PIB XML: gzip body")
         if cut:
-            truncated = True
             issues.append("truncated: gzip stream ends early")
-    root = _root(data, issues)
+            return data, True
+    return data, False
+
+
+def _document(xml: bytes, issues: list[str], truncated: bool) -> tuple[etree._Element, bool]:
+    """The ``Pib`` root element of ``xml``, and whether the body was cut short (gzip
+    stream or XML), which is said in ``issues``."""
+    root = _root(xml, issues)
     if issues and issues[-1].startswith("truncated: XML"):
         truncated = True
     if _local(root.tag) != "Pib":
         raise InputError(f"PIB XML: root element is <{_local(root.tag)}>, not <Pib>")
-    return data, root, truncated
+    return root, truncated
+
+
+def _reusable(context: _Context | None) -> bool:
+    """Whether a bulletin can be read from its skeleton after one of ``context``
+    (the elements read alone are taken as UTF-8, XML's default)."""
+    return context is not None and context[2].upper() == "UTF-8"
+
+
+def _again(xml: bytes, memo: PibMemo) -> PibBulletin | None:
+    """The bulletin read after the one before without parsing all of it: its skeleton
+    (each ``Notam`` element replaced by a placeholder) is parsed, and of the elements
+    only those not written byte for byte as before, each alone (see :mod:`.pib_spans`
+    for why this reads the same as parsing the whole). None when it cannot be done
+    that way with certainty (not well-formed, another root or namespaces, a text that
+    hides a tag): the caller then parses the whole document."""
+    found = notam_spans(xml, inside=False)  # each span is made sure of below
+    if found is None:
+        return None
+    try:
+        root = parse_xml(skeleton(xml, found), huge_tree=True)
+    except (etree.XMLSyntaxError, InputError):
+        return None
+    ns = _namespace(root.tag)
+    context = _context(root, ns)
+    if _local(root.tag) != "Pib" or context != memo.context:
+        return None
+    if xml.count(b"xmlns") != len(root.nsmap):
+        return None
+    issues: list[str] = []
+    issued, valid_from, valid_to = _header(root, ns, issues)  # (issues in parse_pib's order)
+    elements, count, _plain = _current_elements(root, ns, issues)
+    if count != len(found):
+        return None
+    spans = [xml[a:b] for a, b in found]
+    alone: dict[bytes, etree._Element] = {}
+    read: list[tuple[int, etree._Element]] = []
+    for index, placeholder in elements:
+        raw = spans[index]
+        if raw in memo.written:  # not looked at: its record is the one before
+            read.append((index, placeholder))
+            continue
+        el = alone.get(raw)
+        if el is None:
+            el = _alone(raw, root.nsmap)
+            if el is None:
+                return None
+            alone[raw] = el
+        read.append((index, el))
+    seen: _Seen = {}
+    written: _Written = {}
+    notams = _records(
+        read, ns, _ByReadings(memo.previous, seen), _ByBytes(memo.written, written, spans)
+    )
+    memo.previous, memo.written = seen, written
+    return PibBulletin(issued, valid_from, valid_to, notams, tuple(issues))
+
+
+def _alone(raw: bytes, nsmap: dict[str | None, str]) -> etree._Element | None:
+    """The element written ``raw``, parsed alone in a root declaring ``nsmap`` (the
+    namespaces of the document's root); None unless it is well-formed and one element
+    (a span can hold two when the first ends ``</Notam >``; a well-formed one element
+    that starts ``<Notam`` is a ``Notam`` element)."""
+    declared = b"".join(
+        b" xmlns%s=%s" % (b":" + k.encode() if k else b"", quoteattr(v).encode())
+        for k, v in nsmap.items()
+    )
+    try:
+        root = parse_xml(b"<Pib%s>%s</Pib>" % (declared, raw), huge_tree=True)
+    except (etree.XMLSyntaxError, InputError):
+        return None
+    return root[0] if len(root) == 1 else None
 
 
 def _header(

@@ -1,0 +1,213 @@
+"""A bulletin read after the one before from its skeleton (core/parse/pib.py `_again`,
+core/parse/pib_spans.py `skeleton`) reads exactly as the same bytes read cold, whatever
+the bytes hide: comments and CDATA holding copies of elements, end tags with blanks,
+prefixed or self-closing elements, obsolete lists, other namespaces and encodings,
+cut or refused documents. And on real bulletins the skeleton path is the one taken."""
+
+from __future__ import annotations
+
+import gzip
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, example, given, settings
+from hypothesis import strategies as st
+
+from notam_log.core.errors import InputError
+from notam_log.core.parse.pib import PibBulletin, PibMemo, parse_pib
+from notam_log.core.parse.pib_spans import PLACEHOLDER, notam_spans, skeleton
+from notam_log.core.parse.safe_xml import parse_xml
+
+SPIED = "notam_log.core.parse.pib.parse_xml"  # as pib calls it
+HEATHROW = Path(__file__).parent / "data" / "nats-pib" / "heathrow-2025-03"
+
+
+def element(
+    number: int, text: str = "CLOSED", end: str = "</Notam>", tag: str = "Notam", q: bool = False
+) -> str:
+    """A ``Notam`` element (``q``: its item E tagged ``q:ItemE``)."""
+    item_e = "q:ItemE" if q else "ItemE"
+    return (
+        f"<{tag}><NOF>EGGN</NOF><Series>A</Series><Number>{number}</Number><Year>25</Year>"
+        "<Type>N</Type><QLine><FIR>EGTT</FIR><Code23>FA</Code23><Code45>LC</Code45>"
+        "<Traffic>IV</Traffic><Purpose>NBO</Purpose><Scope>A</Scope><Lower>0</Lower>"
+        "<Upper>999</Upper></QLine><ItemA>EGLL</ItemA><StartValidity>2503200000"
+        f"</StartValidity><EndValidity>2503300000</EndValidity><{item_e}>{text}</{item_e}>"
+        f"{end.replace('Notam', tag)}"
+    )
+
+
+#: Pieces a bulletin's list is made of: plain elements (few numbers and texts, so
+#: that the bulletin before shares many of them), and what can hide or fake one.
+PIECES = st.one_of(
+    st.builds(element, st.integers(1, 4), st.sampled_from(["CLOSED", "OPEN", "A &amp; B", "Ã©"])),
+    st.integers(1, 4).map(lambda n: f"<!-- {element(n)} -->"),
+    st.integers(1, 4).map(lambda n: element(9, f"<![CDATA[{element(n)}]]>")),
+    st.integers(1, 4).map(lambda n: f"<![CDATA[{element(n)}]]>"),
+    st.integers(1, 4).map(lambda n: f"<?pi {element(n)}?>"),
+    st.integers(1, 4).map(lambda n: element(n, end="</Notam >")),
+    st.integers(1, 4).map(lambda n: element(n, tag="p:Notam")),
+    st.just("<Notam/>"),
+    st.integers(1, 4).map(lambda n: f"<ObsoleteNotamList>{element(n)}</ObsoleteNotamList>"),
+    st.integers(1, 4).map(lambda n: f"<X>{element(n)}</X>"),
+    st.integers(1, 4).map(lambda n: f'<X xmlns:q="urn:q">{element(n)}</X>'),
+    st.integers(1, 4).map(lambda n: f'<X xmlns:q="urn:other">{element(n, q=True)}</X>'),
+    st.integers(1, 4).map(lambda n: element(n, q=True)),
+    st.just(" \n "),
+    st.just("<NotamList/>"),
+)
+
+ROOTS = st.sampled_from(
+    [
+        '<?xml version="1.0" encoding="UTF-8"?><Pib>',
+        "<Pib>",
+        '<Pib xmlns="urn:pib">',
+        '<Pib xmlns:p="urn:p">',
+        '<Pib xmlns="urn:pib" xmlns:q="urn:pib">',
+        '<?xml version="1.0" encoding="ISO-8859-1"?><Pib>',
+        "<!DOCTYPE Pib><Pib>",
+        "<NotPib>",
+    ]
+)
+
+
+def document(root: str, pieces: list[str], header: bool, cut: int, gz: int = 0) -> bytes:
+    """A bulletin: ``cut`` bytes short; gzipped when ``gz`` (then ``gz - 1`` bytes cut
+    off the gzip stream: 4 cut into its trailer, after the whole document)."""
+    closing = "</Pib>" if root.endswith("<Pib>") or "<Pib " in root else "</NotPib>"
+    head = "<AreaPIBHeader><Issued>2025-03-21T00:00:00+00:00</Issued></AreaPIBHeader>"
+    text = f"{root}{head if header else ''}<NotamList>{''.join(pieces)}</NotamList>{closing}"
+    data = text.encode("latin-1" if "ISO-8859-1" in root else "utf-8")
+    data = data[: len(data) - cut] if cut else data
+    if gz:
+        data = gzip.compress(data, mtime=0)
+        data = data[: len(data) - (gz - 1)]
+    return data
+
+
+UTF8 = '<?xml version="1.0" encoding="UTF-8"?><Pib>'
+QPIB = '<Pib xmlns="urn:pib" xmlns:q="urn:pib">'
+LATIN = '<?xml version="1.0" encoding="ISO-8859-1"?><Pib>'  # "Ã©" in it is not "é"
+FIRST = (False, UTF8, [element(1)], True, 0, 0)
+CUTS = st.sampled_from([0, 0, 0, 7, 40])
+GZIPS = st.sampled_from([0, 0, 1, 5])
+
+
+def read(data: bytes, memo: PibMemo | None = None) -> PibBulletin | str:
+    try:
+        return parse_pib(data, memo)
+    except InputError as exc:
+        return f"InputError: {exc}"
+
+
+@settings(max_examples=500, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    ROOTS,
+    st.lists(
+        st.tuples(
+            st.sampled_from([False, False, False, True]),  # another root than the others
+            ROOTS,
+            st.lists(PIECES, max_size=8),
+            st.booleans(),
+            CUTS,
+            GZIPS,
+        ),
+        min_size=2,
+        max_size=4,
+    ),
+)
+@example(UTF8, [(False, UTF8, [], True, 0, 0), (False, UTF8, [element(1)], True, 0, 5)])
+@example(UTF8, [FIRST, (False, UTF8, [element(1, end="</Notam >"), element(1)], True, 0, 0)])
+@example(UTF8, [FIRST, (False, UTF8, [f"<!-- {element(1)} -->", element(2)], True, 0, 0)])
+@example(UTF8, [FIRST, (False, UTF8, [element(1, "<![CDATA[<Notam>]]>")], True, 0, 0)])
+@example(
+    QPIB, [FIRST, (False, QPIB, [f'<X xmlns:q="urn:other">{element(2, q=True)}</X>'], True, 0, 0)]
+)
+@example(
+    LATIN,
+    [(False, LATIN, [element(1)], True, 0, 0), (False, LATIN, [element(2, "Ã©")], True, 0, 0)],
+)
+@example(QPIB, [(False, QPIB, [element(1)], True, 0, 0), (False, QPIB, [element(1)], True, 0, 0)])
+def test_read_in_turn_is_read_cold(
+    root: str, docs: list[tuple[bool, str, list[str], bool, int, int]]
+) -> None:
+    """Each document read after the others (one memo) reads as it does alone."""
+    memo = PibMemo()
+    for own, own_root, pieces, header, cut, gz in docs:
+        data = document(own_root if own else root, pieces, header, cut, gz)
+        assert read(data, memo) == read(data)
+
+
+def element_bulletin(body: str, root: str = "<Pib>") -> bytes:
+    return document(root, [body], True, 0)
+
+
+def test_the_skeleton_path_is_taken_and_refused_where_it_must_be(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Spied: after a bulletin, one that shares its elements is read from its skeleton
+    (no parse of the whole document); one that hides a copy in a comment is not (its
+    skeleton has fewer elements than spans), and reads right."""
+    sizes: list[int] = []
+    real = parse_xml
+
+    def spy(data: bytes, **kw: bool) -> object:
+        sizes.append(len(data))
+        return real(data, **kw)
+
+    monkeypatch.setattr(SPIED, spy)
+    a, b = element(1), element(2, "OPEN")
+    memo = PibMemo()
+    parse_pib(element_bulletin(a + b), memo)
+    second = element_bulletin(b + element(3) + a)
+    sizes.clear()
+    got = parse_pib(second, memo)
+    assert [n.id for n in got.notams] == ["A0002/25", "A0003/25", "A0001/25"]
+    assert max(sizes) < len(second) - len(a)  # no parse of the whole document
+    hidden = element_bulletin(f"<!-- {a} -->{b}")
+    sizes.clear()
+    assert [n.id for n in parse_pib(hidden, memo).notams] == ["A0002/25"]
+    assert max(sizes) == len(hidden)  # read whole: the skeleton could not be trusted
+
+
+def test_real_bulletins_read_in_turn_from_their_skeletons(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The shared hourly bulletins, in turn: every one after the first is read without
+    parsing the whole document, and reads as it does cold."""
+    whole: list[int] = []
+    real = parse_xml
+
+    def spy(data: bytes, **kw: bool) -> object:
+        if len(data) > 500_000:
+            whole.append(len(data))
+        return real(data, **kw)
+
+    memo = PibMemo()
+    files = sorted(HEATHROW.glob("PIB-*.xml.gz"))[:8]
+    for i, path in enumerate(files):
+        data = path.read_bytes()
+        monkeypatch.setattr(SPIED, spy)
+        whole.clear()
+        got = parse_pib(data, memo)
+        assert len(whole) == (1 if i == 0 else 0)
+        monkeypatch.setattr(SPIED, real)
+        assert got == parse_pib(data)
+
+
+def test_spans_and_skeleton() -> None:
+    a, b = element(1), element(2)
+    data = element_bulletin(f"{a}<NotamList/>{b}")
+    spans = notam_spans(data)
+    assert spans is not None
+    assert [data[s:e] for s, e in spans] == [a.encode(), b.encode()]
+    assert skeleton(data, spans) == element_bulletin(
+        f"{PLACEHOLDER.decode()}<NotamList/>{PLACEHOLDER.decode()}"
+    )
+    cdata = element_bulletin(element(3, "<![CDATA[<Notam>]]>"))
+    assert notam_spans(cdata) is None  # a second start inside
+    assert notam_spans(cdata, inside=False) == [
+        (cdata.index(b"<Notam>"), cdata.index(b"</Pib>") - 12)
+    ]
+    hidden = element_bulletin(element(3, f"<![CDATA[{a}]]>"))  # an end inside: one span too few
+    assert notam_spans(hidden) is None
+    assert notam_spans(hidden, inside=False) is None
+    assert notam_spans(element_bulletin("<Notam/>")) is None  # a start outside every span
