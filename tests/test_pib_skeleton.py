@@ -39,7 +39,7 @@ def element(
 
 #: Pieces a bulletin's list is made of: plain elements (few numbers and texts, so
 #: that the bulletin before shares many of them), and what can hide or fake one.
-PIECES = st.one_of(
+BASE = st.one_of(
     st.builds(element, st.integers(1, 4), st.sampled_from(["CLOSED", "OPEN", "A &amp; B", "Ã©"])),
     st.integers(1, 4).map(lambda n: f"<!-- {element(n)} -->"),
     st.integers(1, 4).map(lambda n: element(9, f"<![CDATA[{element(n)}]]>")),
@@ -48,13 +48,17 @@ PIECES = st.one_of(
     st.integers(1, 4).map(lambda n: element(n, end="</Notam >")),
     st.integers(1, 4).map(lambda n: element(n, tag="p:Notam")),
     st.just("<Notam/>"),
-    st.integers(1, 4).map(lambda n: f"<ObsoleteNotamList>{element(n)}</ObsoleteNotamList>"),
-    st.integers(1, 4).map(lambda n: f"<X>{element(n)}</X>"),
+    st.integers(1, 4).map(lambda n: element(n).replace("</ItemE>", "")),  # not well-formed
     st.integers(1, 4).map(lambda n: f'<X xmlns:q="urn:q">{element(n)}</X>'),
     st.integers(1, 4).map(lambda n: f'<X xmlns:q="urn:other">{element(n, q=True)}</X>'),
     st.integers(1, 4).map(lambda n: element(n, q=True)),
     st.just(" \n "),
     st.just("<NotamList/>"),
+)
+PIECES = st.one_of(
+    BASE,
+    BASE.map(lambda p: f"<ObsoleteNotamList>{p}</ObsoleteNotamList>"),
+    BASE.map(lambda p: f"<X>{p}</X>"),
 )
 
 ROOTS = st.sampled_from(
@@ -88,6 +92,7 @@ def document(root: str, pieces: list[str], header: bool, cut: int, gz: int = 0) 
 UTF8 = '<?xml version="1.0" encoding="UTF-8"?><Pib>'
 QPIB = '<Pib xmlns="urn:pib" xmlns:q="urn:pib">'
 LATIN = '<?xml version="1.0" encoding="ISO-8859-1"?><Pib>'  # "Ã©" in it is not "é"
+OBSOLETE = "<ObsoleteNotamList>{}</ObsoleteNotamList>"
 FIRST = (False, UTF8, [element(1)], True, 0, 0)
 CUTS = st.sampled_from([0, 0, 0, 7, 40])
 GZIPS = st.sampled_from([0, 0, 1, 5])
@@ -122,6 +127,13 @@ def read(data: bytes, memo: PibMemo | None = None) -> PibBulletin | str:
 @example(UTF8, [FIRST, (False, UTF8, [element(1, "<![CDATA[<Notam>]]>")], True, 0, 0)])
 @example(
     QPIB, [FIRST, (False, QPIB, [f'<X xmlns:q="urn:other">{element(2, q=True)}</X>'], True, 0, 0)]
+)
+@example(
+    UTF8, [FIRST, (False, UTF8, [OBSOLETE.format(element(2).replace("</ItemE>", ""))], True, 0, 0)]
+)
+@example(
+    UTF8,
+    [FIRST, (False, UTF8, [OBSOLETE.format(element(2, end="</Notam >") + element(3))], True, 0, 0)],
 )
 @example(
     LATIN,

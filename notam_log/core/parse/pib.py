@@ -175,15 +175,13 @@ def _again(xml: bytes, memo: PibMemo) -> PibBulletin | None:
     found = notam_spans(xml, inside=False)  # each span is made sure of below
     if found is None:
         return None
+    bare = skeleton(xml, found)
     try:
-        root = parse_xml(skeleton(xml, found), huge_tree=True)
+        root = parse_xml(bare, huge_tree=True)
     except (etree.XMLSyntaxError, InputError):
         return None
     ns = _namespace(root.tag)
-    context = _context(root, ns)
-    if _local(root.tag) != "Pib" or context != memo.context:
-        return None
-    if xml.count(b"xmlns") != len(root.nsmap):
+    if _local(root.tag) != "Pib" or _context(root, ns) != memo.context:
         return None
     issues: list[str] = []
     issued, valid_from, valid_to = _header(root, ns, issues)  # (issues in parse_pib's order)
@@ -191,20 +189,14 @@ def _again(xml: bytes, memo: PibMemo) -> PibBulletin | None:
     if count != len(found):
         return None
     spans = [xml[a:b] for a, b in found]
-    alone: dict[bytes, etree._Element] = {}
-    read: list[tuple[int, etree._Element]] = []
-    for index, placeholder in elements:
-        raw = spans[index]
-        if raw in memo.written:  # not looked at: its record is the one before
-            read.append((index, placeholder))
-            continue
-        el = alone.get(raw)
-        if el is None:
-            el = _alone(raw, root.nsmap)
-            if el is None:
-                return None
-            alone[raw] = el
-        read.append((index, el))
+    alone = _each_alone(spans, memo.written, root.nsmap)
+    # every xmlns is one of the root's (none in an element known from before, see
+    # pib_spans): then each element means here what it means alone
+    if alone is None or bare.count(b"xmlns") + sum(raw.count(b"xmlns") for raw in alone) != len(
+        root.nsmap
+    ):
+        return None
+    read = [(i, alone.get(spans[i], placeholder)) for i, placeholder in elements]
     seen: _Seen = {}
     written: _Written = {}
     notams = _records(
@@ -212,6 +204,21 @@ def _again(xml: bytes, memo: PibMemo) -> PibBulletin | None:
     )
     memo.previous, memo.written = seen, written
     return PibBulletin(issued, valid_from, valid_to, notams, tuple(issues))
+
+
+def _each_alone(
+    spans: list[bytes], known: _Written, nsmap: dict[str | None, str]
+) -> dict[bytes, etree._Element] | None:
+    """Each span not written as an element of the bulletin before (``known``), parsed
+    alone (obsolete ones too: each span must be one element); None if one is not."""
+    alone: dict[bytes, etree._Element] = {}
+    for raw in spans:
+        if raw not in known and raw not in alone:
+            el = _alone(raw, nsmap)
+            if el is None:
+                return None
+            alone[raw] = el
+    return alone
 
 
 def _alone(raw: bytes, nsmap: dict[str | None, str]) -> etree._Element | None:
