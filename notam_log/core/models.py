@@ -259,6 +259,8 @@ class Event:
 
 def to_jsonable(value: Any) -> Any:
     """Turn model values into JSON values: datetimes as ``2025-03-21T01:43:00Z``."""
+    if value is None or type(value) in _PLAIN_JSON:  # most values: first, and cheap
+        return value
     if isinstance(value, datetime):
         return iso(value)
     if isinstance(value, tuple | list):
@@ -268,12 +270,17 @@ def to_jsonable(value: Any) -> Any:
     return value
 
 
+#: Types :func:`to_jsonable` gives back as they are (exactly these, not subclasses).
+_PLAIN_JSON = frozenset((str, int, float, bool))
+
+
 def iso(value: datetime) -> str:
-    """ISO 8601 UTC with ``Z``; seconds are kept only when not zero."""
-    value = value.astimezone(UTC)
-    if value.second or value.microsecond:
-        return value.strftime("%Y-%m-%dT%H:%M:%SZ")
-    return value.strftime("%Y-%m-%dT%H:%MZ").replace("Z", ":00Z")
+    """ISO 8601 UTC with ``Z``, whole seconds: ``2025-03-21T01:43:00Z`` (a year before
+    1000 as ``strftime`` writes it)."""
+    v = value.astimezone(UTC)
+    if v.year < 1000:
+        return v.strftime("%Y-%m-%dT%H:%M:%SZ")
+    return f"{v.year}-{v.month:02d}-{v.day:02d}T{v.hour:02d}:{v.minute:02d}:{v.second:02d}Z"
 
 
 def parse_iso(value: str | None) -> datetime | None:
