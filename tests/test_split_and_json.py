@@ -5,9 +5,12 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
 from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from notam_log.cli import cli
 from notam_log.core.parse import icao
@@ -106,3 +109,27 @@ def test_parse_json_loads_no_library_it_does_not_use(tmp_path: Path) -> None:
     )
     assert len(done.stdout.splitlines()) >= 15
     assert done.stderr.strip().splitlines()[-1] == "[]", done.stderr[-2000:]
+
+
+@settings(max_examples=300)
+@given(
+    st.datetimes(
+        min_value=datetime(1, 1, 2),
+        max_value=datetime(9999, 12, 30),
+        timezones=st.sampled_from(
+            [UTC, timezone(timedelta(hours=5, minutes=30)), timezone(-timedelta(hours=11))]
+        ),
+    )
+)
+def test_iso_is_the_text_strftime_wrote(value: datetime) -> None:
+    """models.iso (made without strftime for speed) writes what it wrote with strftime:
+    UTC, whole seconds, ``Z``."""
+    from notam_log.core.models import iso, to_jsonable
+
+    u = value.astimezone(UTC)
+    if u.second or u.microsecond:
+        before = u.strftime("%Y-%m-%dT%H:%M:%SZ")
+    else:
+        before = u.strftime("%Y-%m-%dT%H:%MZ").replace("Z", ":00Z")
+    assert iso(value) == before
+    assert to_jsonable({"at": [value, None, 1, "x", True]}) == {"at": [before, None, 1, "x", True]}

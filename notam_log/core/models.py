@@ -275,11 +275,8 @@ _PLAIN_JSON = frozenset((str, int, float, bool))
 
 
 def iso(value: datetime) -> str:
-    """ISO 8601 UTC with ``Z``, whole seconds: ``2025-03-21T01:43:00Z`` (a year before
-    1000 as ``strftime`` writes it)."""
+    """ISO 8601 UTC with ``Z``, whole seconds: ``2025-03-21T01:43:00Z``."""
     v = value.astimezone(UTC)
-    if v.year < 1000:
-        return v.strftime("%Y-%m-%dT%H:%M:%SZ")
     return f"{v.year}-{v.month:02d}-{v.day:02d}T{v.hour:02d}:{v.minute:02d}:{v.second:02d}Z"
 
 
