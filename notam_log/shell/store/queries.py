@@ -33,7 +33,7 @@ from notam_log.core.models import (
 from notam_log.core.places import Airport, Area, PlaceIndex, notam_near
 from notam_log.core.search import OPERATORS_HELP, fts_query
 from notam_log.core.validity import in_force, notam_json
-from notam_log.shell.store import announcements
+from notam_log.shell.store import announcements, screen
 from notam_log.shell.store.rows import (
     NOTAM_ROW_COLUMNS,
     event_from_row,
@@ -412,6 +412,34 @@ class Queries:
                 (loc, cat),
                 InForce(frozenset(json.loads(k)), stored_time(by), parse_iso(af), parse_iso(ef)),
             )
+
+    def in_force_count(self, locations: Sequence[str] = ()) -> int:
+        """How many NOTAMs are behind the restrictions in force at ``locations`` (every
+        location when empty), one per (location, category, NOTAM)."""
+        return screen.in_force_count(self.db.conn, locations)
+
+    def in_force_rows(
+        self, locations: Sequence[str] = (), *, limit: int
+    ) -> list[screen.InForceRow]:
+        """The first ``limit`` of those, most severe first (then by location, since
+        when, key), with what the watcher shows of each NOTAM."""
+        return screen.in_force_rows(self.db.conn, locations, limit, SEVERITY)
+
+    def newest_events(
+        self,
+        kinds: Sequence[str],
+        locations: Sequence[str] = (),
+        *,
+        after_seq: int | None = None,
+        limit: int = 60,
+    ) -> list[Event]:
+        """The newest ``limit`` events of ``kinds`` at ``locations`` (every location
+        when empty) after ``after_seq``, newest first, as :meth:`events` gives them with
+        ``newest_first``; read from the newest end of the indexes, so that the cost does
+        not grow with the log."""
+        return screen.newest_events(
+            self.db.conn, kinds, locations, after_seq=after_seq, limit=limit
+        )
 
     def polls(
         self,
