@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -279,3 +280,25 @@ def test_a_screen_taller_than_row_limit_says_how_many_more(db: Path) -> None:
     assert more and f"... and {view.in_force_total - 3} more" in more[0]
     shown = lines[lines.index(more[0]) - 3 : lines.index(more[0])]
     assert all(" SAYS" in ln and "EGGN:" not in ln for ln in shown), shown  # their NOTAMs
+
+
+def test_the_world_shares_repeated_values_and_is_the_same_world(db: Path) -> None:
+    """``load_world`` makes repeated values (sources, categories, locations, first-seen
+    times) one object each, to hold less memory; the world is the one the rows say."""
+    with Store(db, create=False) as store:
+        world = store.load_world()
+        rows = {r.notam.key: r for r in store.notams(statuses=["active"])}
+        again = store.load_world()
+    assert world == again and set(world.active) == set(rows) and len(rows) > 30
+    for key, tracked in world.active.items():
+        row = rows[key]
+        assert tracked.notam == replace(row.notam, raw="")
+        assert (tracked.source, tracked.scope, tracked.first_seen) == (
+            row.source, row.scope, row.first_seen,
+        )  # fmt: skip
+    by_hour = [t for t in world.active.values() if t.notam.category == "aerodrome_limited"]
+    first, second = by_hour[0], by_hour[1]
+    assert first.source is second.source and first.notam.category is second.notam.category
+    egll = [t.notam.locations for t in world.active.values() if t.notam.locations == ("EGLL",)]
+    assert len(egll) > 1 and egll[0] is egll[1]
+    assert len({id(t.first_seen) for t in world.active.values()}) < len(world.active) // 2
