@@ -7,7 +7,9 @@ Builds a database with synthetic NOTAMs (one complete snapshot, so every NOTAM g
 then times :func:`notam_log.shell.watch.load_screen` and :func:`notam_log.shell.watch.render_screen`
 (captured at 80x24 and 200x60) and measures the peak memory of a fresh process that
 does what ``watch`` does (the scheduler's recorder loads every active NOTAM, then ten
-screen refreshes). Prints a table.
+screen refreshes), polling the loopback server twice: the NOTAMs all expiring at the first
+poll (they end in 2025), then on a second database whose NOTAMs are still in force. Prints
+a table.
 """
 
 from __future__ import annotations
@@ -43,7 +45,7 @@ def _code(i: int) -> str:
     return "X" + letters[i // 676 % 26] + letters[i // 26 % 26] + letters[i % 26]
 
 
-def _notams(total: int, restrictions: int, version: int) -> list[Notam]:
+def _notams(total: int, restrictions: int, version: int, days: int = 30) -> list[Notam]:
     out = []
     for i in range(total):
         restricted = i < restrictions
@@ -56,7 +58,7 @@ def _notams(total: int, restrictions: int, version: int) -> list[Notam]:
                 qcode="QFALC" if restricted else "QOBCE",
                 locations=(_code(i % 3000),),
                 start=NOW - timedelta(days=1),
-                end=NOW + timedelta(days=30),
+                end=NOW + timedelta(days=days),
                 text=text,
                 category=CATS[i % len(CATS)] if restricted else "obstacle",
                 restriction=restricted,
@@ -67,11 +69,14 @@ def _notams(total: int, restrictions: int, version: int) -> list[Notam]:
     return out
 
 
-def build(db: Path, total: int, restrictions: int) -> dict[str, int]:
+def build(db: Path, total: int, restrictions: int, days: int = 30) -> dict[str, int]:
+    """The database; its NOTAMs end ``days`` after NOW (2025-03-21): with the default,
+    a poll at today's clock finds every one of them expired."""
     with Store(db) as store:
         rec = Recorder(store)
         for v, at in enumerate((NOW - timedelta(hours=2), NOW - timedelta(hours=1), NOW)):
-            rec.snapshot(Snapshot("bench", "ALL", at, tuple(_notams(total, restrictions, v))))
+            notams = tuple(_notams(total, restrictions, v, days))
+            rec.snapshot(Snapshot("bench", "ALL", at, notams))
         return {
             "notams": total,
             "in force (rows)": sum(len(i.keys) for i in store.in_force().values()),
@@ -198,11 +203,26 @@ def main() -> None:
                     "<= 50 ms",
                     mx <= 50,
                 )
-        for polling, label in (
-            (False, "watch --no-poll"),
-            (True, f"watch polling ({POLLS} bulletins from the loopback server)"),
+        # the NOTAMs above ended in April 2025: the first poll (at today's clock) expires
+        # all of them at once; a second database whose NOTAMs are still in force measures
+        # polling as it goes on from day to day
+        lasting = Path(tmp) / "lasting.db"
+        build(lasting, args.notams, args.restrictions, days=365 * 20)
+        for base, polling, label in (
+            (db, False, "watch --no-poll"),
+            (
+                db,
+                True,
+                f"watch polling ({POLLS} bulletins from the loopback server),"
+                " all NOTAMs expiring at the first poll",
+            ),
+            (
+                lasting,
+                True,
+                f"watch polling ({POLLS} bulletins from the loopback server), NOTAMs in force",
+            ),
         ):
-            mb = memory(db, polling)
+            mb = memory(base, polling)
             table.add_row(f"peak RSS, {label} (MB)", f"{mb:.0f}", "")
             record(
                 f"peak memory, {label}, {args.notams:,} NOTAMs",

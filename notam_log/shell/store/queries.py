@@ -33,7 +33,7 @@ from notam_log.core.models import (
 from notam_log.core.places import Airport, Area, PlaceIndex, notam_near
 from notam_log.core.search import OPERATORS_HELP, fts_query
 from notam_log.core.validity import in_force, notam_json
-from notam_log.shell.store import announcements
+from notam_log.shell.store import announcements, screen
 from notam_log.shell.store.rows import (
     NOTAM_ROW_COLUMNS,
     event_from_row,
@@ -70,25 +70,32 @@ class Queries:
             " missing_by, data FROM notams WHERE status = 'active'"
         )
         active: dict[str, Tracked] = {}
+        same = _Shared()  # one object per repeated value: sources, categories, times...
         for key, source, scope, h, version, first, missing, m_after, m_by, data in rows:
-            fields = json.loads(data)
+            fields = same.fields(json.loads(data))
             fields["raw"] = ""  # kept in the table; never rewritten from memory (see marks)
+            key = same(key)
             active[key] = Tracked(
                 notam=Notam.from_json(fields),
                 hash=h,
-                source=source,
-                scope=scope,
-                first_seen=stored_time(first),
+                source=same(source),
+                scope=same(scope),
+                first_seen=same.time(first),
                 version=version,
                 missing=missing,
                 missing_after=parse_iso(m_after),
                 missing_by=parse_iso(m_by),
             )
-        terminal = dict(
-            self.db.execute("SELECT key, status FROM notams WHERE status != 'active'").fetchall()
-        )
+        terminal = {
+            same(k): same(status)
+            for k, status in self.db.execute(
+                "SELECT key, status FROM notams WHERE status != 'active'"
+            )
+        }
         scopes = {
-            (s, sc): ScopeInfo(parse_iso(lc), n, frozenset(json.loads(p)), parse_iso(lp))
+            (s, sc): ScopeInfo(
+                parse_iso(lc), n, frozenset(same(k) for k in json.loads(p)), parse_iso(lp)
+            )
             for s, sc, lc, n, p, lp in self.db.execute(
                 "SELECT source, scope, last_complete, last_count, present, last_poll FROM scopes"
             ).fetchall()
@@ -413,6 +420,34 @@ class Queries:
                 InForce(frozenset(json.loads(k)), stored_time(by), parse_iso(af), parse_iso(ef)),
             )
 
+    def in_force_count(self, locations: Sequence[str] = ()) -> int:
+        """How many NOTAMs are behind the restrictions in force at ``locations`` (every
+        location when empty), one per (location, category, NOTAM)."""
+        return screen.in_force_count(self.db.conn, locations)
+
+    def in_force_rows(
+        self, locations: Sequence[str] = (), *, limit: int
+    ) -> list[screen.InForceRow]:
+        """The first ``limit`` of those, most severe first (then by location, since
+        when, key), with what the watcher shows of each NOTAM."""
+        return screen.in_force_rows(self.db.conn, locations, limit, SEVERITY)
+
+    def newest_events(
+        self,
+        kinds: Sequence[str],
+        locations: Sequence[str] = (),
+        *,
+        after_seq: int | None = None,
+        limit: int = 60,
+    ) -> list[Event]:
+        """The newest ``limit`` events of ``kinds`` at ``locations`` (every location
+        when empty) after ``after_seq``, newest first, as :meth:`events` gives them with
+        ``newest_first``; read from the newest end of the indexes, so that the cost does
+        not grow with the log."""
+        return screen.newest_events(
+            self.db.conn, kinds, locations, after_seq=after_seq, limit=limit
+        )
+
     def polls(
         self,
         *,
@@ -562,6 +597,40 @@ class Queries:
                 "SELECT source, min(started_at) FROM polls GROUP BY source"
             ).fetchall()
         }
+
+
+class _Shared:
+    """Equal values read for the world made one object each (strings and tuples are
+    immutable, so sharing them changes nothing but memory): with tens of thousands of
+    active NOTAMs, the same source, scope, category, Q-code, locations and first-seen
+    time were otherwise held once per NOTAM (about a quarter of the world's memory)."""
+
+    #: The NOTAM's JSON fields whose values repeat across NOTAMs.
+    FIELDS = ("key", "type", "fir", "qcode", "subject", "condition", "traffic", "purpose",
+              "scope", "category", "source_format")  # fmt: skip
+
+    def __init__(self) -> None:
+        self.pool: dict[Any, Any] = {}
+        self.times: dict[str, datetime] = {}
+
+    def __call__(self, value: Any) -> Any:
+        return self.pool.setdefault(value, value)
+
+    def fields(self, fields: dict[str, Any]) -> dict[str, Any]:
+        for name in self.FIELDS:
+            value = fields.get(name)
+            if isinstance(value, str):
+                fields[name] = self(value)
+        locations = fields.get("locations")
+        if isinstance(locations, list) and all(isinstance(x, str) for x in locations):
+            fields["locations"] = self(tuple(self(x) for x in locations))
+        return fields
+
+    def time(self, text: str) -> datetime:
+        found = self.times.get(text)
+        if found is None:
+            found = self.times[text] = stored_time(text)
+        return found
 
 
 def _number(value: Any) -> float | None:

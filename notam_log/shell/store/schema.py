@@ -241,3 +241,11 @@ def m006_seen_by_scope(db: Database) -> None:
         ALTER TABLE scopes ADD COLUMN seen_poll INTEGER;
         """
     )
+
+
+@migrations()
+def m007_events_kind_seq(db: Database) -> None:
+    """An index of the events by kind and sequence number, so that the newest events of
+    a few kinds (the watcher's "recent changes", a second a time) are read from its end
+    instead of sorting every event of those kinds in the log."""
+    db.execute("CREATE INDEX IF NOT EXISTS events_kind_seq ON events (kind, seq)")
