@@ -24,6 +24,7 @@ from typing import IO, Literal
 
 from rich.console import Console, Group, RenderableType
 from rich.live import Live
+from rich.table import Table
 from rich.text import Text
 
 from notam_log.core.announced import Announced, Verdict
@@ -35,7 +36,6 @@ from notam_log.shell import clock
 from notam_log.shell.airports import name_of, timezone_of
 from notam_log.shell.daemon import NotamScheduler, stop_on_signals
 from notam_log.shell.runtime import open_runtime
-from notam_log.shell.screen_table import ScreenTable
 from notam_log.shell.store import Store
 
 logger = logging.getLogger(__name__)
@@ -374,7 +374,7 @@ def _since(s: SourceView, now: datetime) -> str:
 
 def render_in_force(
     rows: Sequence[RestrictionRow], now: datetime, width: int, tz_mode: TzMode = "utc"
-) -> ScreenTable:
+) -> Table:
     """The restrictions in force, one line each."""
     wide = width >= 110
     table = _table(width)
@@ -427,7 +427,7 @@ def render_announced(
     now: datetime,
     width: int,
     tz_mode: TzMode = "utc",
-) -> ScreenTable:
+) -> Table:
     """Announced restrictions, one line each, marked ANNOUNCED: where, in force or
     lifted, since when and for how long, and what the NOTAMs say of it (the verdict)."""
     wide = width >= 110
@@ -463,7 +463,7 @@ def render_announced(
 
 def render_events(
     events: Sequence[Event], now: datetime, width: int, tz_mode: TzMode = "utc"
-) -> ScreenTable:
+) -> Table:
     """The newest events, one line each, coloured by kind, with bounded times."""
     wide = width >= 110
     table = _table(width)
@@ -526,10 +526,16 @@ def _widest(ids: Iterable[str], cap: int = 24) -> int:
     return min(cap, max((len(clean(i, one_line=True)) for i in ids), default=5))
 
 
-def _table(width: int) -> ScreenTable:
-    """Drawn as ``Table(box=None, expand=True, width=width, show_edge=False,
-    pad_edge=False, padding=(0, 1), header_style="bold dim")``, faster (screen_table)."""
-    return ScreenTable(width, header_style="bold dim")
+def _table(width: int) -> Table:
+    return Table(
+        box=None,
+        expand=True,
+        width=width,
+        show_edge=False,
+        pad_edge=False,
+        padding=(0, 1),
+        header_style="bold dim",
+    )
 
 
 def _section(title: str, count: int, width: int, noun: str = "") -> Text:
