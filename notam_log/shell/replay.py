@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import functools
-import queue
 import subprocess
-import threading
-from collections.abc import Callable, Generator, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -258,19 +256,22 @@ def replay(
     a time from the future would be the scope's clock for good (false expiries, every
     later snapshot "not newer")."""
     stats = Stats()
-    for done, (when, item, parsed) in enumerate(read_ahead(ordered, now)):
+    memo = PibMemo()  # the bulletin read before, reused where the next repeats it
+    for done, (when, item, parsed) in enumerate(ordered):
         if done and done % CHECKPOINT_EVERY == 0:
             recorder.store.checkpoint()
         if now is not None and ahead(when, now):
             _refuse(stats, item, f"its time {when:%Y-%m-%dT%H:%MZ} is in the future", on_item)
             continue
-        if isinstance(parsed, InputError):
-            stats.errors.append(str(parsed))
-            recorder.failed_poll(source, scope or "all", when, when, str(parsed))
-            if on_item:
-                on_item(item.name)
-            continue
-        assert parsed is not None  # (read_ahead reads every item not refused above)
+        if parsed is None:
+            try:
+                parsed = read_input(item.load(), item.name, memo)
+            except InputError as exc:
+                stats.errors.append(str(exc))
+                recorder.failed_poll(source, scope or "all", when, when, str(exc))
+                if on_item:
+                    on_item(item.name)
+                continue
         reference = item.at or when
         if parsed.issued is not None and ahead(parsed.issued, reference):
             _refuse(
@@ -306,72 +307,6 @@ def replay(
         if on_item:
             on_item(item.name)
     return stats
-
-
-#: What :func:`read_ahead` yields: an item with its time and what was read from it
-#: (or why it could not be read; None: refused for its time, not read).
-Read = tuple[datetime, Item, Parsed | InputError | None]
-
-
-def read_ahead(
-    ordered: Iterable[tuple[datetime, Item, Parsed | None]], now: datetime | None = None
-) -> Generator[Read, None, None]:
-    """The items of ``ordered`` in their order, each read (``read_input``, the bulletin
-    before's records reused) in a second thread while the caller records the one
-    before: reading a bulletin (gunzip, lxml) and recording one (SQLite) let go of
-    Python's lock, so a replay uses two cores. At most two items are read ahead. The
-    items are loaded, and ``ordered`` advanced, in that thread only. An item whose time
-    is ahead of ``now`` is not read (the caller refuses it). An error other than an
-    unreadable input is raised here, in the caller's thread, where reading it in turn
-    would have raised it; when the caller stops early, the thread stops too."""
-    box: queue.Queue[Read | _Done] = queue.Queue(maxsize=2)
-    stop = threading.Event()
-
-    def put(got: Read | _Done) -> bool:
-        while not stop.is_set():
-            try:
-                box.put(got, timeout=0.05)
-                return True
-            except queue.Full:
-                continue
-        return False
-
-    def work() -> None:
-        memo = PibMemo()  # the bulletin read before, reused where the next repeats it
-        try:
-            for when, item, parsed in ordered:
-                got: Parsed | InputError | None = parsed
-                if got is None and not (now is not None and ahead(when, now)):
-                    try:
-                        got = read_input(item.load(), item.name, memo)
-                    except InputError as exc:
-                        got = exc
-                if not put((when, item, got)):
-                    return
-            put(_Done(None))
-        except BaseException as exc:  # noqa: BLE001 (raised again in the caller's thread)
-            put(_Done(exc))
-
-    thread = threading.Thread(target=work, name="notam-log-read-ahead", daemon=True)
-    thread.start()
-    try:
-        while True:
-            got = box.get()
-            if isinstance(got, _Done):
-                if got.error is not None:
-                    raise got.error
-                return
-            yield got
-    finally:
-        stop.set()
-        thread.join()
-
-
-@dataclass(frozen=True, slots=True)
-class _Done:
-    """The end of :func:`read_ahead`'s items, or the error that ended them."""
-
-    error: BaseException | None
 
 
 def _refuse(stats: Stats, item: Item, why: str, on_item: Callable[[str], None] | None) -> None:
