@@ -4,6 +4,7 @@ responses; gzip allowed. Pure: bytes in, NOTAMs out (the caller reads the file).
 from __future__ import annotations
 
 import dataclasses
+import operator
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -72,8 +73,8 @@ def read_input(
     data = gunzip(check_size(data, max_bytes, name), name, max_bytes)
     parsed = _read(data, name, memo)
     # a NOTAM whose end is before its start says so (core.checks)
-    notams = tuple(checked(n) for n in parsed.notams)
-    if any(a is not b for a, b in zip(notams, parsed.notams, strict=True)):
+    notams = tuple(map(checked, parsed.notams))
+    if any(map(operator.is_not, notams, parsed.notams)):
         return dataclasses.replace(parsed, notams=notams)
     return parsed
 
