@@ -6,6 +6,7 @@ cut or refused documents. And on real bulletins the skeleton path is the one tak
 
 from __future__ import annotations
 
+import codecs
 import gzip
 from pathlib import Path
 
@@ -14,6 +15,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from notam_log.core.errors import InputError
+from notam_log.core.limits import DEFAULT_MAX_BYTES
 from notam_log.core.parse.pib import PibBulletin, PibMemo, parse_pib
 from notam_log.core.parse.pib_spans import PLACEHOLDER, notam_spans, skeleton
 from notam_log.core.parse.safe_xml import parse_xml
@@ -154,6 +156,82 @@ def element_bulletin(body: str, root: str = "<Pib>") -> bytes:
     return document(root, [body], True, 0)
 
 
+# Found by review (each read in turn differed from cold before its check was added).
+_N = b"<Notam><Number> <![CDATA[x]]></Number></Notam>"
+_X = b"<Notam><Number>12</Number><Year>25</Year> </Notam>"
+_R = b'<Pib xmlns="urn:a" xmlns:q="urn:a">'
+_B1 = b"<Pib><Notam><Number>1</Number></Notam ><!--</Notam>--></Pib>"
+REVIEWED = {
+    # an end tag written </Notam > after a </Notam> in a comment, PI or CDATA
+    "end tag hidden in comments": [
+        b"<Pib><Notam><!--</Notam>--><Number>1</Number></Notam >"
+        b"<Notam><!--</Notam>--><Number>2</Number></Notam ></Pib>"
+    ],
+    "end tag hidden in CDATA": [
+        b"<Pib><Notam><ItemE><![CDATA[</Notam>]]>A</ItemE></Notam >"
+        b"<Notam><ItemE><![CDATA[</Notam>]]>B</ItemE></Notam ></Pib>"
+    ],
+    "end tag hidden in a PI": [
+        b"<Pib><Notam><?x </Notam>?><Number>1</Number></Notam\n>"
+        b"<Notam><?x </Notam>?><Number>2</Number></Notam\n></Pib>"
+    ],
+    "element in a comment after a blank end tag": [
+        _B1,
+        b"<Pib><Notam><Number>1</Number></Notam ><!--</Notam><Notam><Number>2</Number>"
+        b"</Notam>--></Pib>",
+    ],
+    "a known span that is no element": [
+        _B1,
+        b"<Pib><Notam><Number>1</Number></Notam ><!--</Notam></Pib>",
+    ],
+    "xml:space on the root": [
+        b"<Pib>" + _N + b"</Pib>",
+        b'<Pib xml:space="preserve">' + _N + b"</Pib>",
+    ],
+    "xml:space on an ancestor": [b'<Pib><X xml:space="preserve">' + _N + b"</X>" + _N + b"</Pib>"],
+    "UTF-16 without a declaration": [
+        b"<Pib></Pib>",
+        codecs.BOM_UTF16_LE
+        + (
+            "<Pib><!--" + _X.decode("utf-16-le") + "--><Notam><Number>2</Number><Year>25</Year>"
+            "</Notam></Pib>"
+        ).encode("utf-16-le"),
+        b"<Pib>" + _X + b"</Pib>",
+    ],
+    "a prefixed Notam in the skeleton": [
+        _R + b"</Pib>",
+        _R
+        + b"<!--<Notam><Number>1</Number></Notam>--><q:Notam><q:Number>2</q:Number></q:Notam></Pib>",
+    ],
+    "blank body": [b"<Pib></Pib>", b" " * 4096 + b"<Pib></Pib>"],
+    "too deep": [
+        b"<Pib></Pib>",
+        b"<Pib>"
+        + b"<Y>" * 2045
+        + b"<Notam><Number>1</Number><X><X/></X></Notam>"
+        + b"</Y>" * 2045
+        + b"</Pib>",
+    ],
+}
+
+
+@pytest.mark.parametrize("docs", REVIEWED.values(), ids=REVIEWED.keys())
+def test_reviewed_documents_read_in_turn_as_cold(docs: list[bytes]) -> None:
+    memo = PibMemo()
+    for data in docs:
+        assert read(data, memo) == read(data)
+
+
+def test_a_document_over_the_size_limit_is_refused_in_turn_too() -> None:
+    memo = PibMemo()
+    small = element_bulletin(element(1))
+    parse_pib(small, memo)
+    one = element(1).encode()  # known from before: the skeleton would be small
+    big = small.replace(one, one * (DEFAULT_MAX_BYTES // len(one) + 1))
+    assert read(big, memo) == read(big)
+    assert str(read(big)).startswith("InputError: XML:")
+
+
 def test_the_skeleton_path_is_taken_and_refused_where_it_must_be(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
@@ -223,3 +301,31 @@ def test_spans_and_skeleton() -> None:
     assert notam_spans(hidden) is None
     assert notam_spans(hidden, inside=False) is None
     assert notam_spans(element_bulletin("<Notam/>")) is None  # a start outside every span
+
+
+@pytest.mark.parametrize("case", ["mostly new", "many namespaces"])
+def test_the_skeleton_path_is_left_where_it_would_be_slower(
+    monkeypatch: pytest.MonkeyPatch, case: str
+) -> None:
+    """Spied: a bulletin whose elements are mostly new, or whose root declares more
+    namespaces than the limit (each element read alone declares them all again: a
+    bulletin of thousands of both took minutes), is parsed whole, and reads right."""
+    root = "<Pib>"
+    if case == "many namespaces":
+        root = "<Pib " + " ".join(f'xmlns:n{i}="urn:n{i}"' for i in range(17)) + ">"
+    first = document(root, [element(1), element(2), element(3)], True, 0)
+    second_items = [element(1), element(4), element(5)] if case == "mostly new" else [element(1)]
+    second = document(root, second_items, True, 0)
+    memo = PibMemo()
+    parse_pib(first, memo)
+    sizes: list[int] = []
+
+    def spy(data: bytes, **kw: bool) -> object:
+        sizes.append(len(data))
+        return parse_xml(data, **kw)
+
+    monkeypatch.setattr(SPIED, spy)
+    got = parse_pib(second, memo)
+    monkeypatch.setattr(SPIED, parse_xml)
+    assert got == parse_pib(second)
+    assert len(second) in sizes  # parsed whole

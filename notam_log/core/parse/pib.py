@@ -31,6 +31,7 @@ Decisions:
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from xml.sax.saxutils import quoteattr
@@ -40,8 +41,15 @@ from lxml import etree
 from notam_log.core.errors import InputError
 from notam_log.core.limits import DEFAULT_MAX_BYTES, GZIP_MAGIC, gunzip
 from notam_log.core.models import Notam, parse_iso
-from notam_log.core.parse.pib_element import BulletinCache, Readings, element_notam, readings
-from notam_log.core.parse.pib_spans import element_spans, notam_spans, skeleton
+from notam_log.core.parse.pib_element import BulletinCache, element_notam, readings
+from notam_log.core.parse.pib_spans import (
+    ascii_like,
+    element_spans,
+    notam_spans,
+    scannable,
+    shallow,
+    skeleton,
+)
 from notam_log.core.parse.safe_xml import parse_xml
 
 __all__ = ["PibBulletin", "PibMemo", "parse_pib"]
@@ -66,8 +74,9 @@ class PibBulletin:
         return "; ".join(why) or None
 
 
-#: Records by their id fields (NOF, series, number, year), with what they were read from.
-_Seen = dict[tuple[str | None, ...], list[tuple[Readings, Notam]]]
+#: Records by what they were read from (:func:`readings`, made hashable: equal
+#: readings, equal keys).
+_Seen = dict[tuple[frozenset[tuple[str, str]], tuple[str, ...], frozenset[tuple[str, str]]], Notam]
 #: Records by the bytes of the element they were read from.
 _Written = dict[bytes, Notam]
 #: What the meaning of an element's bytes depends on: the root's namespace, the
@@ -109,7 +118,8 @@ def parse_pib(data: bytes, memo: PibMemo | None = None) -> PibBulletin:
     root, truncated = _document(xml, issues, truncated)
     ns = _namespace(root.tag)
     issued, valid_from, valid_to = _header(root, ns, issues)
-    elements, count, plain = _current_elements(root, ns, issues)
+    elements, count, prefixed, childless = _current_elements(root, ns, issues)
+    plain = not prefixed and not childless
     if truncated and elements:
         elements.pop()
         issues.append("truncated: last NOTAM element dropped")
@@ -171,30 +181,37 @@ def _again(xml: bytes, memo: PibMemo) -> PibBulletin | None:
     only those not written byte for byte as before, each alone (see :mod:`.pib_spans`
     for why this reads the same as parsing the whole). None when it cannot be done
     that way with certainty (not well-formed, another root or namespaces, a text that
-    hides a tag): the caller then parses the whole document."""
+    hides a tag, limits the whole parse would meet) or would not be quicker (most
+    elements new): the caller then parses the whole document."""
+    if len(xml) > DEFAULT_MAX_BYTES or not xml[:4096].strip() or not ascii_like(xml):
+        return None
     found = notam_spans(xml, inside=False)  # each span is made sure of below
     if found is None:
         return None
     bare = skeleton(xml, found)
-    try:
-        root = parse_xml(bare, huge_tree=True)
+    try:  # within lxml's default depth: see pib_spans.shallow
+        root = parse_xml(bare)
     except (etree.XMLSyntaxError, InputError):
         return None
     ns = _namespace(root.tag)
+    nsmap = root.nsmap
     if _local(root.tag) != "Pib" or _context(root, ns) != memo.context:
+        return None
+    # every xmlns is one of the root's (checked in the new elements below; none is in
+    # an element known from before): then each element means here what it does alone
+    if len(nsmap) > _MAX_DECLARED or bare.count(b"xmlns") != len(nsmap) or not scannable(bare):
         return None
     issues: list[str] = []
     issued, valid_from, valid_to = _header(root, ns, issues)  # (issues in parse_pib's order)
-    elements, count, _plain = _current_elements(root, ns, issues)
-    if count != len(found):
-        return None
+    elements, count, prefixed, _childless = _current_elements(root, ns, issues)
     spans = [xml[a:b] for a, b in found]
-    alone = _each_alone(spans, memo.written, root.nsmap)
-    # every xmlns is one of the root's (none in an element known from before, see
-    # pib_spans): then each element means here what it means alone
-    if alone is None or bare.count(b"xmlns") + sum(raw.count(b"xmlns") for raw in alone) != len(
-        root.nsmap
-    ):
+    if count != len(found) or prefixed or not all(map(shallow, spans)):
+        return None
+    new = {raw for raw in spans if raw not in memo.written}
+    if 2 * len(new) > len(spans):
+        return None  # mostly new: parsing the whole is quicker
+    alone = _each_alone(new, nsmap)
+    if alone is None:
         return None
     read = [(i, alone.get(spans[i], placeholder)) for i, placeholder in elements]
     seen: _Seen = {}
@@ -206,30 +223,37 @@ def _again(xml: bytes, memo: PibMemo) -> PibBulletin | None:
     return PibBulletin(issued, valid_from, valid_to, notams, tuple(issues))
 
 
+#: The most namespaces a root may declare for its bulletin to be read from its
+#: skeleton (each element read alone declares them all again).
+_MAX_DECLARED = 16
+
+
 def _each_alone(
-    spans: list[bytes], known: _Written, nsmap: dict[str | None, str]
+    new: set[bytes], nsmap: Mapping[str | None, str]
 ) -> dict[bytes, etree._Element] | None:
-    """Each span not written as an element of the bulletin before (``known``), parsed
-    alone (obsolete ones too: each span must be one element); None if one is not."""
-    alone: dict[bytes, etree._Element] = {}
-    for raw in spans:
-        if raw not in known and raw not in alone:
-            el = _alone(raw, nsmap)
-            if el is None:
-                return None
-            alone[raw] = el
-    return alone
-
-
-def _alone(raw: bytes, nsmap: dict[str | None, str]) -> etree._Element | None:
-    """The element written ``raw``, parsed alone in a root declaring ``nsmap`` (the
-    namespaces of the document's root); None unless it is well-formed and one element
-    (a span can hold two when the first ends ``</Notam >``; a well-formed one element
-    that starts ``<Notam`` is a ``Notam`` element)."""
+    """Each span not written as an element of the bulletin before, parsed alone (obsolete
+    ones too: each span must be one element); None if one is not, or declares a
+    namespace or ``xml:space`` of its own."""
     declared = b"".join(
         b" xmlns%s=%s" % (b":" + k.encode() if k else b"", quoteattr(v).encode())
         for k, v in nsmap.items()
     )
+    alone: dict[bytes, etree._Element] = {}
+    for raw in new:
+        if b"xmlns" in raw or not scannable(raw):
+            return None
+        el = _alone(raw, declared)
+        if el is None:
+            return None
+        alone[raw] = el
+    return alone
+
+
+def _alone(raw: bytes, declared: bytes) -> etree._Element | None:
+    """The element written ``raw``, parsed alone in a root making the declarations
+    ``declared`` (those of the document's root); None unless it is well-formed and one
+    element (a span can hold two when the first ends ``</Notam >``; a well-formed one
+    element that starts ``<Notam`` is a ``Notam`` element)."""
     try:
         root = parse_xml(b"<Pib%s>%s</Pib>" % (declared, raw), huge_tree=True)
     except (etree.XMLSyntaxError, InputError):
@@ -256,30 +280,33 @@ def _header(
 
 def _current_elements(
     root: etree._Element, ns: str, issues: list[str]
-) -> tuple[list[tuple[int, etree._Element]], int, bool]:
+) -> tuple[list[tuple[int, etree._Element]], int, bool, bool]:
     """The ``Notam`` elements in document order, less those of a non-empty
     ``ObsoleteNotamList`` (which come right after it), each with its place among all
-    the ``Notam`` elements; how many there are in all; whether each is unprefixed
-    and has child elements (see :func:`element_spans`). One walk over both tags."""
+    the ``Notam`` elements; how many there are in all; whether one is prefixed, and
+    whether one has no child element (see :func:`element_spans`). One walk over both
+    tags."""
     notam_tag = f"{ns}Notam"
     obsolete_tag = f"{ns}ObsoleteNotamList"
     elements: list[tuple[int, etree._Element]] = []
     obsolete: set[etree._Element] = set()
     count = 0
-    plain = True
+    prefixed = childless = False
     for el in root.iter(notam_tag, obsolete_tag):
         if el.tag == notam_tag:
             if el not in obsolete:
                 elements.append((count, el))
             count += 1
             # getattr: lxml-stubs say str, lxml gives None (mypyc would check the str)
-            if plain and (getattr(el, "prefix", None) is not None or not len(el)):  # noqa: B009
-                plain = False
+            if getattr(el, "prefix", None) is not None:  # noqa: B009
+                prefixed = True
+            if not len(el):
+                childless = True
         elif len(el):
             obsolete.update(el.iter(notam_tag))
     if obsolete:
         issues.append(f"{len(obsolete)} NOTAM(s) in ObsoleteNotamList skipped")
-    return elements, count, plain
+    return elements, count, prefixed, childless
 
 
 @dataclass(frozen=True, slots=True)
@@ -308,8 +335,8 @@ def _records(
     or in the bulletin before is not looked at: its record is that one's. Else it is
     read, and a NOTAM listed under several aerodromes or sections is made once, as is
     one that the bulletin before read the same (``known``): the same readings of an
-    element give the same (immutable) record. Elements are grouped by their id
-    fields, then compared whole."""
+    element give the same (immutable) record (looked up by the readings themselves:
+    a bulletin listing one number many times costs no more than any other)."""
     cache = BulletinCache()
     out: list[Notam] = []
     spans = written.spans
@@ -334,17 +361,14 @@ def _read(el: etree._Element, ns: str, known: _ByReadings, cache: BulletinCache)
     """The record of one element, made unless an element that reads the same was
     (in this bulletin or the one before)."""
     read = readings(el, ns)
-    get = read[0].get
-    ident = (get("NOF"), get("Series"), get("Number"), get("Year"))
-    same = known.now.get(ident)
-    if same is None:
-        same = known.now[ident] = []
-    notam = next((n for earlier, n in same if earlier == read), None)
+    fields, items_a, qline = read
+    key = (frozenset(fields.items()), tuple(items_a), frozenset(qline.items()))
+    notam = known.now.get(key)
     if notam is None:
-        notam = next((n for earlier, n in known.before.get(ident, ()) if earlier == read), None)
+        notam = known.before.get(key)
         if notam is None:
             notam = element_notam(*read, cache)
-        same.append((read, notam))
+        known.now[key] = notam
     return notam
 
 

@@ -10,12 +10,14 @@ document; the two callers make sure of it:
 
 * :func:`element_spans`, for a document that lxml has parsed strictly (so
   well-formed): every ``Notam`` element is unprefixed and has child elements (the
-  caller checks both with lxml), so each has a ``<Notam`` start tag and a ``</Notam>``
-  end tag; the scans find exactly as many spans as lxml found elements, so none is
-  text inside a comment, a CDATA section or a processing instruction (each real one is
-  found, so an extra one would make the counts differ); and no namespace is declared
-  anywhere but on the root element (every ``xmlns`` in the text is one of the root's
-  own declarations), so equal bytes mean equal names.
+  caller checks both with lxml), so each has a ``<Notam`` start tag and an end tag; the
+  scans find exactly as many spans as lxml found elements, with one start tag in each,
+  and there are exactly as many end tags however written (``</Notam >`` too) as
+  elements: so every start and end tag found is a real one, none is text inside a
+  comment, a CDATA section or a processing instruction (each real one is found, so an
+  extra one would make the counts differ); and no namespace is declared anywhere but
+  on the root element (every ``xmlns`` in the text is one of the root's own
+  declarations), so equal bytes mean equal names.
 * :func:`skeleton`, for a document that has *not* been parsed: each span is replaced
   by an empty ``<Notam/>``. When the skeleton parses strictly with exactly as many
   ``Notam`` elements as there were spans (no other ``<Notam`` is left in it, so each
@@ -26,12 +28,25 @@ document; the two callers make sure of it:
   spans the elements.
 
 Equal bytes in documents of the same encoding and root namespaces read the same:
-without a DTD, entities are only the predefined and character ones.
+without a DTD, entities are only the predefined and character ones; the encoding is
+told from the bytes as well as from lxml (:func:`scannable`), and no ``xml:space``
+may change what blank text is kept. Each span opens few tags (:func:`shallow`), so a
+document read from its skeleton is never one too deep to read whole.
 """
 
 from __future__ import annotations
 
-__all__ = ["PLACEHOLDER", "element_spans", "notam_spans", "skeleton"]
+import re
+
+__all__ = [
+    "PLACEHOLDER",
+    "ascii_like",
+    "element_spans",
+    "notam_spans",
+    "scannable",
+    "shallow",
+    "skeleton",
+]
 
 _START = b"<Notam"  # also the start of <NotamList>, <NotamStoreDate>: see _FOLLOW
 _END = b"</Notam>"
@@ -39,6 +54,34 @@ _END = b"</Notam>"
 _FOLLOW = frozenset((b" ", b"\t", b"\r", b"\n", b"/", b">"))
 #: What stands for each span in a :func:`skeleton`.
 PLACEHOLDER = b"<Notam/>"
+#: Every way an end tag of an unprefixed ``Notam`` can be written.
+_ANY_END = re.compile(rb"</Notam[ \t\r\n]*>")
+#: The most tags a span may open (so the deepest it can nest): see :func:`shallow`.
+MAX_OPENED = 128
+
+
+def ascii_like(xml: bytes) -> bool:
+    """Whether the bytes of ``xml`` can be scanned for tags as ASCII: not UTF-16 or
+    UTF-32 (a byte order mark, or a NUL in the first bytes; lxml reports such a
+    document without a declaration as UTF-8)."""
+    head = xml[:4]
+    return not head.startswith((b"\xfe\xff", b"\xff\xfe")) and b"\x00" not in head
+
+
+def scannable(xml: bytes) -> bool:
+    """:func:`ascii_like`, and no ``xml:space`` anywhere (it changes what blank text an
+    element keeps, by an attribute of an ancestor: the same bytes would not read the
+    same everywhere)."""
+    return ascii_like(xml) and b"xml:space" not in xml
+
+
+def shallow(raw: bytes) -> bool:
+    """Whether a span opens at most :data:`MAX_OPENED` tags (every ``<`` that is not
+    ``</`` counts, comments too): then it nests no deeper than that, and a skeleton
+    that lxml parsed within its default depth (256) holds it well within the depth the
+    whole document is parsed to (2048), so that reading it from its skeleton never
+    accepts a document that parsing it whole refuses as too deep."""
+    return raw.count(b"<") - raw.count(b"</") <= MAX_OPENED
 
 
 def notam_spans(xml: bytes, *, inside: bool = True) -> list[tuple[int, int]] | None:
@@ -78,12 +121,15 @@ def element_spans(xml: bytes, count: int, declared: int) -> list[bytes] | None:
     the end of its end tag; or None when they cannot be told exactly (see the module).
     The caller has checked that every one is unprefixed and has child elements;
     ``declared``: how many namespace declarations the root element makes."""
-    if xml.count(b"xmlns") != declared:
+    if xml.count(b"xmlns") != declared or not scannable(xml):
         return None
     spans = notam_spans(xml)
-    if spans is None or len(spans) != count:
+    # every end tag, however written, is one found: none is text in a comment, a CDATA
+    # section or a processing instruction (or an element's end could be after its span's)
+    if spans is None or len(spans) != count or len(_ANY_END.findall(xml)) != count:
         return None
-    return [xml[a:b] for a, b in spans]
+    out = [xml[a:b] for a, b in spans]
+    return out if all(map(shallow, out)) else None
 
 
 def skeleton(xml: bytes, spans: list[tuple[int, int]]) -> bytes:
