@@ -161,6 +161,23 @@ _N = b"<Notam><Number> <![CDATA[x]]></Number></Notam>"
 _X = b"<Notam><Number>12</Number><Year>25</Year> </Notam>"
 _R = b'<Pib xmlns="urn:a" xmlns:q="urn:a">'
 _B1 = b"<Pib><Notam><Number>1</Number></Notam ><!--</Notam>--></Pib>"
+_KNOWN = b"".join(  # each of an even length: UTF-16 characters, placeholder or not
+    e if len(e) % 2 == 0 else element(n, "CLOSED.").encode()
+    for n in (11, 12, 13)
+    for e in [element(n).encode()]
+)
+
+
+def _utf16_hiding(known: bytes) -> bytes:
+    """A UTF-16 bulletin (byte order mark, no declaration: lxml calls it UTF-8) whose
+    comment's characters are, as bytes, the elements ``known`` (each of an even
+    length); and as many real
+    elements, which are what it holds."""
+    real = element(21) + element(22) + element(23)
+    text = "<Pib><!--" + known.decode("utf-16-le") + "-->" + real + "</Pib>"
+    return codecs.BOM_UTF16_LE + text.encode("utf-16-le")
+
+
 REVIEWED = {
     # an end tag written </Notam > after a </Notam> in a comment, PI or CDATA
     "end tag hidden in comments": [
@@ -204,6 +221,33 @@ REVIEWED = {
         + b"<!--<Notam><Number>1</Number></Notam>--><q:Notam><q:Number>2</q:Number></q:Notam></Pib>",
     ],
     "blank body": [b"<Pib></Pib>", b" " * 4096 + b"<Pib></Pib>"],
+    "a Notam renaming itself": [
+        b'<Pib xmlns="urn:a"></Pib>',
+        b'<Pib xmlns="urn:a"><Notam xmlns="urn:b"><Number>1</Number></Notam></Pib>',
+    ],
+    "UTF-16 hiding known elements": [b"<Pib>" + _KNOWN + b"</Pib>", _utf16_hiding(_KNOWN)],
+    "a deep element known from before": [
+        b"<Pib><Notam>" + b"<X>" * 1800 + b"</X>" * 1800 + b"</Notam></Pib>",
+        b"<Pib>"
+        + b"<Y>" * 250
+        + b"<Notam>"
+        + b"<X>" * 1800
+        + b"</X>" * 1800
+        + b"</Notam>"
+        + b"</Y>" * 250
+        + b"</Pib>",
+    ],
+    "too deep, in an element": [
+        b"<Pib></Pib>",
+        b"<Pib>"
+        + b"<Y>" * 250
+        + b"<Notam>"
+        + b"<X>" * 1800
+        + b"</X>" * 1800
+        + b"</Notam>"
+        + b"</Y>" * 250
+        + b"</Pib>",
+    ],
     "too deep": [
         b"<Pib></Pib>",
         b"<Pib>"
@@ -215,10 +259,23 @@ REVIEWED = {
 }
 
 
+#: Elements known from the document before, so that a later one is mostly known (a
+#: mostly new one is parsed whole anyway) and each check is what decides.
+FILL = (element(7) + element(8) + element(9)).encode()
+
+
+def filled(data: bytes) -> bytes:
+    """``data`` with :data:`FILL` before its last ``</Pib>`` (when it is ASCII-like)."""
+    cut = data.rfind(b"</Pib>")
+    return data if cut < 0 or b"\x00" in data[:4] else data[:cut] + FILL + data[cut:]
+
+
 @pytest.mark.parametrize("docs", REVIEWED.values(), ids=REVIEWED.keys())
-def test_reviewed_documents_read_in_turn_as_cold(docs: list[bytes]) -> None:
+@pytest.mark.parametrize("fill", [False, True], ids=["bare", "filled"])
+def test_reviewed_documents_read_in_turn_as_cold(docs: list[bytes], fill: bool) -> None:
     memo = PibMemo()
     for data in docs:
+        data = filled(data) if fill else data
         assert read(data, memo) == read(data)
 
 

@@ -46,7 +46,6 @@ from notam_log.core.parse.pib_spans import (
     ascii_like,
     element_spans,
     notam_spans,
-    scannable,
     shallow,
     skeleton,
 )
@@ -92,7 +91,11 @@ class PibMemo:
     at (``written``, kept when the bytes of every element could be told exactly, see
     :mod:`.pib_spans`); one that reads the same is not made again (``previous``).
     One bulletin's worth is kept (replaced at each read), so memory stays bounded.
-    Not for sharing between threads."""
+    Each key of ``written`` is the bytes of one well-formed element that opens few tags
+    and holds no ``xmlns``, read where no ancestor says ``xml:space``
+    (:func:`.pib_spans.element_spans` and :func:`_again` make sure of it before one is
+    kept). Not for sharing between
+    threads."""
 
     __slots__ = ("context", "previous", "written")
 
@@ -198,14 +201,17 @@ def _again(xml: bytes, memo: PibMemo) -> PibBulletin | None:
     if _local(root.tag) != "Pib" or _context(root, ns) != memo.context:
         return None
     # every xmlns is one of the root's (checked in the new elements below; none is in
-    # an element known from before): then each element means here what it does alone
-    if len(nsmap) > _MAX_DECLARED or bare.count(b"xmlns") != len(nsmap) or not scannable(bare):
+    # an element known from before), and no ancestor of an element says xml:space:
+    # then each element means here what it does alone
+    if len(nsmap) > _MAX_DECLARED or bare.count(b"xmlns") != len(nsmap):
+        return None
+    if b"xml:space" in bare:
         return None
     issues: list[str] = []
     issued, valid_from, valid_to = _header(root, ns, issues)  # (issues in parse_pib's order)
     elements, count, prefixed, _childless = _current_elements(root, ns, issues)
     spans = [xml[a:b] for a, b in found]
-    if count != len(found) or prefixed or not all(map(shallow, spans)):
+    if count != len(found) or prefixed:
         return None
     new = {raw for raw in spans if raw not in memo.written}
     if 2 * len(new) > len(spans):
@@ -232,15 +238,16 @@ def _each_alone(
     new: set[bytes], nsmap: Mapping[str | None, str]
 ) -> dict[bytes, etree._Element] | None:
     """Each span not written as an element of the bulletin before, parsed alone (obsolete
-    ones too: each span must be one element); None if one is not, or declares a
-    namespace or ``xml:space`` of its own."""
+    ones too: each span must be one element); None if one is not, declares a namespace
+    (it could rename itself), or opens too many tags (:func:`.pib_spans.shallow`).
+    (The spans known from before were each all of these: see :class:`PibMemo`.)"""
     declared = b"".join(
         b" xmlns%s=%s" % (b":" + k.encode() if k else b"", quoteattr(v).encode())
         for k, v in nsmap.items()
     )
     alone: dict[bytes, etree._Element] = {}
     for raw in new:
-        if b"xmlns" in raw or not scannable(raw):
+        if b"xmlns" in raw or not shallow(raw):
             return None
         el = _alone(raw, declared)
         if el is None:
