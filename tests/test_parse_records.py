@@ -62,7 +62,7 @@ def test_pib_memo_belongs_to_its_reader_and_holds_one_bulletin() -> None:
     # the memo holds the last bulletin's records only (bounded): after the third, none of
     # the first bulletin's records that the second did not repeat are still held
     parse_pib(third, a)
-    held = {id(n) for _readings, n in (x for same in a.previous.values() for x in same)}
+    held = {id(n) for n in a.previous.values()} | {id(n) for n in a.written.values()}
     only_first = {id(n) for n in one.notams} - {id(n) for n in two.notams}
     assert only_first and not held & only_first
     # without a memo nothing is reused
