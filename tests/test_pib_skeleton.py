@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from notam_log.core.errors import InputError
 from notam_log.core.limits import DEFAULT_MAX_BYTES
 from notam_log.core.parse.pib import PibBulletin, PibMemo, parse_pib
-from notam_log.core.parse.pib_spans import PLACEHOLDER, notam_spans, skeleton
+from notam_log.core.parse.pib_spans import PLACEHOLDER, notam_spans, shallow, skeleton
 from notam_log.core.parse.safe_xml import parse_xml
 
 SPIED = "notam_log.core.parse.pib.parse_xml"  # as pib calls it
@@ -386,3 +386,16 @@ def test_the_skeleton_path_is_left_where_it_would_be_slower(
     monkeypatch.setattr(SPIED, parse_xml)
     assert got == parse_pib(second)
     assert len(second) in sizes  # parsed whole
+
+
+def test_scan_edges() -> None:
+    """Spans at the very start of the bytes, an end before any start, and the count of
+    tags a span opens (open tags, not end tags)."""
+    one = b"<Notam><a/></Notam>"
+    assert notam_spans(one) == [(0, len(one))]
+    assert notam_spans(b"</Notam>") is None  # an end with no start before it
+    assert notam_spans(b"</Notam>" + one) is None
+    assert notam_spans(b"<Notam/>") is None  # a start left over, at the very start
+    nested = b"<x>" * 100 + b"</x>" * 100  # 100 opened, 100 closed
+    assert shallow(nested)
+    assert not shallow(b"<x>" * 129 + b"</x>" * 129)
