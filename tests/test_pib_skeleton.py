@@ -398,4 +398,7 @@ def test_scan_edges() -> None:
     assert notam_spans(b"<Notam/>") is None  # a start left over, at the very start
     nested = b"<x>" * 100 + b"</x>" * 100  # 100 opened, 100 closed
     assert shallow(nested)
+    assert shallow(b"<x>" * 128 + b"</x>" * 128)  # at most MAX_OPENED
     assert not shallow(b"<x>" * 129 + b"</x>" * 129)
+    listed = b"<NotamList>" + one + b"</NotamList>"  # <NotamList is no start of a Notam
+    assert notam_spans(listed) == [(11, 11 + len(one))]

@@ -62,10 +62,10 @@ MAX_OPENED = 128
 
 def ascii_like(xml: bytes) -> bool:
     """Whether the bytes of ``xml`` can be scanned for tags as ASCII: not UTF-16 or
-    UTF-32 (a byte order mark, or a NUL in the first bytes; lxml reports such a
-    document without a declaration as UTF-8)."""
-    head = xml[:4]
-    return not head.startswith((b"\xfe\xff", b"\xff\xfe")) and b"\x00" not in head
+    UTF-32 (lxml reports such a document without a declaration as UTF-8). An XML
+    document starts with an ASCII character (``<`` or a blank, after any byte order
+    mark), which those encodings write with a NUL byte among the first four."""
+    return b"\x00" not in xml[:4]
 
 
 def scannable(xml: bytes) -> bool:
