@@ -161,6 +161,9 @@ _N = b"<Notam><Number> <![CDATA[x]]></Number></Notam>"
 _X = b"<Notam><Number>12</Number><Year>25</Year> </Notam>"
 _R = b'<Pib xmlns="urn:a" xmlns:q="urn:a">'
 _B1 = b"<Pib><Notam><Number>1</Number></Notam ><!--</Notam>--></Pib>"
+#: A Notam nesting 1,800 deep, and it under 250 more: over the whole parse's depth.
+_DEEP_NOTAM = b"<Notam>" + b"<X>" * 1800 + b"</X>" * 1800 + b"</Notam>"
+_DEEP_UNDER_250 = b"<Pib>" + b"<Y>" * 250 + _DEEP_NOTAM + b"</Y>" * 250 + b"</Pib>"
 _KNOWN = b"".join(  # each of an even length: UTF-16 characters, placeholder or not
     e if len(e) % 2 == 0 else element(n, "CLOSED.").encode()
     for n in (11, 12, 13)
@@ -227,26 +230,12 @@ REVIEWED = {
     ],
     "UTF-16 hiding known elements": [b"<Pib>" + _KNOWN + b"</Pib>", _utf16_hiding(_KNOWN)],
     "a deep element known from before": [
-        b"<Pib><Notam>" + b"<X>" * 1800 + b"</X>" * 1800 + b"</Notam></Pib>",
-        b"<Pib>"
-        + b"<Y>" * 250
-        + b"<Notam>"
-        + b"<X>" * 1800
-        + b"</X>" * 1800
-        + b"</Notam>"
-        + b"</Y>" * 250
-        + b"</Pib>",
+        b"<Pib>" + _DEEP_NOTAM + b"</Pib>",
+        _DEEP_UNDER_250,
     ],
     "too deep, in an element": [
         b"<Pib></Pib>",
-        b"<Pib>"
-        + b"<Y>" * 250
-        + b"<Notam>"
-        + b"<X>" * 1800
-        + b"</X>" * 1800
-        + b"</Notam>"
-        + b"</Y>" * 250
-        + b"</Pib>",
+        _DEEP_UNDER_250,
     ],
     "too deep": [
         b"<Pib></Pib>",
@@ -289,20 +278,24 @@ def test_a_document_over_the_size_limit_is_refused_in_turn_too() -> None:
     assert str(read(big)).startswith("InputError: XML:")
 
 
-def test_the_skeleton_path_is_taken_and_refused_where_it_must_be(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    """Spied: after a bulletin, one that shares its elements is read from its skeleton
-    (no parse of the whole document); one that hides a copy in a comment is not (its
-    skeleton has fewer elements than spans), and reads right."""
+@pytest.fixture
+def parsed_sizes(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """The size of each document pib.py parses with lxml, in turn (spied)."""
     sizes: list[int] = []
-    real = parse_xml
 
     def spy(data: bytes, **kw: bool) -> object:
         sizes.append(len(data))
-        return real(data, **kw)
+        return parse_xml(data, **kw)
 
     monkeypatch.setattr(SPIED, spy)
+    return sizes
+
+
+def test_the_skeleton_path_is_taken_and_refused_where_it_must_be(parsed_sizes: list[int]) -> None:
+    """Spied: after a bulletin, one that shares its elements is read from its skeleton
+    (no parse of the whole document); one that hides a copy in a comment is not (its
+    skeleton has fewer elements than spans), and reads right."""
+    sizes = parsed_sizes
     a, b = element(1), element(2, "OPEN")
     memo = PibMemo()
     parse_pib(element_bulletin(a + b), memo)
@@ -362,7 +355,7 @@ def test_spans_and_skeleton() -> None:
 
 @pytest.mark.parametrize("case", ["mostly new", "many namespaces"])
 def test_the_skeleton_path_is_left_where_it_would_be_slower(
-    monkeypatch: pytest.MonkeyPatch, case: str
+    parsed_sizes: list[int], case: str
 ) -> None:
     """Spied: a bulletin whose elements are mostly new, or whose root declares more
     namespaces than the limit (each element read alone declares them all again: a
@@ -375,17 +368,10 @@ def test_the_skeleton_path_is_left_where_it_would_be_slower(
     second = document(root, second_items, True, 0)
     memo = PibMemo()
     parse_pib(first, memo)
-    sizes: list[int] = []
-
-    def spy(data: bytes, **kw: bool) -> object:
-        sizes.append(len(data))
-        return parse_xml(data, **kw)
-
-    monkeypatch.setattr(SPIED, spy)
+    parsed_sizes.clear()
     got = parse_pib(second, memo)
-    monkeypatch.setattr(SPIED, parse_xml)
+    assert len(second) in parsed_sizes  # parsed whole
     assert got == parse_pib(second)
-    assert len(second) in sizes  # parsed whole
 
 
 def test_scan_edges() -> None:
