@@ -36,9 +36,9 @@ def escape_controls_utf8(data: bytes) -> bytes:
     if (
         b"\x7f" not in data
         and b"\xc2" not in data
-        and b"\xe2\x80\xa8" not in data
-        and b"\xe2\x80\xa9" not in data
-    ):  # the common case, told by the fast byte search of each lead byte or sequence
+        and (b"\xe2" not in data or (b"\xe2\x80\xa8" not in data and b"\xe2\x80\xa9" not in data))
+    ):  # the common case, told by a byte search for each lead byte (one byte is looked
+        # for with memchr, ten times faster than CPython's search for a longer string)
         return data
     return _UTF8.sub(lambda m: _UTF8_ESCAPES[m[0]], data)
 

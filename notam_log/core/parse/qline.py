@@ -9,6 +9,7 @@ named in the issues.
 
 from __future__ import annotations
 
+import itertools
 import re
 
 from notam_log.core.values import parse_coords
@@ -140,16 +141,12 @@ def _by_content(written: list[str]) -> tuple[str | None, str | None, str | None]
     """The one way to give fewer than three letter fields, in order, to the fields
     whose letters they are; None when there is none or more than one."""
     ways: list[tuple[str | None, ...]] = []
-
-    def place(k: int, slot: int, got: tuple[str | None, ...]) -> None:
-        if k == len(written):
-            ways.append(got + (None,) * (3 - len(got)))
-            return
-        for s in range(slot, 3):
-            if _LETTER_FIELDS[s][1].fullmatch(written[k]):
-                place(k + 1, s + 1, got + (None,) * (s - len(got)) + (written[k],))
-
-    place(0, 0, ())
+    for slots in itertools.combinations(range(3), len(written)):  # in order, as written
+        if all(_LETTER_FIELDS[s][1].fullmatch(w) for s, w in zip(slots, written, strict=True)):
+            way: list[str | None] = [None, None, None]
+            for s, w in zip(slots, written, strict=True):
+                way[s] = w
+            ways.append(tuple(way))
     if len(ways) != 1:
         return None
     traffic, purpose, scope = ways[0]
