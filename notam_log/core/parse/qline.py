@@ -37,6 +37,7 @@ _LOCATION = re.compile(r"[A-Z0-9]{3,4}")
 _COORD_RADIUS = re.compile(
     r"(\d{4}(?:\d{2}(?:\.?\d+)?)?[NS]\d{5}(?:\d{2}(?:\.?\d+)?)?[EW])(\d{1,3})?"
 )
+_HEMISPHERES = "NSEW"
 _QCODE = re.compile(r"Q?[A-Z]{4}")
 _LEVEL = re.compile(r"\d{3}(?=$|\d{4}[NS])")
 _Q_SPLIT = re.compile(r"[ \t]*/[ \t]*|\s+")
@@ -91,7 +92,7 @@ def _read_q_fields(q: str, issues: list[str]) -> QFields:
     idx = next((k for k, t in enumerate(rest) if _LEVEL.match(t)), len(rest))
     traffic, purpose, scope = _letters(q, rest[:idx], issues)
     lower, upper, tail = _levels(rest[idx:])
-    lat, lon, radius = _centre("".join(tail), issues)
+    lat, lon, radius = _centre(tail, issues)
     return fir, qcode, traffic, purpose, scope, lower, upper, lat, lon, radius
 
 
@@ -155,30 +156,39 @@ def _by_content(written: list[str]) -> tuple[str | None, str | None, str | None]
 
 def _levels(tail: list[str]) -> tuple[int | None, int | None, list[str]]:
     """The lower and upper levels (three digits each, the upper one perhaps glued to
-    the centre), and the fields after them."""
-    levels: list[int | None] = [None, None]
-    for k in range(2):
-        if not tail:
-            break
-        lm = _LEVEL.match(tail[0])
-        if lm:
-            levels[k] = int(lm[0])
-            left = tail[0][3:]
-            tail = [left, *tail[1:]] if left else tail[1:]
-        elif not tail[0]:
+    the centre), and the fields after them. An empty field (``000//5956N02933E003``,
+    a level left out) is passed over without taking a level's place."""
+    levels: list[int | None] = []
+    while tail and len(levels) < 2:
+        if not tail[0]:
             tail = tail[1:]
-        else:
+            continue
+        lm = _LEVEL.match(tail[0])
+        if not lm:
             break
+        levels.append(int(lm[0]))
+        left = tail[0][3:]
+        tail = [left, *tail[1:]] if left else tail[1:]
+    levels += [None, None]  # those not written
     return levels[0], levels[1], tail
 
 
-def _centre(where: str, issues: list[str]) -> tuple[float | None, float | None, int | None]:
-    """The centre (lat, lon) and radius written after the levels."""
+def _centre(tail: list[str], issues: list[str]) -> tuple[float | None, float | None, int | None]:
+    """The centre (lat, lon) and radius written after the levels: one field, or fields
+    split after a hemisphere letter (``003437.53N/0292812.77E/005``), read as one. Fields
+    split anywhere else are not glued into a centre (``123/5129N00028W005`` would read
+    as 12 35 12.9 N)."""
+    fields = [field for field in tail if field]  # empty fields are absent ones
+    where = "".join(fields)
     if not where:
         return None, None, None
-    m = _COORD_RADIUS.fullmatch(where)
+    m = (
+        _COORD_RADIUS.fullmatch(where)
+        if all(field[-1] in _HEMISPHERES for field in fields[:-1])
+        else None
+    )
     coords = parse_coords(m[1]) if m else None
     if m and coords:
         return coords[0], coords[1], int(m[2]) if m[2] else None
-    issues.append(f"Q-line: unreadable centre {where!r}")
+    issues.append(f"Q-line: unreadable centre {'/'.join(fields)!r}")
     return None, None, None
