@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import random
 import subprocess
 import sys
 from datetime import UTC, datetime, timedelta, timezone
@@ -49,6 +50,20 @@ def test_fast_starts_are_the_pattern_s_matches() -> None:
         assert icao._fast_starts(text, text.upper()) == want and want
         kinds.update(q for _, q in want)
     assert kinds == {True, False}  # header starts and header-less Q) lines both met
+
+
+def test_e_mark_in_is_the_pattern_s_search() -> None:
+    """split_notams looks for ``E)``/``e)`` before it tries the item E pattern: the same
+    answer as the pattern alone, over windows of real texts, lower-cased and not."""
+    rng = random.Random(5)
+    texts = _texts(300)
+    texts += [t.lower() for t in texts] + ["xE)", "(E)", " e)", "E)", "E ) E)", "QE) E)"]
+    for text in texts:
+        for _ in range(20):
+            a = rng.randrange(len(text) + 1)
+            b = rng.randrange(a, len(text) + 1)
+            assert icao._e_mark_in(text, a, b) == (icao._E_MARK.search(text, a, b) is not None)
+        assert icao._e_mark_in(text, 0, len(text)) == (icao._E_MARK.search(text) is not None)
 
 
 def test_parse_json_lines_are_notam_json(tmp_path: Path) -> None:

@@ -121,7 +121,7 @@ def split_notams(text: str) -> list[str]:
         ]
     )
     for pos, q_line in found:
-        if q_line and starts and not _E_MARK.search(text, starts[-1], pos):
+        if q_line and starts and not _e_mark_in(text, starts[-1], pos):
             continue  # the Q-line of the NOTAM that just started
         starts.append(pos)
     if not starts:
@@ -147,6 +147,14 @@ def split_notams(text: str) -> list[str]:
                 continue
         chunks.append(chunk)
     return chunks
+
+
+def _e_mark_in(text: str, start: int, end: int) -> bool:
+    """Whether an item E mark lies in ``text[start:end]``: looked for as ``E)`` or
+    ``e)`` first (a string search), then as ``_E_MARK`` only where one of them is."""
+    return (text.find("E)", start, end) >= 0 or text.find("e)", start, end) >= 0) and (
+        _E_MARK.search(text, start, end) is not None
+    )
 
 
 def _says_nnnn(s: str, at: int) -> bool:
