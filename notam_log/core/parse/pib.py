@@ -34,7 +34,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from xml.sax.saxutils import quoteattr
 
 from lxml import etree
 
@@ -241,6 +240,9 @@ def _each_alone(
     ones too: each span must be one element); None if one is not, declares a namespace
     (it could rename itself), or opens too many tags (:func:`.pib_spans.shallow`).
     (The spans known from before were each all of these: see :class:`PibMemo`.)"""
+    # imported here: xml.sax.saxutils loads urllib.request, 20 ms of every start-up
+    from xml.sax.saxutils import quoteattr
+
     declared = b"".join(
         b" xmlns%s=%s" % (b":" + k.encode() if k else b"", quoteattr(v).encode())
         for k, v in nsmap.items()
