@@ -1,116 +1,18 @@
-"""Announced restrictions (pure): episodes from synthetic ``announced_*`` events, and each
-one checked against the NOTAM log: confirmed, not in the NOTAMs, or no NOTAM coverage."""
+"""Announced restrictions (pure): each announced episode checked against the NOTAM log:
+confirmed, not in the NOTAMs, or no NOTAM coverage."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
-from typing import Any
 
 from notam_log.core import announced as an
 from notam_log.core import known as cv
-from notam_log.core.models import Episode, Event
+from notam_log.core.models import Episode
 
 
 def z(text: str) -> datetime:
     return datetime.fromisoformat(text.replace("Z", "+00:00")).astimezone(UTC)
 
-
-_seq = iter(range(1, 10_000))
-
-
-def post(kind: str, key: str, at: str, *locs: str, seen: str | None = None, **detail: Any) -> Event:
-    """An announced event as the telegram source logs it (effective_at: the stated time)."""
-    return Event(
-        kind=f"announced_{kind}",
-        source="favt",
-        observed_at=z(seen or at) + timedelta(minutes=3),
-        key=key,
-        locations=locs or ("USII",),
-        effective_at=z(at),
-        detail={"url": f"https://t.me/{key}", **detail},
-        seq=next(_seq),
-    )
-
-
-def test_imposed_then_lifted_make_one_episode() -> None:
-    (ep,) = an.episodes(
-        [
-            post("imposed", "favt_info/8287", "2025-11-15T02:30Z"),
-            post("lifted", "favt_info/8290", "2025-11-15T03:50Z"),
-        ]
-    )
-    assert (ep.location, ep.start, ep.end) == (
-        "USII",
-        z("2025-11-15T02:30Z"),
-        z("2025-11-15T03:50Z"),
-    )
-    assert ep.keys == ("favt_info/8287",) and ep.end_key == "favt_info/8290"
-    assert ep.url == "https://t.me/favt_info/8287"
-    assert ep.lasted(z("2025-11-16T00:00Z")) == timedelta(hours=1, minutes=20)
-
-
-def test_a_lift_that_replies_closes_the_post_it_answers() -> None:
-    """Two airports announced in two posts; the lift of the first replies to it."""
-    events = [
-        post("imposed", "favt_info/1", "2025-11-15T02:00Z", "USII"),
-        post("imposed", "favt_info/2", "2025-11-15T02:10Z", "USII", "UWKD"),
-        post("lifted", "favt_info/3", "2025-11-15T03:00Z", "USII", reply_to=1),
-        post(
-            "lifted",
-            "favt_info/4",
-            "2025-11-15T04:00Z",
-            "UWKD",
-            reply_to="https://t.me/favt_info/2",
-        ),
-    ]
-    eps = an.episodes(events)
-    by = {(e.location, e.keys[0]): e for e in eps}
-    # USII: the second imposition joined the open one; the reply closes it at 03:00
-    assert by[("USII", "favt_info/1")].keys == ("favt_info/1", "favt_info/2")
-    assert by[("USII", "favt_info/1")].end == z("2025-11-15T03:00Z")
-    assert by[("UWKD", "favt_info/2")].end == z("2025-11-15T04:00Z")
-    assert len(eps) == 2
-
-
-def test_a_new_announcement_after_a_lift_is_a_new_episode() -> None:
-    events = [
-        post("imposed", "favt_info/10", "2025-11-15T01:00Z", "USII"),
-        post("lifted", "favt_info/11", "2025-11-15T01:30Z", "USII"),
-        post("imposed", "favt_info/12", "2025-11-15T02:00Z", "USII"),
-        post("lifted", "favt_info/13", "2025-11-15T05:00Z", "USII", reply_to="favt_info/12"),
-        post("lifted", "korenyako/14", "2025-11-15T05:10Z", "USII"),  # the same lift, again
-    ]
-    eps = an.episodes(events)
-    assert [(e.keys, e.end_key) for e in eps] == [
-        (("favt_info/10",), "favt_info/11"),
-        (("favt_info/12",), "favt_info/13"),
-    ]
-
-
-def test_open_announcement_and_orphan_lift_and_coordination() -> None:
-    events = [
-        post("lifted", "korenyako/5", "2025-11-15T01:00Z", "UUEE"),  # nothing open: no episode
-        post("coordination", "favt_info/6", "2025-11-15T01:10Z", "UUEE"),
-        post("imposed", "favt_info/7", "2025-11-15T02:00Z", "USSS"),
-    ]
-    (ep,) = an.episodes(events)
-    assert ep.location == "USSS" and ep.open and ep.end is None
-    assert an.in_force([ep], z("2025-11-15T03:00Z")) == [ep]
-    assert an.in_force([ep], z("2025-11-15T01:00Z")) == []
-    assert [e.key for e in an.coordination(events)["UUEE"]] == ["favt_info/6"]
-
-
-def test_stated_time_orders_posts_not_the_time_seen() -> None:
-    """A lift seen before the imposition's late edit still closes it (ordered by stated time)."""
-    events = [
-        post("lifted", "favt_info/21", "2025-11-15T03:00Z"),
-        post("imposed", "favt_info/20", "2025-11-15T02:00Z", seen="2025-11-15T04:00Z"),
-    ]
-    (ep,) = an.episodes(events)
-    assert ep.start == z("2025-11-15T02:00Z") and ep.end == z("2025-11-15T03:00Z")
-
-
-# --------------------------------------------------------------------------- verdicts
 
 ANN = an.Announced("USII", z("2025-11-15T02:30Z"), ("favt_info/8287",), "favt",
                    end=z("2025-11-15T03:50Z"), end_key="favt_info/8290")  # fmt: skip

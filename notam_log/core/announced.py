@@ -7,7 +7,7 @@ post states, ``detail.reply_to`` the post it answers); the log makes announced e
 them as they arrive (:mod:`notam_log.core.announce`, table ``announced_episodes``), which
 every answer reads through :func:`from_logged` (``notam_log.shell.announced.judged``, the
 one place). :func:`verdict` compares each with the NOTAM log of that airport over the same
-period (:func:`episodes` applies the same rules to events alone, without the log):
+period:
 
 * ``confirmed``: a restriction NOTAM was in force during it (named);
 * ``not_in_notams``: no restriction NOTAM, although NOTAM sources that cover the airport
@@ -26,7 +26,6 @@ nor closes one.
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -149,47 +148,6 @@ def from_logged(ep: AnnouncedEpisode, source: str = "") -> Announced:
 def event_time(ev: Event) -> datetime:
     """The time the post states, else the post's own time."""
     return ev.effective_at or ev.observed_at
-
-
-def _url(ev: Event) -> str | None:
-    url = ev.detail.get("url")
-    return str(url) if isinstance(url, str) and url else None
-
-
-def episodes(events: Iterable[Event]) -> list[Announced]:
-    """Announced restriction episodes from the announced events, oldest first (by the
-    time each post states). At most one is open per airport: an imposition repeated
-    while one is open joins it, so a lift closes the one open there, which is the one
-    its post replies to whenever it replies to an imposition of that airport."""
-    ordered = sorted(
-        (e for e in events if e.kind in ("announced_imposed", "announced_lifted")),
-        key=lambda e: (event_time(e), e.seq or 0),
-    )
-    open_: dict[str, Announced] = {}
-    done: list[Announced] = []
-    for ev in ordered:
-        for loc in ev.locations:
-            ann = open_.get(loc)
-            if ev.kind == "announced_imposed":
-                if ann is None:
-                    open_[loc] = Announced(
-                        location=loc,
-                        start=event_time(ev),
-                        keys=(ev.key,) if ev.key else (),
-                        source=ev.source,
-                        url=_url(ev),
-                    )
-                elif ev.key and ev.key not in ann.keys:  # repeated while open: the same one
-                    open_[loc] = dataclasses.replace(ann, keys=(*ann.keys, ev.key))
-            elif ann is not None:  # a lift with nothing open is listed as an event only
-                del open_[loc]
-                done.append(
-                    dataclasses.replace(
-                        ann, end=max(event_time(ev), ann.start), end_key=ev.key, end_url=_url(ev)
-                    )
-                )
-    done.extend(open_.values())
-    return sorted(done, key=lambda a: (a.start, a.location))
 
 
 def notam_span(ep: Episode, now: datetime) -> tuple[datetime, datetime]:
