@@ -155,17 +155,16 @@ def _lift(
             "since_after": _iso(old.since_after),
             "since_effective": _iso(old.since_effective),
         }
-        ev = Event(
-            kind="restriction_lifted",
-            source=known.source if known else "",
-            observed_at=observed,
-            key=last_key,
-            id=known.notam.id if known else None,
-            locations=(pair[0],),
-            category=pair[1],
-            after=after,
-            effective_at=effective,
-            detail=detail,
+        ev = _pair_event(
+            "restriction_lifted",
+            pair,
+            last_key,
+            known.source if known else "",
+            known.notam.id if known else None,
+            observed,
+            after,
+            effective,
+            detail,
         )
         ch.events.append(ev)
         lifted[pair] = ev
@@ -380,12 +379,29 @@ def _restriction(
     effective: datetime | None,
     detail: Mapping[str, Any],
 ) -> Event:
+    return _pair_event(
+        kind, pair, tr.notam.key, tr.source, tr.notam.id, observed, after, effective, detail
+    )
+
+
+def _pair_event(
+    kind: str,
+    pair: Pair,
+    key: str,
+    source: str,
+    notam_id: str | None,
+    observed: datetime,
+    after: datetime | None,
+    effective: datetime | None,
+    detail: Mapping[str, Any],
+) -> Event:
+    """An event about one restriction (location, category), told by one NOTAM."""
     return Event(
         kind=kind,
-        source=tr.source,
+        source=source,
         observed_at=observed,
-        key=tr.notam.key,
-        id=tr.notam.id,
+        key=key,
+        id=notam_id,
         locations=(pair[0],),
         category=pair[1],
         after=after,
