@@ -6,6 +6,8 @@ rounded to five places; south and west negative)."""
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from notam_log.core.parse.qline import NO_FIELDS, QFields, _read_q_fields, read_q
 
@@ -187,3 +189,46 @@ def test_the_clean_layout_s_one_match_reads_as_field_by_field(q: str) -> None:
     slow: list[str] = []
     assert read_q(q, fast) == _read_q_fields(q, slow)
     assert fast == slow
+
+
+#: Clean-layout lines with any two-digit degrees and minutes (off the globe too).
+CLEAN = st.builds(
+    "EGTT/QMRLC/IV/NBO/A/000/999/{:02d}{:02d}{}{:03d}{:02d}{}{}".format,
+    st.integers(0, 99),
+    st.integers(0, 99),
+    st.sampled_from("NS"),
+    st.integers(0, 999),
+    st.integers(0, 99),
+    st.sampled_from("EW"),
+    st.sampled_from(["", "005", "999"]),
+)
+
+
+@settings(max_examples=400)
+@given(
+    CLEAN
+    | st.lists(
+        st.one_of(
+            st.sampled_from(["EGTT", "QMRLC", "MRLC", "IV", "NBO", "A", "000", "999", ""]),
+            st.sampled_from(["5129N00028W005", "9959N17959E999", "0000S00000W", "123", "N", "E"]),
+            st.text(alphabet="0123456789NSEW. QIVK/", max_size=20),
+        ),
+        max_size=12,
+    ).map("/".join)
+)
+def test_any_q_line_gives_ten_fields_and_a_centre_on_the_globe(q: str) -> None:
+    """Whatever the Q-line holds: no exception, ten fields, a centre on the globe or
+    none (never half of one), and every field the reader could not place named."""
+    issues: list[str] = []
+    fields = read_q(q, issues)
+    assert len(fields) == 10
+    fir, qcode, traffic, purpose, scope, lower, upper, lat, lon, radius = fields
+    assert (lat is None) == (lon is None)
+    if lat is not None and lon is not None:
+        assert -90 <= lat <= 90 and -180 <= lon <= 180
+    else:
+        assert radius is None
+    assert qcode is None or (len(qcode) == 5 and qcode[0] == "Q")
+    for level in (lower, upper):
+        assert level is None or 0 <= level <= 999
+    assert all(isinstance(i, str) and i for i in issues)
