@@ -128,6 +128,24 @@ CASES: list[tuple[str, QFields, list[str]]] = [
         ("ULLL", "QFAXX", "IV", "NBO", "A", 0, None, 59.93333, 29.55, 3),
         [],
     ),
+    # ... and a level left out before a centre with seconds (51 29 30.5 N, 000 28 30 W),
+    # whose first digits are not read as a level glued to it
+    (
+        "EGTT/QMRLC/IV/NBO/A/000//5129305N0002830W005",
+        ("EGTT", "QMRLC", "IV", "NBO", "A", 0, None, 51.49181, -0.475, 5),
+        [],
+    ),
+    (
+        "UUWV/QWELW/V/M/AW/100//6338562N11141379E999",
+        ("UUWV", "QWELW", "V", "M", "AW", 100, None, 63.64894, 111.69386, 999),
+        [],
+    ),
+    # a lower level, then an empty field and nothing more
+    (
+        "EGTT/QMRLC/IV/NBO/A/000/",
+        ("EGTT", "QMRLC", "IV", "NBO", "A", 0, None, None, None, None),
+        [],
+    ),
     # no radius
     (
         "EGTT/QMRLC/IV/NBO/A/000/999/5129N00028W",
@@ -146,7 +164,17 @@ CASES: list[tuple[str, QFields, list[str]]] = [
         ("EGTT", "QMRLC", "IV", "NBO", "A", 0, 999, *HEATHROW, 5),
         [],
     ),
-    # split anywhere else, not glued into a centre (it would read 12 35 12.9 N)
+    (
+        "EGTT/QMRLC/IV/NBO/A/000/999/5129 N00028 W005",
+        ("EGTT", "QMRLC", "IV", "NBO", "A", 0, 999, *HEATHROW, 5),
+        [],
+    ),
+    # split anywhere else, not glued into a centre (it would read 12 35 12.9 N, 12 51 29 N)
+    (
+        "EGTT/QMRLC/IV/NBO/A/000/999/12/5129N00028W005",
+        ("EGTT", "QMRLC", "IV", "NBO", "A", 0, 999, None, None, None),
+        ["Q-line: unreadable centre '12/5129N00028W005'"],
+    ),
     (
         "EGTT/QMRLC/IV/NBO/A/000/999/123/5129N00028W005",
         ("EGTT", "QMRLC", "IV", "NBO", "A", 0, 999, None, None, None),

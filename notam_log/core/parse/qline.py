@@ -40,6 +40,7 @@ _COORD_RADIUS = re.compile(
 _HEMISPHERES = "NSEW"
 _QCODE = re.compile(r"Q?[A-Z]{4}")
 _LEVEL = re.compile(r"\d{3}(?=$|\d{4}[NS])")
+_LEVEL_ALONE = re.compile(r"\d{3}")
 _Q_SPLIT = re.compile(r"[ \t]*/[ \t]*|\s+")
 #: The clean Q-line layout (``EGTT/QMRLC/IV/NBO/A/000/999/5129N00028W005``), read in
 #: one match; anything else goes through the field-by-field reader.
@@ -156,12 +157,16 @@ def _by_content(written: list[str]) -> tuple[str | None, str | None, str | None]
 
 def _levels(tail: list[str]) -> tuple[int | None, int | None, list[str]]:
     """The lower and upper levels (three digits each, the upper one perhaps glued to
-    the centre), and the fields after them. An empty field (``000//5956N02933E003``,
-    a level left out) is passed over without taking a level's place."""
+    the centre), and the fields after them. An empty field is the level left out
+    (``000//5956N02933E003``: no upper level), unless a level follows it
+    (``000//999/...``: passed over). After one, the next field is not read as a level
+    glued to a centre: ``000//5129305N...`` is a centre with seconds, not level 512."""
     levels: list[int | None] = []
     while tail and len(levels) < 2:
         if not tail[0]:
-            tail = tail[1:]
+            if not _LEVEL_ALONE.fullmatch(next((f for f in tail if f), "")):
+                levels.append(None)  # the empty field is the level left out
+            tail = tail[1:]  # else an empty field before a level, passed over
             continue
         lm = _LEVEL.match(tail[0])
         if not lm:
@@ -175,16 +180,19 @@ def _levels(tail: list[str]) -> tuple[int | None, int | None, list[str]]:
 
 def _centre(tail: list[str], issues: list[str]) -> tuple[float | None, float | None, int | None]:
     """The centre (lat, lon) and radius written after the levels: one field, or fields
-    split after a hemisphere letter (``003437.53N/0292812.77E/005``), read as one. Fields
-    split anywhere else are not glued into a centre (``123/5129N00028W005`` would read
-    as 12 35 12.9 N)."""
+    split at a hemisphere letter (``003437.53N/0292812.77E/005``, ``5129 N00028 W005``),
+    read as one. Fields split anywhere else are not glued into a centre
+    (``123/5129N00028W005`` would read as 12 35 12.9 N)."""
     fields = [field for field in tail if field]  # empty fields are absent ones
     where = "".join(fields)
     if not where:
         return None, None, None
     m = (
         _COORD_RADIUS.fullmatch(where)
-        if all(field[-1] in _HEMISPHERES for field in fields[:-1])
+        if all(
+            a[-1] in _HEMISPHERES or b[0] in _HEMISPHERES
+            for a, b in zip(fields, fields[1:], strict=False)
+        )
         else None
     )
     coords = parse_coords(m[1]) if m else None
