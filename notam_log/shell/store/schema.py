@@ -249,3 +249,18 @@ def m007_events_kind_seq(db: Database) -> None:
     a few kinds (the watcher's "recent changes", a second a time) are read from its end
     instead of sorting every event of those kinds in the log."""
     db.execute("CREATE INDEX IF NOT EXISTS events_kind_seq ON events (kind, seq)")
+
+
+@migrations()
+def m008_notams_ref_and_estimated_end(db: Database) -> None:
+    """Two indexes the digest reads by: the NOTAMR/NOTAMC that name an id (``ref``), and
+    the NOTAMs whose estimated end (EST) falls in a period (a partial index of ``end``
+    over ``end_estimated = 1``, the few that have one). Without them every digest read
+    the whole ``notams`` table twice (140 ms for 200,000 NOTAMs)."""
+    db.executescript(
+        """
+        CREATE INDEX IF NOT EXISTS notams_ref ON notams (ref);
+        CREATE INDEX IF NOT EXISTS notams_estimated_end ON notams ("end")
+          WHERE end_estimated = 1;
+        """
+    )
