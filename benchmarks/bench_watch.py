@@ -8,8 +8,9 @@ then times :func:`notam_log.shell.watch.load_screen` and :func:`notam_log.shell.
 (captured at 80x24 and 200x60) and measures the peak memory of a fresh process that
 does what ``watch`` does (the scheduler's recorder loads every active NOTAM, then ten
 screen refreshes), polling the loopback server twice: the NOTAMs all expiring at the first
-poll (they end in 2025), then on a second database whose NOTAMs are still in force. Prints
-a table.
+poll (they end in 2025), then on a second database whose NOTAMs are still in force. The
+loopback server runs in this process, so that the peak is the watcher's alone. Prints a
+table.
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ from notam_log.shell.watch import load_screen, render_screen
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from summary import record  # noqa: E402
 
+ROOT = Path(__file__).resolve().parent.parent
 NOW = datetime(2025, 3, 21, 12, tzinfo=UTC)
 CATS = ("aerodrome_closed", "aerodrome_limited", "runway_closed", "airspace_restricted")
 
@@ -128,13 +130,22 @@ POLLS = 10
 
 def memory(db: Path, polling: bool) -> float:
     """Peak RSS (MB) of a fresh process doing what `watch` does (with ``polling``, the
-    scheduler's recorder too, which holds every active NOTAM in memory)."""
+    scheduler's recorder too, which holds every active NOTAM in memory). The loopback
+    test server that serves the bulletins runs here, in the benchmark's process: the
+    figure is the watcher's alone."""
+    from notam_log.testing.server import NotamTestServer, load_pib_folder
+
+    snapshots = load_pib_folder(ROOT / "tests/data/nats-pib/heathrow-2025-03")[:POLLS]
+    with NotamTestServer(pib_snapshots=snapshots) as server:
+        return _peak_rss(db, polling, server.base_url)
+
+
+def _peak_rss(db: Path, polling: bool, base_url: str) -> float:
     code = f"""
 import sys, httpx
 sys.path.insert(0, "benchmarks")
 from pathlib import Path
 from notam_log.core.config import Config, SourceConfig
-from notam_log.testing.server import NotamTestServer, load_pib_folder
 from notam_log.shell.store import Store
 from notam_log.shell.daemon import NotamScheduler
 from notam_log.shell.runtime import open_runtime
@@ -144,16 +155,13 @@ import bench_watch as b
 db = Path({str(db)!r})
 cfg = b._config(db)
 if {polling!r}:
-    # the loopback test server serves the shared bulletins, one per poll
-    server = NotamTestServer(
-        pib_snapshots=load_pib_folder("tests/data/nats-pib/heathrow-2025-03")[:{POLLS}]
-    ).__enter__()
+    # the loopback test server (in the benchmark's process) serves one bulletin a poll
     cfg = Config(
         path="<bench>",
         database=str(db),
         locations=(),
         sources=(
-            SourceConfig(kind="nats_pib", name="nats-uk", interval=900, base_url=server.base_url),
+            SourceConfig(kind="nats_pib", name="nats-uk", interval=900, base_url={base_url!r}),
         ),
     )
     held = open_runtime(cfg, db, sources=True, client=httpx.Client)  # kept open
@@ -173,8 +181,7 @@ for _ in range(10):
 status = dict(line.split(":", 1) for line in open("/proc/self/status"))
 print(int(status["VmHWM"].split()[0]) / 1024)
 """
-    root = Path(__file__).resolve().parent.parent
-    res = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=root)
+    res = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
     if res.returncode:
         raise SystemExit(f"memory measurement failed:\n{res.stderr}")
     return float(res.stdout.strip().splitlines()[-1])
