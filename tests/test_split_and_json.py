@@ -9,6 +9,7 @@ import sys
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -223,3 +224,52 @@ def test_reading_makes_no_reference_cycles() -> None:
     finally:
         if was:
             gc.enable()
+
+
+N1 = (
+    "(A0001/25 NOTAMN\nQ) EGTT/QMRLC/IV/NBO/A/000/999/5129N00028W005\n"
+    "A) EGLL B) 2501010000 C) 2501020000\nE) RWY 09L CLSD)"
+)
+N2 = N1.replace("A0001", "A0002").replace("EGLL", "EGKK").replace("09L", "08R")
+FAA = "!DCA 06/001 DCA RWY 01 CLSD 2501010000-2501020000"
+FDC1 = "!FDC 4/1234 ZNY PART 1 OF 2 FLIGHT RESTRICTIONS\n!FDC 4/1234 ZNY PART 2 OF 2 END"
+FDC2 = "!FDC 4/5678 ZDC PART 1 OF 2 OTHER\n!FDC 4/5678 ZDC PART 2 OF 2 TAIL"
+
+
+@pytest.mark.parametrize(
+    ("text", "chunks"),
+    [
+        # no NOTAM start: the text is one chunk (never dropped); a blank text is none
+        ("SOME TEXT (NO NOTAM HERE) E) X", ["SOME TEXT (NO NOTAM HERE) E) X"]),
+        ("  \n ", []),
+        # text before the first start: kept when it reads as a NOTAM's items (a ")" and
+        # an item E), dropped when it is an AFTN heading
+        (
+            "A) EGLL B) 2501010000 C) 2501020000 E) TWY A CLSD)\n\n" + N1,
+            ["A) EGLL B) 2501010000 C) 2501020000 E) TWY A CLSD)", N1],
+        ),
+        ("GG EGZZ 010000 EGGNYNYX (X)\n" + N1, [N1]),
+        # the AFTN end of message, and the next message's heading, are cut off
+        (N1 + "\nNNNN\n" + N2, [N1, N2]),
+        (N1 + "\nZCZC ABC123\n" + N2, [N1, N2]),
+        # with FAA texts (the pattern is tried everywhere): each NOTAM's own Q) line,
+        # written with or without its bracket, does not start another
+        (FAA + "\n\n" + N1 + "\n\n" + N2, [FAA, N1, N2]),
+        (FAA + "\n\n" + N1.replace("\nQ)", "\n(Q)"), [FAA, N1.replace("\nQ)", "\n(Q)")]),
+        # the parts of one FAA NOTAM are joined, those of another are not, nor what follows
+        (f"{FDC1}\n{FDC2}\n{FAA}", [FDC1, FDC2, FAA]),
+    ],
+    ids=[
+        "no-start",
+        "blank",
+        "lead-kept",
+        "lead-dropped",
+        "nnnn",
+        "zczc",
+        "faa",
+        "faa-(q)",
+        "faa-parts",
+    ],  # fmt: skip
+)
+def test_split_notams_cuts(text: str, chunks: list[str]) -> None:
+    assert icao.split_notams(text) == chunks
