@@ -8,7 +8,11 @@ trees' code then runs with this venv's Python (``PYTHONPATH`` set to the tree) a
 writes, each into its own folder:
 
 * ``parse --json`` of 60,000 NOTAM texts of the shared bulletins (``bench_cli_parse``'s
-  input), of every corpus text, and of every file under ``tests/data``;
+  input) and of every file under ``tests/data``;
+* ``tests/parity_dump.py`` (the record dump ``tests/test_compiled.py`` compares): every
+  corpus text whole, lower-cased and cut short, through its own parser and through
+  ``parse_text``, and the shared bulletins read in turn (a record reused from the hour
+  before is named, not dumped again: a change to that reuse shows here too);
 * the replay of the 77 Heathrow bulletins into a fresh database: its summary line, every
   event as JSON (``events --json``), the EGLL timeline and the digest of 21 March (JSON).
 
@@ -22,7 +26,6 @@ any differs. Nothing here is a test: it reads the whole of both trees' outputs
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import re
 import subprocess
@@ -33,6 +36,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "tests" / "data"
 HEATHROW = DATA / "nats-pib" / "heathrow-2025-03"
+DUMP = ROOT / "tests" / "parity_dump.py"
 #: A clock time of the run itself (this year or later), as every output writes it.
 CLOCK = re.compile(rb"20[2-9][6-9]-\d\d-\d\dT\d\d:\d\d:\d\dZ")
 
@@ -63,11 +67,10 @@ def outputs(tree: Path, out: Path, texts: Path) -> None:
     if not which.startswith(str(tree)):
         raise SystemExit(f"{tree}: notam_log was imported from {which.strip()}")
     run("parse-texts.jsonl", "parse", "--json", str(texts))
-    corpus = out / "corpus.txt"
-    lines = (DATA / "corpus" / "notams.jsonl").read_text("utf-8").split("\n")
-    records = [json.loads(line) for line in lines if line.strip()]
-    corpus.write_text("".join(f"{r['text']}\n\n" for r in records if r.get("text")), "utf-8")
-    run("parse-corpus.jsonl", "parse", "--json", str(corpus))
+    # every corpus text (whole, lower-cased, cut short) through its parser and
+    # parse_text, and the bulletins in order: the record dump tests/test_compiled.py
+    # compares, this tree's script run on each tree's code
+    subprocess.run([sys.executable, str(DUMP), str(out / "records.dump")], env=env, check=True)
     for i, path in enumerate(sorted(p for p in DATA.rglob("*") if p.is_file())):
         if path.suffix in {".gz", ".xml", ".html", ".txt", ".json", ".jsonl"}:
             run(f"file-{i:03d}-{path.name}.out", "parse", "--json", str(path))
@@ -82,7 +85,7 @@ def compare(base: Path, new: Path) -> bool:
     same = True
     names = sorted({p.name for p in base.iterdir()} | {p.name for p in new.iterdir()})
     for name in names:
-        if name.endswith((".db", "-wal", "-shm", ".txt")) and name != "replay.txt":
+        if name.endswith((".db", "-wal", "-shm")):
             continue
         a = (base / name).read_bytes() if (base / name).exists() else None
         b = (new / name).read_bytes() if (new / name).exists() else None
